@@ -1,0 +1,5 @@
+"""``python -m generator`` runs the same CLI as the ``gongshi`` command."""
+
+from generator.cli import main
+
+main()

@@ -1,0 +1,264 @@
+"""The public model: typed records with exact money and cross-references resolved.
+
+Built from loaded rows; private persons' names are masked here, so nothing after this stage
+sees a household head's full name. Query methods answer what pages need (a project's
+funding, a village's projects) from indexes built once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+from generator.load import Loaded
+from generator.mask import mask_name
+from generator.records import (
+    Allocation,
+    Benefit,
+    Case,
+    Disbursement,
+    Distribution,
+    Fund,
+    Funding,
+    Notice,
+    Project,
+    Rectification,
+    Target,
+    Village,
+)
+from generator.siteconfig import Site
+
+SUBJECT_KINDS = ("project", "fund", "distribution", "benefit")
+
+
+def parse_subject(subject: str) -> tuple[str, str] | None:
+    """``project:JL2018-001`` → ``('project', 'JL2018-001')``; ``None`` if not understood.
+
+    >>> parse_subject("benefit:教育补助:2018"), parse_subject("项目JL-1")
+    (('benefit', '教育补助:2018'), None)
+    """
+    kind, sep, key = subject.replace("：", ":").partition(":")
+    kind = kind.strip().lower()
+    if not sep or kind not in SUBJECT_KINDS or not key.strip():
+        return None
+    return kind, key.strip()
+
+
+@dataclass
+class Dataset:
+    site: Site
+    villages: list[Village] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    funding: list[Funding] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    funds: list[Fund] = field(default_factory=list)
+    allocations: list[Allocation] = field(default_factory=list)
+    disbursements: list[Disbursement] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    benefits: list[Benefit] = field(default_factory=list)
+    distributions: list[Distribution] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
+    rectifications: list[Rectification] = field(default_factory=list)
+
+    # --- identity -------------------------------------------------------------------
+    @cached_property
+    def _projects(self) -> dict[str, Project]:
+        return _first_by(self.projects, "id")
+
+    @cached_property
+    def _funds(self) -> dict[str, Fund]:
+        return _first_by(self.funds, "id")
+
+    @cached_property
+    def _distributions(self) -> dict[str, Distribution]:
+        return _first_by(self.distributions, "id")
+
+    def project(self, pid: str) -> Project | None:
+        return self._projects.get(pid)
+
+    def fund(self, fid: str) -> Fund | None:
+        return self._funds.get(fid)
+
+    def distribution(self, did: str) -> Distribution | None:
+        return self._distributions.get(did)
+
+    # --- villages -------------------------------------------------------------------
+    @cached_property
+    def _villages_by_code(self) -> dict[str, Village]:
+        return {v.code: v for v in self.villages if v.code}
+
+    @cached_property
+    def _villages_by_name(self) -> dict[str, list[Village]]:
+        out: dict[str, list[Village]] = defaultdict(list)
+        for v in self.villages:
+            out[v.name].append(v)
+        return out
+
+    def village(self, ref: str, township: str = "") -> Village | None:
+        """A village by code, or by exact name within the township (or the county when the
+        name is unique there). ``None`` when unknown or ambiguous."""
+        ref = ref.strip()
+        if ref in self._villages_by_code:
+            return self._villages_by_code[ref]
+        candidates = self._villages_by_name.get(ref, [])
+        if township:
+            candidates = [v for v in candidates if v.township == township]
+        return candidates[0] if len(candidates) == 1 else None
+
+    def project_villages(self, p: Project) -> list[Village]:
+        return [v for ref in p.villages if (v := self.village(ref, p.township))]
+
+    @cached_property
+    def townships(self) -> list[str]:
+        names = {v.township for v in self.villages} | {p.township for p in self.projects}
+        return sorted(n for n in names if n)
+
+    @cached_property
+    def _projects_by_village(self) -> dict[Village, list[Project]]:
+        out: dict[Village, list[Project]] = defaultdict(list)
+        for p in self.projects:
+            for v in self.project_villages(p):
+                if p not in out[v]:
+                    out[v].append(p)
+        return out
+
+    def projects_of_village(self, v: Village) -> list[Project]:
+        return self._projects_by_village.get(v, [])
+
+    @cached_property
+    def _benefits_by_village(self) -> dict[Village, list[Benefit]]:
+        out: dict[Village, list[Benefit]] = defaultdict(list)
+        for b in self.benefits:
+            v = self.village(b.village)
+            if v:
+                out[v].append(b)
+        return out
+
+    def benefits_of_village(self, v: Village) -> list[Benefit]:
+        return self._benefits_by_village.get(v, [])
+
+    # --- linked tables ----------------------------------------------------------------
+    @cached_property
+    def _funding_by_project(self) -> dict[str, list[Funding]]:
+        return _group(self.funding, "project_id")
+
+    @cached_property
+    def _targets_by_project(self) -> dict[str, list[Target]]:
+        return _group(self.targets, "project_id")
+
+    @cached_property
+    def _alloc_by_project(self) -> dict[str, list[Allocation]]:
+        return _group(self.allocations, "project_id")
+
+    @cached_property
+    def _alloc_by_fund(self) -> dict[str, list[Allocation]]:
+        return _group(self.allocations, "fund_id")
+
+    @cached_property
+    def _paid_by_project(self) -> dict[str, list[Disbursement]]:
+        return _group(self.disbursements, "project_id")
+
+    @cached_property
+    def _paid_by_fund(self) -> dict[str, list[Disbursement]]:
+        return _group(self.disbursements, "fund_id")
+
+    @cached_property
+    def _benefits_by_distribution(self) -> dict[str, list[Benefit]]:
+        return _group(self.benefits, "distribution_id")
+
+    @cached_property
+    def _distributions_by_project(self) -> dict[str, list[Distribution]]:
+        return _group(self.distributions, "project_id")
+
+    @cached_property
+    def _notices_by_subject(self) -> dict[tuple[str, str], list[Notice]]:
+        out: dict[tuple[str, str], list[Notice]] = defaultdict(list)
+        for n in self.notices:
+            key = parse_subject(n.subject)
+            if key:
+                out[key].append(n)
+        for items in out.values():
+            items.sort(key=lambda n: (n.posted_on or _MIN_DATE, n.id))
+        return out
+
+    def funding_of(self, pid: str) -> list[Funding]:
+        return self._funding_by_project.get(pid, [])
+
+    def targets_of(self, pid: str) -> list[Target]:
+        return self._targets_by_project.get(pid, [])
+
+    def allocations_of_project(self, pid: str) -> list[Allocation]:
+        return self._alloc_by_project.get(pid, [])
+
+    def allocations_of_fund(self, fid: str) -> list[Allocation]:
+        return self._alloc_by_fund.get(fid, [])
+
+    def disbursements_of_project(self, pid: str) -> list[Disbursement]:
+        return self._paid_by_project.get(pid, [])
+
+    def disbursements_of_fund(self, fid: str) -> list[Disbursement]:
+        return self._paid_by_fund.get(fid, [])
+
+    def benefits_of_distribution(self, did: str) -> list[Benefit]:
+        return self._benefits_by_distribution.get(did, [])
+
+    def distributions_of_project(self, pid: str) -> list[Distribution]:
+        return self._distributions_by_project.get(pid, [])
+
+    def notices_of(self, kind: str, key: str) -> list[Notice]:
+        return self._notices_by_subject.get((kind, key), [])
+
+    def project_total(self, pid: str) -> int:
+        """A project's money: the sum of its funding sources, in 分."""
+        return sum(f.amount or 0 for f in self.funding_of(pid))
+
+
+def _first_by(items: list, attr: str) -> dict:
+    out: dict = {}
+    for item in items:
+        out.setdefault(getattr(item, attr), item)
+    return out
+
+
+def _group(items: list, attr: str) -> dict[str, list]:
+    out: dict[str, list] = defaultdict(list)
+    for item in items:
+        key = getattr(item, attr)
+        if key:
+            out[key].append(item)
+    return out
+
+
+_MIN_DATE = date.min
+
+_RECORDS = {
+    "villages": Village, "projects": Project, "project_funding": Funding,
+    "project_targets": Target, "funds": Fund, "allocations": Allocation,
+    "disbursements": Disbursement, "notices": Notice, "benefits": Benefit,
+    "distributions": Distribution, "cases": Case, "rectifications": Rectification,
+}
+_FIELDS = {
+    "villages": "villages", "projects": "projects", "project_funding": "funding",
+    "project_targets": "targets", "funds": "funds", "allocations": "allocations",
+    "disbursements": "disbursements", "notices": "notices", "benefits": "benefits",
+    "distributions": "distributions", "cases": "cases", "rectifications": "rectifications",
+}
+
+
+def build_model(loaded: Loaded, site: Site) -> Dataset:
+    """Typed records from loaded rows; household heads' and case subjects' names masked
+    unless ``site.mask_names`` is false."""
+    ds = Dataset(site=site)
+    for table, cls in _RECORDS.items():
+        records = getattr(ds, _FIELDS[table])
+        for row in loaded.tables.get(table, []):
+            values = dict(row.values)
+            if site.mask_names:
+                if table == "benefits" and values.get("household_head"):
+                    values["household_head"] = mask_name(values["household_head"])
+                if table == "cases" and values.get("name"):
+                    values["name"] = mask_name(values["name"])
+            records.append(cls(**values, origin=row.origin))
+    return ds
