@@ -1,0 +1,125 @@
+"""The build: check → render → ``mkdocs build`` → scan → swap into ``site/``.
+
+One readable function. The site is built into a temporary folder beside ``site/`` and
+swapped in only when every step succeeded, so a failed build leaves the published site as
+it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import findings as F
+from generator.check import Checked, check
+from generator.render import GENERATED_CONFIG, RenderResult, render
+from generator.scan import scan
+
+Log = Callable[[str], None]
+
+
+@dataclass
+class BuildResult:
+    checked: Checked
+    published: bool = False
+    rendered: RenderResult | None = None
+    scan_findings: list[F.Finding] = field(default_factory=list)
+    mkdocs_output: str = ""
+
+    @property
+    def exit_code(self) -> int:
+        if self.published:
+            return 0
+        return 2 if self.checked.report.fatal else 1
+
+
+def mkdocs_build(project_dir: Path, out_dir: Path) -> tuple[bool, str]:
+    """Run the real ``mkdocs build --strict`` on the generated config into ``out_dir``."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+         "-f", GENERATED_CONFIG, "-d", str(out_dir.resolve())],
+        cwd=project_dir, env=env, capture_output=True, text=True,
+    )
+    return proc.returncode == 0, (proc.stdout + proc.stderr).strip()
+
+
+def swap_in(new: Path, site_dir: Path) -> None:
+    """Replace ``site_dir`` by ``new`` with two renames; the old copy is removed last."""
+    old = site_dir.with_name(f".{site_dir.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if site_dir.exists():
+        site_dir.rename(old)
+    new.rename(site_dir)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def build(project_dir: Path, data_dir: Path | None = None, site_dir: Path | None = None,
+          allow_findings: bool = False, log: Log = lambda _: None) -> BuildResult:
+    project_dir = Path(project_dir).resolve()
+    data_dir = Path(data_dir) if data_dir else project_dir / "data"
+    site_dir = Path(site_dir) if site_dir else project_dir / "site"
+
+    t0 = time.perf_counter()
+    checked = check(data_dir)
+    result = BuildResult(checked)
+    report = checked.report
+    log(f"读取并检查数据：{sum(len(r) for r in checked.loaded.tables.values())} 条记录，"
+        f"错误 {report.count('error')}，提醒 {report.count('warning')}"
+        f"（{time.perf_counter() - t0:.1f} 秒）")
+    if checked.dataset is None or report.fatal:
+        log("数据无法使用，未生成网站；原网站保持不变。")
+        return result
+    if report.count("error") and not allow_findings:
+        log("数据有错误，未发布；原网站保持不变。改正后重新运行，或加 --allow-findings 强制发布。")
+        return result
+
+    t0 = time.perf_counter()
+    result.rendered = render(checked.dataset, project_dir)
+    r = result.rendered
+    log(f"生成页面：改写 {len(r.written)} 个，未变 {r.unchanged} 个，删除 {len(r.removed)} 个"
+        f"（{time.perf_counter() - t0:.1f} 秒）")
+
+    tmp = site_dir.with_name(f".{site_dir.name}.new")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    try:
+        t0 = time.perf_counter()
+        log("MkDocs 生成网站…")
+        ok, output = mkdocs_build(project_dir, tmp)
+        result.mkdocs_output = output
+        if not ok:
+            report.extend([F.make("B001", reason=_last_lines(output))])
+            log("MkDocs 生成失败；原网站保持不变。")
+            return result
+        log(f"MkDocs 生成完成（{time.perf_counter() - t0:.1f} 秒）")
+
+        t0 = time.perf_counter()
+        result.scan_findings = scan(tmp, checked.loaded.private_values)
+        report.extend(result.scan_findings)
+        took = time.perf_counter() - t0
+        log(f"扫描网站：发现 {len(result.scan_findings)} 个问题（{took:.1f} 秒）")
+        if result.scan_findings:
+            log("扫描发现问题，未发布；原网站保持不变。")
+            return result
+
+        swap_in(tmp, site_dir)
+        result.published = True
+        log(f"已发布到 {site_dir}")
+        return result
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+
+
+def _last_lines(text: str, n: int = 8) -> str:
+    lines = [line for line in text.splitlines() if line.strip()]
+    return "\n".join(lines[-n:]) or "（没有输出）"

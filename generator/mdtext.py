@@ -1,0 +1,36 @@
+"""Record text into Markdown, safely: one helper used for every value a template prints.
+
+A record string is text, never markup: ``<script>``, ``| a | b |``, ``[x](javascript:…)``,
+a leading ``#`` or a line of ``---`` must show as typed and break no table, heading or page.
+HTML is escaped first, then every character Python-Markdown (with the tables and attr_list
+extensions) gives meaning to is backslash-escaped, and line breaks become ``<br>`` so a
+value always stays inside its table cell or paragraph.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from markupsafe import Markup
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+
+
+def escape_md(value: object) -> Markup:
+    """Escape any value for Markdown (inline, table cell or paragraph).
+
+    >>> str(escape_md("<b>| x |</b>"))
+    '&lt;b&gt;\\\\| x \\\\|&lt;/b&gt;'
+    >>> str(escape_md("第一行\\n---"))
+    '第一行<br>\\\\-\\\\-\\\\-'
+    """
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return Markup("")
+    text = html.escape(str(value), quote=True)
+    text = _SPECIAL.sub(r"\\\1", text)
+    text = text.replace("=", "&#61;")
+    lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return Markup("<br>".join(line for line in lines))
