@@ -28,6 +28,7 @@ def check(data_dir: Path, skip: Iterable[str] = ()) -> Checked:
         return Checked(None, report, loaded)
     site, site_findings = build_site(loaded.site, loaded.site_origin)
     report.extend(site_findings)
-    ds = build_model(loaded, site)
+    ds, model_findings = build_model(loaded, site)
+    report.extend(model_findings)
     report.extend(run_rules(ds, skip))
     return Checked(ds, report, loaded)

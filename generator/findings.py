@@ -75,6 +75,10 @@ _code("R002", "error", "编号重复", "{what}“{value}”重复，第一次出
 _code("R003", "error", "公示对象格式有误", "公示对象“{value}”的格式无法识别",
       "公示对象应写成 project:项目编号、fund:资金编号、distribution:分配编号 或 "
       "benefit:补助项目:年度。")
+# Privacy in free text.
+_code("P001", "warning", "公开栏目中有个人信息",
+      "“{title}”中有{kind}（{masked}），已隐去，不会发布",
+      "身份证号、银行账号、私人电话不能写在公开的栏目里，请从原表中删除。")
 # Output.
 _code("S001", "fatal", "网站中发现个人信息", "发布的文件中出现了个人信息（{kind}）：{masked}",
       "个人身份证号、银行账号、私人电话不得公开。请检查备注等文字栏，删除后重新生成。")

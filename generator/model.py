@@ -12,9 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from generator.load import Loaded
+from generator.findings import Finding, make
+from generator.load import Loaded, Row
 from generator.mask import mask_name
+from generator.privacy import Redactor
 from generator.records import (
+    TABLE_BY_NAME,
     Allocation,
     Benefit,
     Case,
@@ -247,18 +250,49 @@ _FIELDS = {
 }
 
 
-def build_model(loaded: Loaded, site: Site) -> Dataset:
-    """Typed records from loaded rows; household heads' and case subjects' names masked
-    unless ``site.mask_names`` is false."""
+# Free-text columns: identifiers typed into them are redacted. Every text column is also
+# cleared of the exact private values the loader saw.
+FREE_TEXT = frozenset({"remarks", "content", "subsidy_standard", "poverty_link", "acceptance",
+                       "objections", "problem", "measure", "purpose", "principle", "name",
+                       "household_head", "unit", "post", "status", "indicator", "target",
+                       "actual"})
+
+
+def _redact_row(table: str, row: Row, redactor: Redactor, found: list[Finding]) -> dict:
+    values = dict(row.values)
+    titles = {c.key: c.title for c in TABLE_BY_NAME[table].columns}
+    for key, value in row.values.items():
+        if isinstance(value, str) and value:
+            new, hits = redactor.redact(value) if key in FREE_TEXT else redactor.known(value)
+        elif isinstance(value, tuple):
+            parts = [redactor.known(x) for x in value]
+            new, hits = tuple(p[0] for p in parts), [h for p in parts for h in p[1]]
+        else:
+            continue
+        if hits:
+            values[key] = new
+            for kind, masked in hits:
+                found.append(make("P001", file=row.origin.file, row=row.origin.row,
+                                  column=row.origin.column(key), title=titles.get(key, key),
+                                  kind=kind, masked=masked))
+    return values
+
+
+def build_model(loaded: Loaded, site: Site) -> tuple[Dataset, list[Finding]]:
+    """Typed records from loaded rows. Identifiers in text are redacted (with findings);
+    household heads' and case subjects' names are masked unless ``site.mask_names`` is
+    false."""
     ds = Dataset(site=site)
+    found: list[Finding] = []
+    redactor = Redactor(loaded.private_values)
     for table, cls in _RECORDS.items():
         records = getattr(ds, _FIELDS[table])
         for row in loaded.tables.get(table, []):
-            values = dict(row.values)
+            values = _redact_row(table, row, redactor, found)
             if site.mask_names:
                 if table == "benefits" and values.get("household_head"):
                     values["household_head"] = mask_name(values["household_head"])
                 if table == "cases" and values.get("name"):
                     values["name"] = mask_name(values["name"])
             records.append(cls(**values, origin=row.origin))
-    return ds
+    return ds, found
