@@ -35,9 +35,15 @@ def id_checksum_ok(number: str) -> bool:
 
 
 def mask_value(value: str) -> str:
-    """Show a found identifier without revealing it: ``3713**********1234``."""
-    if len(value) >= 12:
+    """Show a found identifier without revealing it.
+
+    >>> mask_value("371324198001011234"), mask_value("15148998447"), mask_value("123456")
+    ('3713**********1234', '151****8447', '1*****')
+    """
+    if len(value) >= 15:
         return value[:4] + "*" * (len(value) - 8) + value[-4:]
+    if len(value) >= 10:
+        return value[:3] + "*" * (len(value) - 7) + value[-4:]
     return value[:1] + "*" * (len(value) - 1)
 
 
