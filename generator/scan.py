@@ -19,6 +19,7 @@ TEXT_SUFFIXES = {".html", ".htm", ".js", ".json", ".xml", ".css", ".txt", ".csv"
                  ".svg", ".map", ".webmanifest"}
 _ID18 = re.compile(r"(?<![0-9])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])"
                    r"(?:0[1-9]|[12]\d|3[01])\d{3}[0-9Xx](?![0-9])")
+_NUMBER = re.compile(r"(?<![0-9])[0-9]{5,}[0-9Xx]?(?![0-9])")
 _OUTSIDE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
 _CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""", re.IGNORECASE)
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -81,7 +82,10 @@ def _outside(urls: Iterable[str]) -> Iterator[str]:
 def scan(site_dir: Path, private_values: Iterable[str] = ()) -> list[F.Finding]:
     """Every finding in ``site_dir``; an empty list means the site may be published."""
     site_dir = Path(site_dir)
-    secrets = sorted({v for v in private_values if len(v) >= 6}, key=len, reverse=True)
+    values = {v for v in private_values if len(v) >= 6}
+    numeric = {v for v in values if _NUMBER.fullmatch(v)}  # IDs, accounts, phones: by token
+    words = sorted(values - numeric, key=len, reverse=True)  # addresses: by alternation
+    words_re = re.compile("|".join(map(re.escape, words))) if words else None
     out: list[F.Finding] = []
     for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
         if path.suffix.lower() not in TEXT_SUFFIXES:
@@ -90,10 +94,12 @@ def scan(site_dir: Path, private_values: Iterable[str] = ()) -> list[F.Finding]:
         text = path.read_bytes().decode("utf-8", errors="replace")
         if path.suffix.lower() == ".json":  # the search index escapes CJK as \uXXXX
             text = text.encode("utf-8").decode("unicode_escape", errors="replace") + text
-        for value in secrets:
-            if value in text:
-                out.append(F.make("S001", file=rel, kind="源数据中的个人信息",
-                                  masked=mask_value(value)))
+        hits = {m.group() for m in _NUMBER.finditer(text)} & numeric
+        if words_re is not None:
+            hits.update(m.group() for m in words_re.finditer(text))
+        for value in sorted(hits):
+            out.append(F.make("S001", file=rel, kind="源数据中的个人信息",
+                              masked=mask_value(value)))
         for m in _ID18.finditer(text):
             if id_checksum_ok(m.group()):
                 line = text.count("\n", 0, m.start()) + 1
