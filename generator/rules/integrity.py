@@ -84,6 +84,7 @@ def references_resolve(ds: Dataset) -> Iterator[F.Finding]:
                "fund": (ds.fund, "资金编号", _FUND_HINT),
                "distribution": (ds.distribution, "分配编号",
                                 "请检查分配编号，或在收益分配表中补上。")}
+    programs = {(b.program, str(b.year)) for b in ds.benefits}
     for n in ds.notices:
         parsed = parse_subject(n.subject)
         if parsed is None:
@@ -96,7 +97,7 @@ def references_resolve(ds: Dataset) -> Iterator[F.Finding]:
                 yield _missing(n, "subject", what, key, hint)
         elif kind == "benefit":
             program, _, year = key.rpartition(":")
-            if not any(b.program == program and str(b.year) == year for b in ds.benefits):
+            if (program, year) not in programs:
                 yield _missing(n, "subject", "补助项目和年度", key,
                                "写法是 benefit:补助项目:年度，如 benefit:教育补助:2018，"
                                "并且补助发放表中要有这个项目和年度的记录。")
