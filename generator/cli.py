@@ -27,8 +27,11 @@ def print_report(report: Report, limit: int = 0) -> None:
         console.print("[green]没有发现问题。[/green]")
         return
     table = Table(show_lines=False, header_style="bold", expand=False)
-    for name in ("级别", "代码", "位置", "问题", "怎么改"):
-        table.add_column(name, overflow="fold")
+    table.add_column("级别", no_wrap=True)
+    table.add_column("代码", no_wrap=True)
+    table.add_column("位置", no_wrap=True)  # whole, so a path can be searched for
+    table.add_column("问题", overflow="fold")
+    table.add_column("怎么改", overflow="fold")
     shown = items[:limit] if limit else items
     for f in shown:
         table.add_row(f"[{_STYLE.get(f.severity, '')}]{SEVERITY_ZH.get(f.severity, f.severity)}",

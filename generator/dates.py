@@ -59,7 +59,9 @@ def cell_to_text(value: object) -> str:
     if isinstance(value, float):
         if value.is_integer():
             return str(int(value))
-        return repr(value)
+        # Excel shows 15 significant digits; =1234.56+800.1 is stored as 2034.6599999999999
+        text = f"{value:.15g}"
+        return text if "e" not in text else repr(value)
     return str(value)
 
 

@@ -55,6 +55,9 @@ _code("L008", "fatal", "站点配置有误", "site.yaml：{reason}",
       "site.yaml 应是“键: 值”的列表，如 `name: 兰陵县扶贫项目资金公告公示`。")
 _code("L009", "warning", "未识别的文件", "文件 {path} 不对应任何数据表，已跳过",
       "文件名应是数据表的名称（如 projects.csv），或放在同名文件夹中。")
+_code("L010", "fatal", "缺少站点设置", "数据文件夹 {path} 中没有 site.yaml",
+      "请在数据文件夹中建立 site.yaml，至少写上 name（站点名称）和 office（主办单位）；"
+      "可复制示例数据 data/site.yaml 修改。")
 # Values.
 _code("V001", "error", "金额无法识别", "“{title}”的值“{value}”无法识别为金额：{reason}",
       "请填写数字，如 1234.50 或 12.5万；单位为万元时请在表头写“{title}(万元)”。")

@@ -57,6 +57,7 @@ class Loaded:
     private_values: set[str]
     sources: list[Source]
     findings: list[F.Finding]
+    warned: set[tuple[str, str, str]] = field(default_factory=set)  # (file, table, header)
 
 
 def _norm(header: str) -> str:
@@ -131,6 +132,7 @@ class _TableReader:
     def read_grid(self, rows: list[list[str]], source: Source) -> None:
         """Read a grid of text cells (CSV or a sheet) whose header is found in the top rows."""
         if not rows:
+            self._missing_columns(set())
             return
         h = self.header_row(rows)
         source.header_row = h + 1
@@ -157,9 +159,12 @@ class _TableReader:
         base, wan = _split_unit(header)
         column = self.index.get(base) or self.index.get(_norm(header))
         if column is None:
-            self.loaded.findings.append(F.make(
-                "L005", file=self.file, column=label, header=header.strip(),
-                table=self.table.title))
+            key = (self.file, self.table.name, _norm(header))
+            if key not in self.loaded.warned:  # reported once per file, not once per row
+                self.loaded.warned.add(key)
+                self.loaded.findings.append(F.make(
+                    "L005", file=self.file, column=label, header=header.strip(),
+                    table=self.table.title))
             return None
         if column.key in seen:
             self.loaded.findings.append(F.make("L007", file=self.file, column=label,
@@ -217,6 +222,8 @@ def _read_csv(path: Path) -> tuple[list[list[str]], str]:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if "\x00" in text:  # UTF-16 without BOM decodes "successfully" as GB18030
+            continue
         first = text.split("\n", 1)[0]
         delimiter = "\t" if first.count("\t") > first.count(",") else ","
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)), encoding
@@ -256,7 +263,6 @@ def _scalar(node: yaml.Node) -> str:
 
 class _YamlReader(_TableReader):
     def read(self, nodes: list[yaml.Node], source: Source, extra: dict | None = None) -> None:
-        seen_unknown: set[str] = set()
         for node in nodes:
             row = node.start_mark.line + 1
             if not isinstance(node, yaml.MappingNode):
@@ -274,9 +280,8 @@ class _YamlReader(_TableReader):
                         isinstance(n, yaml.MappingNode) for n in value_node.value):
                     nested.append((*child, value_node.value))
                     continue
-                mapped = self._map(key, label, {}) if _norm(key) not in seen_unknown else None
+                mapped = self._map(key, label, {})
                 if mapped is None:
-                    seen_unknown.add(_norm(key))
                     continue
                 try:
                     cells[mapped[0].key] = (_scalar(value_node), mapped)
@@ -284,9 +289,11 @@ class _YamlReader(_TableReader):
                     self.loaded.findings.append(F.make(
                         "L003", file=self.file, row=value_node.start_mark.line + 1,
                         column=label, reason=str(e)))
-            present = set(cells) | set(extra or {})
-            if nodes and node is nodes[0]:
-                self._missing_columns(present)
+            present = set(cells) | set(extra or {}) | self.implied
+            for c in self.table.columns:  # a YAML record has no header: check each record
+                if c.required and c.key not in present:
+                    self.loaded.findings.append(F.make(
+                        "V004", file=self.file, row=row, column=f"“{c.key}”", title=c.title))
             self._add_row(row, cells, extra)
             source.rows += 1
             parent_id = self.loaded.tables[self.table.name][-1].values.get("id", "")
@@ -328,7 +335,7 @@ def load_site(data_dir: Path, loaded: Loaded, root: Path) -> None:
                 data = yaml.safe_load(path.read_bytes().decode("utf-8-sig"))
             except (yaml.YAMLError, UnicodeDecodeError) as e:
                 loaded.findings.append(F.make("L008", file=loaded.site_origin.file,
-                                              reason=f"无法读取（{e}）"))
+                                              row=_error_line(e), reason=_reason(e)))
                 return
             if not isinstance(data, dict):
                 loaded.findings.append(F.make("L008", file=loaded.site_origin.file,
@@ -336,8 +343,8 @@ def load_site(data_dir: Path, loaded: Loaded, root: Path) -> None:
                 return
             loaded.site = data
             return
-    loaded.findings.append(F.make("L002", file=_display(data_dir, root), table="站点设置",
-                                  name="site"))
+    shown = _display(data_dir, root)
+    loaded.findings.append(F.make("L010", file=shown, path=shown))
 
 
 def load(data_dir: Path) -> Loaded:
@@ -382,7 +389,10 @@ def load(data_dir: Path) -> Loaded:
             loaded.sources.append(source)
             present.add(file_table.name)
         except Exception as e:  # noqa: BLE001 — any unreadable file becomes a finding
-            loaded.findings.append(F.make("L003", file=shown, reason=_reason(e)))
+            loaded.findings.append(F.make("L003", file=shown, row=_error_line(e),
+                                          reason=_reason(e)))
+            if file_table is not None:
+                present.add(file_table.name)  # the table is there, just unreadable
     for t in TABLES:
         if t.required and t.name not in present:
             loaded.findings.append(F.make("L002", file=_display(data_dir, root),
@@ -390,9 +400,18 @@ def load(data_dir: Path) -> Loaded:
     return loaded
 
 
+def _error_line(e: Exception) -> int | None:
+    if isinstance(e, yaml.MarkedYAMLError) and e.problem_mark is not None:
+        return e.problem_mark.line + 1
+    return None
+
+
 def _reason(e: Exception) -> str:
     if isinstance(e, yaml.MarkedYAMLError) and e.problem_mark is not None:
-        return f"YAML 格式错误（第{e.problem_mark.line + 1}行）：{e.problem}"
+        return (f"YAML 格式错误（第{e.problem_mark.line + 1}行第{e.problem_mark.column + 1}"
+                "个字符附近）：请检查冒号、缩进和引号")
+    if isinstance(e, yaml.YAMLError):
+        return "YAML 格式错误：请检查冒号、缩进和引号"
     if isinstance(e, ValueError | UnicodeDecodeError):
         return str(e)
     return f"{type(e).__name__}: {e}"
