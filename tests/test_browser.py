@@ -1,0 +1,196 @@
+"""The built site in a real browser (Debian's Chromium, headless, via Playwright): on a
+360 px phone, without JavaScript, without any outside host, and with Material's search.
+
+``playwright install`` is never needed: Chromium comes from the system (``require_tool``).
+The site is served from 127.0.0.1 by the standard library's ``http.server``.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import http.server
+import io
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import TEST_DATA, require_tool
+from test_render import NAME, hostile  # noqa: F401 — the hostile county, built for this module
+
+try:
+    from playwright import sync_api
+except ImportError:  # a developer's machine without the test extras; CI has them
+    if os.environ.get("CI", "").lower() == "true":
+        raise
+    pytest.skip("playwright is not installed: pip install -e '.[test]'", allow_module_level=True)
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+PHONE = {"width": 360, "height": 800}
+PROJECT = "projects/SX2019001/"
+PROJECT_NAME = "张寨镇东节村扶贫养驴场建设项目"
+VILLAGE = "villages/371522107202/"
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@functools.cache
+def _villages() -> list[dict[str, str]]:
+    raw = (TEST_DATA / "contract_county" / "villages.csv").read_bytes()
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return list(csv.DictReader(io.StringIO(raw.decode(enc))))
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("villages.csv is neither UTF-8 nor GB18030")
+
+
+def serve(site: Path) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def url(contract) -> Iterator[str]:
+    """Base URL of the contract county's site, served locally."""
+    yield from serve(contract[0] / "site")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = require_tool("chromium")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True,
+                                  has_touch=True, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def search(page, text: str) -> None:
+    """Type into Material's search box. Playwright inserts Chinese without key events, and
+    Material searches on ``keyup``: a final key press is what a phone keyboard sends too."""
+    box = page.locator("input.md-search__input")
+    box.fill(text)
+    box.press("End")
+
+
+# --- (a) a phone: no sideways scrolling, large type -------------------------------------
+
+_FONT_SIZES = """() => [...document.querySelectorAll(
+    "article p, article li, article td, article th, article h1, footer li")]
+  .filter(e => e.offsetParent !== null && e.textContent.trim())
+  .map(e => [e.tagName, parseFloat(getComputedStyle(e).fontSize),
+             e.textContent.trim().slice(0, 20)])
+"""
+
+
+@pytest.mark.parametrize("rel", ["", PROJECT, VILLAGE])
+def test_phone_page_fits_the_screen_and_text_is_large(phone, url, rel):
+    phone.goto(url + rel, wait_until="networkidle")
+    width = phone.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"the page scrolls sideways: {width}"
+    body = phone.evaluate("() => parseFloat(getComputedStyle(document.querySelector("
+                          "'article.md-typeset')).fontSize)")
+    assert body >= 16
+    small = [e for e in phone.evaluate(_FONT_SIZES) if e[1] < 16 - 0.01]
+    assert small == [], f"text smaller than 16px: {small[:10]}"
+
+
+# --- (b) without JavaScript -------------------------------------------------------------
+
+def test_project_page_reads_without_javascript(browser, url):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(url + PROJECT)
+        assert page.locator("article h1").inner_text().strip() == PROJECT_NAME
+        table = page.locator("article table", has_text="资金来源")
+        assert table.is_visible()
+        text = table.inner_text()
+        assert "中央财政" in text and "合计" in text and "750,000.00" in text
+        assert page.locator("article a[href^='tel:']").first.is_visible()
+    finally:
+        context.close()
+
+
+# --- (c) no request leaves 127.0.0.1 ------------------------------------------------------
+
+@pytest.mark.parametrize("rel", ["", PROJECT])
+def test_every_request_stays_on_the_site(phone, url, rel):
+    requests: list[str] = []
+    phone.on("request", lambda r: requests.append(r.url))
+    phone.goto(url + rel, wait_until="networkidle")
+    phone.locator("label[for=__search]").first.click()  # loads the search worker and index
+    phone.wait_for_load_state("networkidle")
+    assert requests
+    outside = [u for u in requests if urlsplit(u).scheme not in ("data", "blob")
+               and urlsplit(u).hostname != "127.0.0.1"]
+    assert outside == []
+
+
+# --- (d) search finds a village -----------------------------------------------------------
+
+def test_search_finds_a_village_and_opens_it(phone, url):
+    village = next(v for v in _villages() if v["区划代码"] == VILLAGE.split("/")[1])
+    name = village["村名"]
+    phone.goto(url, wait_until="networkidle")
+    phone.locator("label[for=__search]").first.click()
+    search(phone, name)
+    phone.wait_for_selector(".md-search-result__item")
+    target = phone.locator(f".md-search-result__item a[href*='{VILLAGE}']").first
+    target.wait_for()
+    target.click()
+    phone.wait_for_url(f"**/{VILLAGE}*")
+    assert phone.locator("article h1").inner_text().strip() == village["乡镇"] + name
+
+
+# --- hostile text runs no script in a real browser ------------------------------------------
+
+def test_hostile_project_page_runs_no_script(browser, hostile):  # noqa: F811
+    dialogs: list[tuple[str, str]] = []
+
+    def on_dialog(dialog) -> None:
+        dialogs.append((dialog.page.url if dialog.page else "", dialog.message))
+        dialog.dismiss()
+
+    for site_url in serve(hostile):
+        context = browser.new_context(viewport=PHONE)
+        try:
+            page = context.new_page()
+            page.on("dialog", on_dialog)
+            page.goto(site_url + "projects/TY2020-666/", wait_until="networkidle")
+            assert NAME.split(" ", 1)[1][:6] in page.locator("article h1").inner_text()
+            page.goto(site_url + "projects/", wait_until="networkidle")
+            page.locator("label[for=__search]").first.click()
+            search(page, "标题")
+            page.wait_for_selector(".md-search-result__item")
+            page.wait_for_timeout(300)
+            assert dialogs == [], f"a script from the data ran (page, alert): {dialogs}"
+        finally:
+            context.close()
