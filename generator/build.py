@@ -7,7 +7,6 @@ it was.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -17,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import findings as F
+from generator import printing, reproducible
 from generator.check import Checked, check
-from generator.render import GENERATED_CONFIG, RenderResult, render
-from generator.scan import scan
+from generator.render import GENERATED_CONFIG, WORK_DIR, RenderResult, render
+from generator.scan import scan_project
 
 Log = Callable[[str], None]
 
@@ -39,9 +39,12 @@ class BuildResult:
         return 2 if self.checked.report.fatal else 1
 
 
-def mkdocs_build(project_dir: Path, out_dir: Path) -> tuple[bool, str]:
-    """Run the real ``mkdocs build --strict`` on the generated config into ``out_dir``."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+def mkdocs_build(project_dir: Path, out_dir: Path, epoch: int | None = None) -> tuple[bool, str]:
+    """Run the real ``mkdocs build --strict`` on the generated config into ``out_dir``.
+
+    ``epoch`` becomes ``SOURCE_DATE_EPOCH`` (see ``reproducible``), so the same data gives
+    the same bytes."""
+    env = reproducible.build_env(reproducible.FALLBACK_EPOCH if epoch is None else epoch)
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
          "-f", GENERATED_CONFIG, "-d", str(out_dir.resolve())],
@@ -69,7 +72,8 @@ def build(project_dir: Path, data_dir: Path | None = None, site_dir: Path | None
     site_dir = Path(site_dir) if site_dir else project_dir / "site"
 
     t0 = time.perf_counter()
-    checked = check(data_dir)
+    with reproducible.data_epoch(data_dir):
+        checked = check(data_dir)
     result = BuildResult(checked)
     report = checked.report
     log(f"读取并检查数据：{sum(len(r) for r in checked.loaded.tables.values())} 条记录，"
@@ -83,7 +87,7 @@ def build(project_dir: Path, data_dir: Path | None = None, site_dir: Path | None
         return result
 
     t0 = time.perf_counter()
-    result.rendered = render(checked.dataset, project_dir)
+    result.rendered = render(checked.dataset, project_dir, report, data_dir)
     r = result.rendered
     log(f"生成页面：改写 {len(r.written)} 个，未变 {r.unchanged} 个，删除 {len(r.removed)} 个"
         f"（{time.perf_counter() - t0:.1f} 秒）")
@@ -94,7 +98,8 @@ def build(project_dir: Path, data_dir: Path | None = None, site_dir: Path | None
     try:
         t0 = time.perf_counter()
         log("MkDocs 生成网站…")
-        ok, output = mkdocs_build(project_dir, tmp)
+        epoch = reproducible.source_date_epoch(data_dir, checked.dataset)
+        ok, output = mkdocs_build(project_dir, tmp, epoch)
         result.mkdocs_output = output
         if not ok:
             report.extend([F.make("B001", reason=_last_lines(output))])
@@ -102,8 +107,10 @@ def build(project_dir: Path, data_dir: Path | None = None, site_dir: Path | None
             return result
         log(f"MkDocs 生成完成（{time.perf_counter() - t0:.1f} 秒）")
 
+        reproducible.compact_search_index(tmp)
+        printing.make_pdfs(tmp, epoch, log, project_dir / WORK_DIR / "pdf")
         t0 = time.perf_counter()
-        result.scan_findings = scan(tmp, checked.loaded.private_values)
+        result.scan_findings = scan_project(tmp, checked, project_dir)
         report.extend(result.scan_findings)
         took = time.perf_counter() - t0
         log(f"扫描网站：发现 {len(result.scan_findings)} 个问题（{took:.1f} 秒）")

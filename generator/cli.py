@@ -5,6 +5,7 @@ Exit codes: 0 clean, 1 findings at error level (or a failed build), 2 unusable i
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -12,51 +13,74 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.table import Table
 
-from generator.findings import SEVERITY_ZH, Report
+from generator.findings import CODES, SEVERITY_ZH, Report
 
 console = Console(stderr=True)
 _STYLE = {"fatal": "bold red", "error": "red", "warning": "yellow"}
 
 
 def print_report(report: Report, limit: int = 0) -> None:
-    """Findings as a table a cadre can act on: where, what, how to fix; then counts."""
+    """Findings grouped by rule: a heading with the rule's title, count and fix hint, then
+    one line per place (file, row, column) and what is wrong there."""
+    print_notes(report)
     items = report.sorted()
     if not items:
         console.print("[green]没有发现问题。[/green]")
         return
-    table = Table(show_lines=False, header_style="bold", expand=False)
-    table.add_column("级别", no_wrap=True)
-    table.add_column("代码", no_wrap=True)
-    table.add_column("位置", no_wrap=True)  # whole, so a path can be searched for
-    table.add_column("问题", overflow="fold")
-    table.add_column("怎么改", overflow="fold")
-    shown = items[:limit] if limit else items
-    for f in shown:
-        table.add_row(f"[{_STYLE.get(f.severity, '')}]{SEVERITY_ZH.get(f.severity, f.severity)}",
-                      f.code, f.where, f.message, f.hint)
-    console.print(table)
+    groups: dict[str, list] = {}
+    for f in items:
+        groups.setdefault(f.code, []).append(f)
+    shown = 0
+    for code, group in groups.items():
+        c = CODES.get(code)
+        first = group[0]
+        style = _STYLE.get(first.severity, "")
+        title = c.title if c else ""
+        console.print(f"\n[{style}]{SEVERITY_ZH.get(first.severity, first.severity)} {code} "
+                      f"{title}（{len(group)} 条）[/{style}]")
+        hints = {f.hint for f in group}
+        if len(hints) == 1:
+            console.print(f"  怎么改：{first.hint}", style="dim")
+        for f in group:
+            if limit and shown >= limit:
+                break
+            shown += 1
+            where = f.where or "（整体）"
+            console.print(f"  {where}：{f.message}", highlight=False)
+            if len(hints) > 1:
+                console.print(f"    怎么改：{f.hint}", style="dim", highlight=False)
     if limit and len(items) > limit:
         console.print(f"……还有 {len(items) - limit} 条，用 --format json 查看全部。")
-    by_code: dict[str, int] = {}
-    for f in items:
-        by_code[f.code] = by_code.get(f.code, 0) + 1
-    summary = "，".join(f"{c} {n} 条" for c, n in sorted(by_code.items()))
-    console.print(f"共 {len(items)} 条：错误 {report.count('error') + report.count('fatal')}，"
+    summary = "，".join(f"{c} {len(g)} 条" for c, g in groups.items())
+    console.print(f"\n共 {len(items)} 条：错误 {report.count('error') + report.count('fatal')}，"
                   f"提醒 {report.count('warning')}（{summary}）")
+
+
+def print_notes(report: Report) -> None:
+    """What the loader normalised in each file (title rows, 合计 rows, 万元 …), so that
+    nothing is changed silently."""
+    for f in report.notes:
+        console.print(f"[cyan]说明[/cyan] {f.where}：{f.message}", highlight=False)
+
+
+def _in_github_actions() -> bool:
+    return os.environ.get("GITHUB_ACTIONS") == "true"
 
 
 def _write(report: Report, fmt: str, output: str | None) -> None:
     if fmt == "table":
         print_report(report)
+        if _in_github_actions():  # annotations on the offending file and line
+            click.echo(report.to_github(), nl=False)
         return
-    text = report.to_json() if fmt == "json" else report.to_junit()
+    text = {"json": report.to_json, "junit": report.to_junit,
+            "github": report.to_github}[fmt]()
     if output:
         Path(output).write_text(text, encoding="utf-8")
         console.print(f"已写入 {output}")
     else:
-        click.echo(text)
+        click.echo(text, nl=not text.endswith("\n"))
 
 
 data_option = click.option("--data", "data_dir", default="data", show_default=True,
@@ -73,14 +97,17 @@ def main() -> None:
       gongshi check              检查 data/ 中的数据
       gongshi build              检查并生成网站到 site/
       gongshi serve              本机预览 http://127.0.0.1:8000
+      gongshi template           生成 Excel 台账模板
+      gongshi import 导出.xlsx    把导出的台账整理成标准 CSV
     """
 
 
 @main.command()
 @data_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "junit"]), default="table",
-              show_default=True, help="输出格式")
-@click.option("--output", "-o", default=None, help="把 json/junit 结果写入文件")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "junit", "github"]),
+              default="table", show_default=True,
+              help="输出格式（github：GitHub Actions 注释；在 Actions 中表格格式也会输出注释）")
+@click.option("--output", "-o", default=None, help="把 json/junit/github 结果写入文件")
 @click.option("--skip", multiple=True, help="跳过某条规则的代码或标签，可重复")
 def check(data_dir: str, fmt: str, output: str | None, skip: tuple[str, ...]) -> None:
     """检查数据，列出每个问题所在的文件、行、列和改法。
@@ -99,13 +126,33 @@ def check(data_dir: str, fmt: str, output: str | None, skip: tuple[str, ...]) ->
 @click.option("--site", "site_dir", default="site", show_default=True,
               type=click.Path(file_okay=False), help="网站输出文件夹")
 @click.option("--allow-findings", is_flag=True, help="数据有错误时仍然发布（错误会列出）")
-def build(data_dir: str, site_dir: str, allow_findings: bool) -> None:
+@click.option("--all", "all_counties", is_flag=True,
+              help="多县：把 data/<县>/ 逐个生成到 site/<县>/")
+@click.option("--county", "county_names", multiple=True, help="多县：只生成这个县，可重复")
+def build(data_dir: str, site_dir: str, allow_findings: bool, all_counties: bool,
+          county_names: tuple[str, ...]) -> None:
     """检查数据、生成页面、用 MkDocs 生成网站并扫描，成功后替换 site/。
 
+    \b
     例：gongshi build --site /var/www/fupin
+        gongshi build --all              （data/<县>/ → site/<县>/）
+        gongshi build --county 临川县
     """
     from generator.build import build as run_build
+    from generator.province import build_counties, is_province
 
+    if all_counties or county_names or is_province(Path(data_dir)):
+        code = 0
+        for county, result in build_counties(Path.cwd(), Path(data_dir), Path(site_dir),
+                                             list(county_names), allow_findings,
+                                             log=lambda m: console.print(m)):
+            if result.checked.report.findings:
+                print_report(result.checked.report, limit=50)
+            if result.mkdocs_output and not result.published:
+                console.print(result.mkdocs_output)
+            console.print(f"{county}：{'已发布' if result.published else '未发布'}")
+            code = max(code, result.exit_code)
+        sys.exit(code)
     with console.status("正在生成…"):
         result = run_build(Path.cwd(), Path(data_dir), Path(site_dir), allow_findings,
                            log=lambda m: console.print(m))
@@ -117,10 +164,32 @@ def build(data_dir: str, site_dir: str, allow_findings: bool) -> None:
 
 
 @main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="输出格式")
+def rules(fmt: str) -> None:
+    """列出全部核对规则：编号、级别、标题和依据（网站“公开规则”页也列出）。
+
+    例：gongshi rules --format json
+    """
+    from generator.compliance import rule_table
+
+    rows = rule_table()
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in rows:  # plain text on stdout, so it can be piped or saved
+        level = SEVERITY_ZH.get(r["severity"], r["severity"])
+        click.echo(f"{r['code']} {level} {r['title']}")
+        if r["source"]:
+            click.echo(f"    依据：{r['source']}")
+    click.echo(f"共 {len(rows)} 条规则。")
+
+
+@main.command()
 @data_option
 @click.option("--port", default=8000, show_default=True, help="端口")
 def serve(data_dir: str, port: int) -> None:
-    """生成页面并在本机预览（改动 content/ 会自动刷新）。
+    """生成页面并在本机预览（改动 data/ 或 content/ 会自动刷新）。
 
     例：gongshi serve --port 8080
     """
@@ -131,8 +200,93 @@ def serve(data_dir: str, port: int) -> None:
     print_report(checked.report, limit=50)
     if checked.dataset is None:
         sys.exit(2)
-    render(checked.dataset, Path.cwd())
+    render(checked.dataset, Path.cwd(), checked.report, Path(data_dir))
+    from generator.watch import DataWatcher
+
+    def rendered(again, result) -> None:
+        print_report(again.report, limit=20)
+        if result is not None:
+            console.print(f"数据已改动，重新生成页面：改写 {len(result.written)} 个")
+
+    DataWatcher(Path.cwd(), Path(data_dir), rendered).start()  # mkdocs serve sees content/
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", GENERATED_CONFIG,
            "-a", f"127.0.0.1:{port}"]
     sys.exit(subprocess.call(cmd, env=env))
+
+
+@main.command()
+@click.option("--output", "-o", default="台账模板.xlsx", show_default=True,
+              type=click.Path(dir_okay=False), help="模板文件名")
+@click.option("--force", is_flag=True, help="文件已存在时覆盖")
+def template(output: str, force: bool) -> None:
+    """生成 Excel 台账模板：每张表一个工作表，带下拉列表和填写说明。
+
+    填好后放进 data/（如 data/台账.xlsx），gongshi check 直接读取。
+
+    例：gongshi template -o 金岭镇台账.xlsx
+    """
+    from generator.template import write_template
+
+    path = Path(output)
+    if path.exists() and not force:
+        console.print(f"[red]文件 {path} 已存在，没有覆盖。[/red]换个文件名，或加 --force 覆盖。")
+        sys.exit(2)
+    write_template(path)
+    console.print(f"已生成台账模板 {path}：第一个工作表“说明”讲怎么填，其余每张表一个工作表。")
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", default="data", show_default=True, type=click.Path(file_okay=False),
+              help="写入整理后 CSV 的文件夹")
+@click.option("--table", default=None, help="文件对应的表（文件名不是表名时），如 projects 或 项目")
+@click.option("--force", is_flag=True, help="覆盖已有的同名 CSV")
+def import_(file: str, out: str, table: str | None, force: bool) -> None:
+    """把导出的台账（标题行、合并表头、合计行、万元……）整理成标准 CSV，供核对后提交。
+
+    身份证号、银行账号、联系电话、家庭住址等不公开的列不会写入。
+
+    例：gongshi import 2019年项目台账.xlsx --table projects --out data
+    """
+    from generator.importer import import_file
+
+    source, out_dir = Path(file), Path(out)
+    result = import_file(source, out_dir, table, force)
+    print_report(result.report)
+    if result.dropped:
+        console.print(f"[yellow]已删除不公开的列：{'、'.join(result.dropped)}。"
+                      "这些列没有写入输出文件。[/yellow]")
+    if result.report.exit_code:
+        console.print("[red]有错误，没有写入任何文件。[/red]请在原表中改正后再导入。")
+    for path in result.existing:
+        console.print(f"[red]{path} 已存在，没有覆盖。[/red]核对后加 --force 覆盖。")
+    for path, n in result.written:
+        console.print(f"已写入 {path}（{n} 条）")
+    if result.written and source.resolve().is_relative_to(out_dir.resolve()):
+        console.print(f"[yellow]请把原文件 {source} 移出 {out_dir}/，否则记录会被读两遍；"
+                      "原文件如有身份证号等信息，不要提交到代码仓库。[/yellow]")
+    sys.exit(result.exit_code)
+
+
+@main.command("scan")
+@click.argument("site_dir", default="site", type=click.Path(exists=True, file_okay=False))
+@data_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "junit"]), default="table",
+              show_default=True, help="输出格式")
+@click.option("--output", "-o", default=None, help="把 json/junit 结果写入文件")
+def scan_command(site_dir: str, data_dir: str, fmt: str, output: str | None) -> None:
+    """扫描已生成的网站：个人信息（只显示打码后的值）、外部资源、不属于主题的脚本。
+
+    退出码：0 没有发现问题，1 发现问题。
+
+    例：gongshi scan site --format junit -o scan.xml
+    """
+    from generator.scan import scan_site
+
+    report, with_data = scan_site(Path(site_dir), Path(data_dir))
+    if not with_data:
+        console.print(f"[yellow]没有找到数据文件夹 {data_dir}：不知道哪些电话是公开的监督电话，"
+                      "也不知道原表中的个人信息。用 --data 指定数据文件夹。[/yellow]")
+    _write(report, fmt, output)
+    sys.exit(1 if report.findings else 0)

@@ -7,6 +7,7 @@ records and rule texts); load-level notes and privacy findings stay in ``gongshi
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -89,6 +90,19 @@ def is_public(f: Finding) -> bool:
     return f.code.startswith(PUBLIC_PREFIXES) and f.severity in ("error", "warning")
 
 
+_FIELD = re.compile(r"\{\w+\}")
+
+
+def general_hint(hint: str) -> str:
+    """A hint template without a record: fields become ××, as printed forms write them.
+
+    >>> general_hint("请补上 fund:{id} 的资金公告。"), general_hint("{hint}")
+    ('请补上 fund:×× 的资金公告。', '请检查所写的编号或名称，或在对应的表中补上这条记录。')
+    """
+    text = _FIELD.sub("××", hint).strip()
+    return text if text.strip("×") else "请检查所写的编号或名称，或在对应的表中补上这条记录。"
+
+
 def rule_table() -> list[dict]:
     """Every rule with its codes' titles, severities and sources (for ``gongshi rules``)."""
     rows = []
@@ -96,7 +110,7 @@ def rule_table() -> list[dict]:
         for code in r.codes:
             c = CODES[code]
             rows.append({"code": code, "severity": c.severity, "title": c.title,
-                         "source": c.source, "hint": c.hint, "tags": r.tags})
+                         "source": c.source, "hint": general_hint(c.hint), "tags": r.tags})
     return sorted(rows, key=lambda row: row["code"])
 
 

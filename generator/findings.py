@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
 SEVERITIES = ("fatal", "error", "warning")
-SEVERITY_ZH = {"fatal": "无法继续", "error": "错误", "warning": "提醒"}
+SEVERITY_ZH = {"fatal": "无法继续", "error": "错误", "warning": "提醒", "info": "说明"}
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,9 @@ def _code(code: str, severity: str, title: str, message: str, hint: str, source:
     if code in CODES:
         raise ValueError(f"duplicate finding code {code}")
     CODES[code] = Code(code, severity, title, message, hint, source)
+
+
+declare = _code  # rule modules declare their own codes next to the rule that uses them
 
 
 # Loading: files, tables, columns.
@@ -58,6 +61,12 @@ _code("L009", "warning", "未识别的文件", "文件 {path} 不对应任何数
 _code("L010", "fatal", "缺少站点设置", "数据文件夹 {path} 中没有 site.yaml",
       "请在数据文件夹中建立 site.yaml，至少写上 name（站点名称）和 office（主办单位）；"
       "可复制示例数据 data/site.yaml 修改。")
+_code("L011", "error", "合计与明细不符",
+      "“{label}”行的“{title}”为 {stated}，{basis}之和为 {computed}",
+      "请核对：可能漏填、多填了一行，或合计算错了。合计行本身不作为记录发布。")
+# Notes (severity info, in ``Report.notes``): what the loader normalised, once per file.
+_code("I001", "info", "已自动整理", "读取时自动整理了：{what}",
+      "请核对整理结果；如有不对，请在原表中改正后重新检查。")
 # Values.
 _code("V001", "error", "金额无法识别", "“{title}”的值“{value}”无法识别为金额：{reason}",
       "请填写数字，如 1234.50 或 12.5万；单位为万元时请在表头写“{title}(万元)”。")
@@ -72,21 +81,25 @@ _code("V006", "error", "是否值无法识别", "“{title}”的值“{value}�
       "请填写“是”或“否”。")
 # References and identity.
 _code("R001", "error", "找不到所指的记录", "{what}“{value}”不存在",
-      "{hint}")
+      "{hint}",
+      source="数据质量（素材004：数据信息精准率低于95%的约谈）")
 _code("R002", "error", "编号重复", "{what}“{value}”重复，第一次出现在 {first}",
-      "每条记录的编号必须唯一：请改正其中一个编号，或删除重复的行。")
+      "每条记录的编号必须唯一：请改正其中一个编号，或删除重复的行。",
+      source="数据质量（素材004：数据信息精准率低于95%的约谈）")
 _code("R003", "error", "公示对象格式有误", "公示对象“{value}”的格式无法识别",
       "公示对象应写成 project:项目编号、fund:资金编号、distribution:分配编号 或 "
-      "benefit:补助项目:年度。")
+      "benefit:补助项目:年度。",
+      source="数据质量（素材004：数据信息精准率低于95%的约谈）")
 # Privacy in free text.
 _code("P001", "warning", "公开栏目中有个人信息",
       "“{title}”中有{kind}（{masked}），已隐去，不会发布",
       "身份证号、银行账号、私人电话不能写在公开的栏目里，请从原表中删除。")
 # Output.
-_code("S001", "fatal", "网站中发现个人信息", "发布的文件中出现了个人信息（{kind}）：{masked}",
+_code("S001", "error", "网站中发现个人信息", "发布的文件中出现了个人信息（{kind}）：{masked}",
       "个人身份证号、银行账号、私人电话不得公开。请检查备注等文字栏，删除后重新生成。")
-_code("S002", "fatal", "网站引用了外部资源", "页面从外部网站加载资源：{url}",
-      "字体、脚本、图片必须放在本站内，不能从其他网站加载。请检查模板覆盖文件。")
+_code("S002", "error", "网站引用了外部资源", "页面从外部网站加载资源：{url}",
+      "字体、脚本、图片必须放在本站内，不能从其他网站加载。"
+      "请检查 site_templates/overrides/ 中的模板和样式（含 @import、url()），改用本站文件。")
 _code("B001", "fatal", "网站生成失败", "MkDocs 生成网站失败：{reason}",
       "原网站保持不变。请查看上面的 MkDocs 输出。")
 
@@ -102,6 +115,7 @@ class Finding:
     file: str = ""
     row: int | None = None
     column: str = ""
+    subject: str = ""  # the record it is about, e.g. ``project:JL2018-019`` (compliance page)
 
     @property
     def where(self) -> str:
@@ -114,7 +128,7 @@ class Finding:
 
 
 def make(code: str, *, file: str = "", row: int | None = None, column: str = "",
-         severity: str | None = None, **values: object) -> Finding:
+         severity: str | None = None, subject: str = "", **values: object) -> Finding:
     """Build a finding from the code table, filling message and hint from ``values``."""
     c = CODES[code]
     return Finding(
@@ -125,7 +139,16 @@ def make(code: str, *, file: str = "", row: int | None = None, column: str = "",
         file=file,
         row=row,
         column=column,
+        subject=subject,
     )
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_prop(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 @dataclass
@@ -133,6 +156,7 @@ class Report:
     """Everything checking found. The only output of ``check``; renders to text, JSON, JUnit."""
 
     findings: list[Finding] = field(default_factory=list)
+    notes: list[Finding] = field(default_factory=list)  # what was normalised; not problems
 
     def extend(self, items: Iterable[Finding]) -> None:
         self.findings.extend(items)
@@ -163,9 +187,25 @@ class Report:
     def to_json(self) -> str:
         return json.dumps(
             {"summary": {s: self.count(s) for s in SEVERITIES},
-             "findings": [asdict(f) for f in self.sorted()]},
+             "findings": [asdict(f) for f in self.sorted()],
+             "notes": [asdict(f) for f in self.notes]},
             ensure_ascii=False, indent=2,
         )
+
+    def to_github(self) -> str:
+        """GitHub Actions workflow commands: each finding becomes an annotation on its file
+        and line in the pull request (``::error file=…,line=…,title=…::message``)."""
+        lines = []
+        for f in self.sorted():
+            level = "warning" if f.severity == "warning" else "error"
+            props = [f"file={_gh_prop(f.file)}"] if f.file else []
+            if f.row is not None:
+                props.append(f"line={f.row}")
+            title = CODES[f.code].title if f.code in CODES else ""
+            props.append(f"title={_gh_prop(f'{f.code} {title} {f.column}'.strip())}")
+            body = f"{f.message}。{f.hint}" if f.hint else f.message
+            lines.append(f"::{level} {','.join(props)}::{_gh_data(body)}")
+        return "\n".join(lines) + ("\n" if lines else "")
 
     def to_junit(self) -> str:
         """JUnit XML: one test case per finding, so CI systems show them as annotations."""

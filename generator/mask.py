@@ -1,4 +1,9 @@
-"""Masking of private persons' names: the one place where a household head becomes 张某某."""
+"""Masking of private persons' names: the one place where a household head becomes 张某某.
+
+The policy comes from ``site.yaml``: ``mask_names`` (household heads, default on),
+``mask_style`` (``张某某``, ``张*`` or ``张*三``) and ``case_names`` (whether discipline
+notices name the person in full; default off, so case subjects are masked too).
+"""
 
 from __future__ import annotations
 
@@ -22,17 +27,56 @@ def surname(name: str) -> str:
     return name[:1]
 
 
-def mask_name(name: str) -> str:
-    """Show a private person only by surname: ``张三 → 张某某``, ``欧阳明 → 欧阳某某``.
+STYLES = ("张某某", "张*", "张*三")
 
+
+def mask_name(name: str, style: str = "张某某") -> str:
+    """Show a private person only by surname (``style`` is one of ``STYLES``).
+
+    ``张某某``: ``张三 → 张某某``, ``欧阳明 → 欧阳某某``; ``张*``: ``王小明 → 王*``;
+    ``张*三``: ``王小明 → 王*明``, but ``张三 → 张*`` (a two-character name would show whole).
     Names already masked (``张某某``, ``张*``) stay as they are.
 
     >>> mask_name("张三"), mask_name("王小明"), mask_name("李某某"), mask_name("")
     ('张某某', '王某某', '李某某', '')
+    >>> mask_name("王小明", "张*"), mask_name("王小明", "张*三"), mask_name("张三", "张*三")
+    ('王*', '王*明', '张*')
+    >>> mask_name("欧阳明华", "张*三"), mask_name("欧阳明", "张*三")
+    ('欧阳*华', '欧阳*')
     """
     name = name.strip()
     if not name:
         return ""
     if "某" in name or "*" in name:
         return name
-    return surname(name) + "某某"
+    family = surname(name)
+    given = name[len(family):]
+    if style == "张*":
+        return family + "*"
+    if style == "张*三":
+        if len(given) < 2:
+            return family + "*"
+        return family + "*" * (len(given) - 1) + given[-1]
+    return family + "某某"
+
+
+# table → column holding a private person's name
+PERSON_COLUMNS = {"benefits": "household_head", "cases": "name"}
+
+
+def mask_row(table: str, values: dict, mask_names: bool = True, style: str = "张某某",
+             case_names: bool = False) -> dict:
+    """Mask the private person's name of one row in place, by the site's policy.
+
+    >>> mask_row("cases", {"name": "张三"}), mask_row("cases", {"name": "张三"}, case_names=True)
+    ({'name': '张某某'}, {'name': '张三'})
+    >>> mask_row("benefits", {"household_head": "王小明"}, mask_names=False)
+    {'household_head': '王小明'}
+    """
+    key = PERSON_COLUMNS.get(table)
+    if not key or not values.get(key):
+        return values
+    masked = case_names is False if table == "cases" else mask_names
+    if masked:
+        values[key] = mask_name(values[key], style)
+    return values

@@ -14,8 +14,8 @@ from functools import cached_property
 
 from generator.findings import Finding, make
 from generator.load import Loaded, Row
-from generator.mask import mask_name
-from generator.privacy import Redactor
+from generator.mask import mask_row
+from generator.privacy import Redactor, official_phones
 from generator.records import (
     TABLE_BY_NAME,
     Allocation,
@@ -64,6 +64,9 @@ class Dataset:
     distributions: list[Distribution] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
     rectifications: list[Rectification] = field(default_factory=list)
+    # The day the rules treat as "today" (overdue rectifications, dates in the future):
+    # site.yaml data_date, else SOURCE_DATE_EPOCH, else the day of the build.
+    as_of: date = field(default_factory=date.today)
 
     # --- identity -------------------------------------------------------------------
     @cached_property
@@ -250,12 +253,13 @@ _FIELDS = {
 }
 
 
-# Free-text columns: identifiers typed into them are redacted. Every text column is also
-# cleared of the exact private values the loader saw.
-FREE_TEXT = frozenset({"remarks", "content", "subsidy_standard", "poverty_link", "acceptance",
-                       "objections", "problem", "measure", "purpose", "principle", "name",
-                       "household_head", "unit", "post", "status", "indicator", "target",
-                       "actual"})
+# Text columns: identifiers typed into any of them are redacted, except in the columns that
+# hold keys, codes and the published supervision phone (an ID-shaped key there is left for
+# the post-build scan to stop). Every column is also cleared of the exact private values.
+NOT_FREE_TEXT = frozenset({"id", "project_id", "fund_id", "distribution_id", "code", "subject",
+                           "supervisor_phone", "document_no", "voucher"})
+FREE_TEXT = frozenset(c.key for t in TABLE_BY_NAME.values() for c in t.columns
+                      if c.kind in ("text", "list")) - NOT_FREE_TEXT
 
 
 def _redact_row(table: str, row: Row, redactor: Redactor, found: list[Finding]) -> dict:
@@ -265,7 +269,8 @@ def _redact_row(table: str, row: Row, redactor: Redactor, found: list[Finding]) 
         if isinstance(value, str) and value:
             new, hits = redactor.redact(value) if key in FREE_TEXT else redactor.known(value)
         elif isinstance(value, tuple):
-            parts = [redactor.known(x) for x in value]
+            redact = redactor.redact if key in FREE_TEXT else redactor.known
+            parts = [redact(x) for x in value]
             new, hits = tuple(p[0] for p in parts), [h for p in parts for h in p[1]]
         else:
             continue
@@ -280,19 +285,16 @@ def _redact_row(table: str, row: Row, redactor: Redactor, found: list[Finding]) 
 
 def build_model(loaded: Loaded, site: Site) -> tuple[Dataset, list[Finding]]:
     """Typed records from loaded rows. Identifiers in text are redacted (with findings);
-    household heads' and case subjects' names are masked unless ``site.mask_names`` is
-    false."""
+    household heads' and case subjects' names are masked by the site's policy
+    (``mask.mask_row``)."""
     ds = Dataset(site=site)
     found: list[Finding] = []
-    redactor = Redactor(loaded.private_values)
+    redactor = Redactor(loaded.private_values,
+                        official_phones((p.number for p in site.phones), loaded.tables))
     for table, cls in _RECORDS.items():
         records = getattr(ds, _FIELDS[table])
         for row in loaded.tables.get(table, []):
             values = _redact_row(table, row, redactor, found)
-            if site.mask_names:
-                if table == "benefits" and values.get("household_head"):
-                    values["household_head"] = mask_name(values["household_head"])
-                if table == "cases" and values.get("name"):
-                    values["name"] = mask_name(values["name"])
+            mask_row(table, values, site.mask_names, site.mask_style, site.case_names)
             records.append(cls(**values, origin=row.origin))
     return ds, found

@@ -9,6 +9,7 @@ they are not fields of any record, so no template can reach them.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -30,8 +31,11 @@ NO_ORIGIN = Origin("", 0)
 
 
 def col(title: str, kind: str = "text", *, required: bool = False, choices: tuple[str, ...] = (),
-        aliases: tuple[str, ...] = (), help: str = "") -> Any:
-    """Declare a column. ``kind`` is one of text, money, date, int, year, bool, list."""
+        aliases: tuple[str, ...] = (), help: str = "", suggestions: tuple[str, ...] = ()) -> Any:
+    """Declare a column. ``kind`` is one of text, money, date, int, year, bool, list.
+
+    ``choices`` is a fixed vocabulary (other values are reported); ``suggestions`` only
+    offers common values (the Excel template's drop-down), any other value is accepted."""
     default: object = None
     if kind == "text":
         default = ""
@@ -39,7 +43,7 @@ def col(title: str, kind: str = "text", *, required: bool = False, choices: tupl
         default = ()
     return field(default=default, metadata={
         "title": title, "kind": kind, "required": required, "choices": choices,
-        "aliases": aliases, "help": help,
+        "aliases": aliases, "help": help, "suggestions": suggestions,
     })
 
 
@@ -52,6 +56,7 @@ class Column:
     choices: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     help: str = ""
+    suggestions: tuple[str, ...] = ()
 
 
 CATEGORIES = ("产业发展", "光伏扶贫", "基础设施", "公共服务", "就业扶贫", "教育扶贫", "健康扶贫",
@@ -64,6 +69,23 @@ NOTICE_KINDS = ("事前公示", "事后公告", "资金公告", "分配公示")
 TARGET_KINDS = ("产出指标", "效益指标", "满意度指标")
 RECTIFICATION_SOURCES = ("督查", "巡视", "审计", "信访", "自查")
 RECTIFICATION_STATUSES = ("未整改", "整改中", "已整改")
+# Official vocabulary of discipline measures (domain.md §9): kind → allowed measures;
+# an empty tuple means any wording is accepted after the kind (组织处理:诫勉谈话 …).
+CASE_MEASURES: dict[str, tuple[str, ...]] = {
+    "党纪": ("警告", "严重警告", "撤销党内职务", "留党察看", "开除党籍"),
+    "政务": ("警告", "记过", "记大过", "降级", "撤职", "开除"),
+    "组织处理": (),
+    "移送司法": (),
+}
+# What the Excel template's drop-down offers for 处理结果: the fixed measures, the usual
+# forms of 组织处理 (any other wording is still accepted), and 移送司法.
+ORGANISATIONAL_MEASURES = ("批评教育", "责令检查", "通报批评", "诫勉谈话", "停职检查",
+                           "调整岗位", "责令辞职", "免职", "降职")
+MEASURE_SUGGESTIONS: tuple[str, ...] = (
+    *(f"{kind}:{m}" for kind, measures in CASE_MEASURES.items() for m in measures),
+    *(f"组织处理:{m}" for m in ORGANISATIONAL_MEASURES),
+    "移送司法",
+)
 
 
 @dataclass(frozen=True)
@@ -217,7 +239,8 @@ class Case:
     problem: str = col("问题", required=True)
     amount_involved: int | None = col("涉及金额", "money")
     amount_recovered: int | None = col("追缴金额", "money")
-    measures: tuple[str, ...] = col("处理结果", "list")
+    measures: tuple[str, ...] = col("处理结果", "list", suggestions=MEASURE_SUGGESTIONS,
+                                    help="每项写成“类别:处分”，多项用、或；分隔")
     status: str = col("状态")
     origin: Origin = NO_ORIGIN
 
@@ -254,13 +277,14 @@ class Table:
         return columns_of(self.record)
 
 
+@functools.cache  # asked for per row and per cell: 20,000 calls for a one-town site
 def columns_of(record: type) -> tuple[Column, ...]:
     cols = []
     for f in dataclasses.fields(record):
         if "title" in f.metadata:
             m = f.metadata
             cols.append(Column(f.name, m["title"], m["kind"], m["required"], m["choices"],
-                               m["aliases"], m["help"]))
+                               m["aliases"], m["help"], m["suggestions"]))
     return tuple(cols)
 
 

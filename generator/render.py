@@ -21,14 +21,17 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from generator import money
+from generator import money, opendata, printing
+from generator.compliance import compliance, percent
 from generator.dates import zh_date
+from generator.findings import CODES, Report
 from generator.mdtext import escape_md
 from generator.model import Dataset, parse_subject
 from generator.records import Project, Village
 
 GENERATED_DIRS = ("projects", "funds", "villages", "benefits", "distributions", "notices",
-                  "rectifications", "cases", "report")
+                  "rectifications", "cases", "report", printing.PRINT_DIR, "downloads",
+                  "feeds", "archive")
 GENERATED_FILES = ("index.md",)
 GENERATED_CONFIG = "mkdocs.generated.yml"
 WORK_DIR = ".gongshi"
@@ -113,6 +116,7 @@ def environment(project_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(yuan=_yuan, wan=_wan, date=_date, md=escape_md, slug=slug, n=_n,
+                       percent=percent,
                        total=_total)
     env.globals.update(link=link, phone=phone)
     return env
@@ -137,7 +141,8 @@ def _total(items: Iterable[Any], attr: str) -> int:
 
 
 def _date(d: date | None) -> Markup:
-    return Markup(zh_date(d)) if d else Markup("")
+    """A date that never breaks inside on a phone (2019年3月 / 5日)."""
+    return Markup(f'<span class="gs-nw">{zh_date(d)}</span>') if d else Markup("")
 
 
 # --- view helpers: what pages show, computed once ---------------------------------------
@@ -191,7 +196,9 @@ class Views:
         return escape_md(key)
 
     def period(self, start: date | None, end: date | None) -> Markup:
-        return escape_md(_period(start, end))
+        if start and end:
+            return Markup("{} 至 {}").format(_date(start), _date(end))
+        return _date(start or end)
 
     def total(self, pid: str) -> int:
         return self.ds.project_total(pid)
@@ -205,7 +212,8 @@ def _project_sort_key(p: Project) -> tuple:
     return (-(p.year or 0), p.township, p.id)
 
 
-def render(ds: Dataset, project_dir: Path) -> RenderResult:
+def render(ds: Dataset, project_dir: Path, report: Report | None = None,
+           data_dir: Path | None = None) -> RenderResult:
     """Write every generated page into ``project_dir/content`` and the MkDocs config."""
     project_dir = Path(project_dir)
     content = project_dir / "content"
@@ -213,7 +221,8 @@ def render(ds: Dataset, project_dir: Path) -> RenderResult:
     out = _Writer(content, result)
     env = environment(project_dir)
     v = Views(ds)
-    base = {"site": ds.site, "ds": ds, "v": v}
+    env.globals["od"] = opendata.prepare(ds, project_dir, data_dir)  # downloads, history
+    base = {"site": ds.site, "ds": ds, "v": v, "prints": printing.PrintIndex(ds)}
 
     def page(template: str, rel: str, **ctx: Any) -> None:
         root = "../" * rel.count("/")
@@ -259,6 +268,11 @@ def render(ds: Dataset, project_dir: Path) -> RenderResult:
     for c in cases:
         page("case.md.j2", f"cases/{slug(c.id)}.md", c=c, meta={"pub_date": _iso(c.published_on)})
     page("report.md.j2", "report/index.md")
+    c = compliance(ds, report or Report())
+    page("compliance.md.j2", "compliance/index.md", c=c, codes=CODES)
+    page("rules.md.j2", "compliance/rules.md", c=c)
+    printing.render_pages(base["prints"], page, out.write)
+    opendata.publish(env.globals["od"], page, out.write)
     out.remove_stale()
     write_config(ds, project_dir)
     return result

@@ -1,117 +1,473 @@
 """The scan stage: read every file of a built site and prove nothing private or outside
-slipped through. The second lock: never-published columns are already dropped at load.
+slipped through. The second lock: never-published columns are already dropped at load and
+identifiers in text redacted when the model is built.
 
-Looks for the exact private values the loader saw (ID numbers, bank accounts, phones of
-households), for anything shaped like a resident ID with a valid GB 11643 checksum, and
-for resources loaded from another host (``src``/stylesheet ``href``/CSS ``url()``).
+What it looks for, and where:
+
+- the exact private values the loader saw (ID numbers, bank accounts, phones, addresses):
+  in every file, text or not, gzip unpacked, the search index decoded;
+- identifiers by their shape (``privacy.find_identifiers``: checksum-valid IDs, Luhn-valid
+  cards, mobiles, unofficial landlines): only where record text lands — the visible text
+  and attributes of HTML pages, the search index, and downloads (CSV, JSON, XLSX). Theme
+  JavaScript and CSS are full of long numbers and are left to the exact match;
+- resources loaded from another host (``src``, stylesheet/icon/preload/preconnect
+  ``href``, ``srcset``, CSS ``url()`` and ``@import``, ``<meta http-equiv=refresh>``), and
+  links a person clicks to a host not listed in ``site.yaml`` ``links``;
+- inline scripts that no theme template wrote (record text that became a script).
+
+Every finding carries file and position, and only ever the *masked* value.
 """
 
 from __future__ import annotations
 
+import bisect
+import contextlib
+import csv
+import dataclasses
+import gzip
+import html
+import io
+import json
 import re
+import zipfile
 from collections.abc import Iterable, Iterator
-from html.parser import HTMLParser
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from generator import findings as F
+from generator.privacy import (  # noqa: F401  (id_checksum_ok, mask_value: re-exported)
+    KIND_KNOWN,
+    find_identifiers,
+    id_checksum_ok,
+    mask_value,
+)
 
-TEXT_SUFFIXES = {".html", ".htm", ".js", ".json", ".xml", ".css", ".txt", ".csv", ".md",
-                 ".svg", ".map", ".webmanifest"}
-_ID18 = re.compile(r"(?<![0-9])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])"
-                   r"(?:0[1-9]|[12]\d|3[01])\d{3}[0-9Xx](?![0-9])")
-_NUMBER = re.compile(r"(?<![0-9])[0-9]{5,}[0-9Xx]?(?![0-9])")
+F.declare("S003", "error", "链接到未列出的外部网站", "页面链接到外部网站：{url}",
+          "外部链接须在 site.yaml 的 links（外部链接）中列出，如 `links: [{host}]`；"
+          "否则请删除该链接。")
+F.declare("S004", "error", "页面中有不属于主题的脚本", "页面中有不是主题模板写入的脚本：{snippet}",
+          "记录中的文字不能成为脚本。请检查模板覆盖文件和手写页面，不要用 safe 输出数据。")
+
+DOWNLOAD_SUFFIXES = {".csv", ".json", ".xlsx", ".txt", ".xml", ".ics", ".md"}  # + feeds
+ALWAYS_LINKABLE = ("beian.miit.gov.cn",)  # the ICP record link every government site shows
+_EXECUTABLE = {"", "text/javascript", "application/javascript", "module",
+               "application/ecmascript", "text/ecmascript"}
+_DIGIT = re.compile(r"\d")
+_NUMBER = re.compile(r"[0-9]{5,}[Xx]?")  # leftmost-longest: always a whole run of digits
 _OUTSIDE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
-_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""", re.IGNORECASE)
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+(?:url\(\s*)?['"]?([^'");\s]+)""",
+                      re.IGNORECASE)
+_SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL)
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 
 
-def id_checksum_ok(number: str) -> bool:
-    """GB 11643: the 18th character is the checksum of the first 17 digits.
+@dataclass
+class ScanRules:
+    """What the site may contain: values to find, phones and hosts that are allowed."""
 
-    >>> id_checksum_ok("11010519491231002X"), id_checksum_ok("110105194912310021")
-    (True, False)
-    """
-    total = sum(int(c) * w for c, w in zip(number[:17], _WEIGHTS, strict=True))
-    return "10X98765432"[total % 11] == number[17].upper()
+    private_values: frozenset[str] = frozenset()
+    official_phones: frozenset[str] = frozenset()
+    link_hosts: frozenset[str] = frozenset()
+    template_dirs: tuple[Path, ...] = ()
+    _words: re.Pattern[str] | None = field(default=None, init=False, repr=False)
+    _numeric: frozenset[str] = field(default=frozenset(), init=False, repr=False)
 
-
-def mask_value(value: str) -> str:
-    """Show a found identifier without revealing it.
-
-    >>> mask_value("371324198001011234"), mask_value("15148998447"), mask_value("123456")
-    ('3713**********1234', '151****8447', '1*****')
-    """
-    if len(value) >= 15:
-        return value[:4] + "*" * (len(value) - 8) + value[-4:]
-    if len(value) >= 10:
-        return value[:3] + "*" * (len(value) - 7) + value[-4:]
-    return value[:1] + "*" * (len(value) - 1)
+    def __post_init__(self) -> None:
+        values = {v for v in self.private_values if len(v) >= 6}
+        self._numeric = frozenset(v for v in values if _NUMBER.fullmatch(v))
+        words = sorted(values - self._numeric, key=len, reverse=True)
+        self._words = re.compile("|".join(map(re.escape, words))) if words else None
 
 
-class _Resources(HTMLParser):
-    """Collects URLs an HTML page *loads* (not links a person clicks)."""
+# --- where a hit is ---------------------------------------------------------------------
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.urls: list[str] = []
+@dataclass
+class Segment:
+    """A piece of a file's text and how to say where an offset in it is."""
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag in ("script", "img", "iframe", "source", "audio", "video", "embed", "track",
-                   "input"):
-            self.urls.append(a.get("src", ""))
-        if tag == "img" and a.get("srcset"):
-            self.urls.extend(part.split()[0] for part in a["srcset"].split(",") if part.split())
+    text: str
+    line: int | None = 1  # line of the segment's first character (None: not line-based)
+    col: int = 1
+    label: str = ""  # e.g. 搜索条目 projects/X/ or 工作表 项目!B3
+
+    def where(self, offset: int) -> tuple[int | None, str]:
+        if self.line is None:
+            return None, self.label
+        nl = self.text.rfind("\n", 0, offset)
+        line = self.line + self.text.count("\n", 0, offset)
+        col = offset - nl if nl >= 0 else self.col + offset
+        return line, f"{self.label} 第{col}字".strip()
+
+
+# --- reading files ----------------------------------------------------------------------
+
+_TAG = re.compile(r"<([a-zA-Z][\w-]*)((?:\s+[^\s=>/]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)"
+                  r"\s*/?>")
+_ATTR = re.compile(r"""([^\s=>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
+_HIDDEN_BLOCK = re.compile(r"(<(script|style|template)\b[^>]*>)(.*?)(</\2\s*>)",
+                           re.IGNORECASE | re.DOTALL)
+_LOADING_TAGS = {"script", "img", "iframe", "source", "audio", "video", "embed", "track",
+                 "input", "frame"}
+_SEEN_TAGS = _LOADING_TAGS | {"link", "meta", "a", "area", "form", "object", "video"}
+_NON_LOADING_RELS = {"canonical", "alternate", "prev", "next", "author", "license", "help",
+                     "search", "me", "nofollow", "noopener", "noreferrer", "external"}
+
+
+@dataclass
+class _Page:
+    """One HTML page, read with regular expressions (an HTML parser is ten times slower on
+    a county's thousands of pages): its text with script and style bodies blanked out
+    (positions kept), the URLs it loads, the links it offers and its inline scripts."""
+
+    text: str
+    loads: list[tuple[str, int]] = field(default_factory=list)
+    links: list[tuple[str, int]] = field(default_factory=list)
+    scripts: list[tuple[str, int]] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, source: str) -> _Page:
+        newlines = [m.start() for m in re.finditer("\n", source)]
+
+        def line(offset: int) -> int:
+            return bisect.bisect_left(newlines, offset) + 1
+
+        def blank(m: re.Match[str]) -> str:
+            attrs = _attrs(m.group(1))
+            if m.group(2).lower() == "script" and "src" not in attrs \
+                    and attrs.get("type", "").lower() in _EXECUTABLE:
+                page.scripts.append((m.group(3), line(m.start())))
+            if m.group(2).lower() == "style":
+                page.loads.extend((u[0] or u[1], line(m.start()))
+                                  for u in _CSS_URL.findall(m.group(3)))
+            return m.group(1) + re.sub(r"[^\n]", " ", m.group(3)) + m.group(4)
+
+        page = cls("")
+        page.text = _HIDDEN_BLOCK.sub(blank, source)
+        for m in _TAG.finditer(page.text):
+            tag = m.group(1).lower()
+            if tag in _SEEN_TAGS or "style" in m.group(2):
+                page._tag(tag, _attrs(m.group(2)), line(m.start()))
+        return page
+
+    def _tag(self, tag: str, a: dict[str, str], line: int) -> None:
+        if tag in _LOADING_TAGS:
+            self.loads.append((a.get("src", ""), line))
+        if tag in ("img", "source") and a.get("srcset"):
+            self.loads.extend((p.split()[0], line) for p in a["srcset"].split(",") if p.split())
+        if tag == "video" and a.get("poster"):
+            self.loads.append((a["poster"], line))
         if tag == "object":
-            self.urls.append(a.get("data", ""))
-        if tag == "link":
-            rel = a.get("rel", "").lower()
-            if any(r in rel for r in ("stylesheet", "preload", "prefetch", "preconnect",
-                                      "dns-prefetch", "icon", "modulepreload", "manifest")):
-                self.urls.append(a.get("href", ""))
+            self.loads.append((a.get("data", ""), line))
+        if tag == "link" and set(a.get("rel", "").lower().split()) - _NON_LOADING_RELS:
+            self.loads.append((a.get("href", ""), line))
+        if tag == "meta" and a.get("http-equiv", "").lower() == "refresh":
+            self.loads.append((a.get("content", "").partition("url=")[2].strip(), line))
+        if tag in ("a", "area", "form") and (a.get("href") or a.get("action")):
+            self.links.append((a.get("href") or a.get("action", ""), line))
         if a.get("style"):
-            self.urls.extend(m[0] or m[1] for m in _CSS_URL.findall(a["style"]))
+            self.loads.extend((u[0] or u[1], line) for u in _CSS_URL.findall(a["style"]))
 
 
-def _outside(urls: Iterable[str]) -> Iterator[str]:
-    for url in urls:
-        if url and _OUTSIDE.match(url) and not url.lower().startswith(("data:", "blob:")):
-            yield url
+def _attrs(source: str) -> dict[str, str]:
+    """Attributes of a start tag, values unescaped."""
+    out = {}
+    for m in _ATTR.finditer(source):
+        value = m.group(2) if m.group(2) is not None else m.group(3) if m.group(3) is not None \
+            else m.group(4) or ""
+        out.setdefault(m.group(1).lower(), html.unescape(value))
+    return out
 
 
-def scan(site_dir: Path, private_values: Iterable[str] = ()) -> list[F.Finding]:
-    """Every finding in ``site_dir``; an empty list means the site may be published."""
+def _json_strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield str(k)
+            yield from _json_strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _json_strings(v)
+
+
+def _json_segments(text: str) -> tuple[list[Segment], str]:
+    """Strings of a JSON file (search index entries by their page), and the decoded text."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return [Segment(text)], text
+    docs = data.get("docs") if isinstance(data, dict) else None
+    segments: list[Segment] = []
+    if isinstance(docs, list):  # MkDocs' search index: say which entry
+        for doc in docs:
+            where = f"搜索条目 {doc.get('location', '')}" if isinstance(doc, dict) else "搜索条目"
+            segments.extend(Segment(html.unescape(s), None, 1, where)
+                            for s in _json_strings(doc))
+        rest = {k: v for k, v in data.items() if k != "docs"}
+        segments.extend(Segment(s, None, 1, "JSON") for s in _json_strings(rest))
+    else:
+        segments.extend(Segment(s, None, 1, "JSON") for s in _json_strings(data))
+    return segments, "\n".join(s.text for s in segments)
+
+
+def _csv_segments(text: str) -> list[Segment]:
+    rows = list(csv.reader(io.StringIO(text)))
+    header = rows[0] if rows else []
+    return [Segment(cell, None, 1, f"第{r + 1}行 {header[c] if c < len(header) else c + 1}列")
+            for r, row in enumerate(rows) for c, cell in enumerate(row) if cell]
+
+
+def _xlsx_segments(data: bytes) -> list[Segment]:
+    from openpyxl import load_workbook  # only sites with Excel downloads need it
+
+    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    out = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is not None and getattr(cell, "coordinate", None):
+                    out.append(Segment(str(cell.value), None, 1,
+                                       f"工作表 {ws.title}!{cell.coordinate}"))
+    wb.close()
+    return out
+
+
+def _decode(data: bytes) -> str:
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+# --- the theme's own inline scripts --------------------------------------------------------
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@lru_cache(maxsize=8)
+def _theme_scripts(dirs: tuple[Path, ...]) -> tuple[re.Pattern[str], ...]:
+    """Every inline ``<script>`` body of the theme's templates, as a pattern in which each
+    Jinja expression matches any run of text without ``<``."""
+    patterns = []
+    for folder in dirs:
+        for path in sorted(Path(folder).rglob("*.html")):
+            for body in _SCRIPT.findall(path.read_text("utf-8", errors="replace")):
+                parts = _JINJA.split(_squash(body))
+                if not "".join(parts).strip():
+                    continue  # a script that is nothing but data (e.g. JSON config)
+                patterns.append(re.compile(r"[^<]*?".join(re.escape(_squash(p)).replace(
+                    r"\ ", r"\s*") for p in parts), re.DOTALL))
+    return tuple(patterns)
+
+
+def theme_template_dirs(project_dir: Path | None = None) -> tuple[Path, ...]:
+    """Material's templates and the project's ``custom_dir`` (``site_templates/overrides``)."""
+    dirs = []
+    try:
+        import material
+
+        dirs.append(Path(material.__file__).resolve().parent / "templates")
+    except ImportError:  # pragma: no cover - Material is a dependency
+        pass
+    here = Path(project_dir) if project_dir else Path.cwd()
+    dirs.append(here / "site_templates" / "overrides")
+    return tuple(d for d in dirs if d.is_dir())
+
+
+# --- the scan ---------------------------------------------------------------------------
+
+def _identifier_findings(rel: str, segments: Iterable[Segment], rules: ScanRules,
+                         seen: set) -> Iterator[F.Finding]:
+    values: set[str] = set()
+    for seg in segments:
+        if not _DIGIT.search(seg.text):
+            continue
+        for hit in find_identifiers(seg.text, rules.official_phones):
+            if seg.label == "（解码后）" and hit.masked in values:
+                continue
+            values.add(hit.masked)
+            row, col = seg.where(hit.start)
+            key = (rel, row, col, hit.masked)
+            if key not in seen:
+                seen.add(key)
+                yield F.make("S001", file=rel, row=row, column=col, kind=hit.kind,
+                             masked=hit.masked)
+
+
+def _known_findings(rel: str, segments: Iterable[Segment], rules: ScanRules,
+                    seen: set) -> Iterator[F.Finding]:
+    """The exact private values, each occurrence with its position. A segment labelled
+    ``（解码后）`` is the same file decoded: it reports only values not found already."""
+    values: set[str] = set()
+    for seg in segments:
+        found = []
+        if rules._numeric and not rules._numeric.isdisjoint(_NUMBER.findall(seg.text)):
+            found = [m for m in _NUMBER.finditer(seg.text) if m.group() in rules._numeric]
+        if rules._words is not None:
+            found.extend(rules._words.finditer(seg.text))
+        for m in found:
+            if seg.label == "（解码后）" and m.group() in values:
+                continue
+            values.add(m.group())
+            row, col = seg.where(m.start())
+            masked = mask_value(m.group())
+            key = (rel, row, col, masked)
+            if key not in seen:
+                seen.add(key)
+                yield F.make("S001", file=rel, row=row, column=col, kind=KIND_KNOWN,
+                             masked=masked)
+
+
+def _outside(url: str) -> bool:
+    return bool(url) and bool(_OUTSIDE.match(url)) and not url.lower().startswith(
+        ("data:", "blob:"))
+
+
+def _snippet(code: str) -> str:
+    """A short, masked view of a script for the report."""
+    text = _squash(code)
+    for hit in reversed(find_identifiers(text)):
+        text = text[:hit.start] + hit.masked + text[hit.end:]
+    text = _NUMBER.sub(lambda m: mask_value(m.group()), text)
+    return text[:60] + ("…" if len(text) > 60 else "")
+
+
+def scan_file(path: Path, rel: str, rules: ScanRules) -> list[F.Finding]:
+    """The findings of one file of the site."""
+    data = path.read_bytes()
+    suffix = path.suffix.lower()
+    if suffix == ".gz":
+        with contextlib.suppress(OSError, EOFError):
+            data = gzip.decompress(data)
+        suffix = Path(path.stem).suffix.lower()
+    out: list[F.Finding] = []
+    seen: set = set()
+    if suffix == ".xlsx":
+        try:
+            cells = _xlsx_segments(data)
+        except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+            cells = []
+        out.extend(_known_findings(rel, cells, rules, seen))
+        out.extend(_identifier_findings(rel, cells, rules, seen))
+        return out
+    text = _decode(data)
+    whole = [Segment(text)]
+    shaped: list[Segment] = []
+    if suffix in (".html", ".htm"):
+        page = _Page.read(text)
+        shaped = [Segment(page.text)]
+        decoded = html.unescape(page.text)
+        if decoded != page.text:
+            shaped.append(Segment(decoded, None, 1, "（解码后）"))
+        whole.append(Segment(html.unescape(text), None, 1, "（解码后）"))
+        out.extend(_page_findings(rel, page, rules))
+    elif suffix == ".json":
+        shaped, decoded = _json_segments(text)
+        whole.append(Segment(decoded, None, 1, "（解码后）"))
+    elif suffix == ".csv":
+        shaped = _csv_segments(text)
+    elif suffix in DOWNLOAD_SUFFIXES:
+        shaped = [Segment(text)]
+    elif suffix == ".css":
+        for m in _CSS_URL.finditer(text):
+            url = m.group(1) or m.group(2)
+            if _outside(url):
+                line = text.count("\n", 0, m.start()) + 1
+                out.append(F.make("S002", file=rel, row=line, url=url))
+    out[:0] = list(_known_findings(rel, whole, rules, seen))
+    out.extend(_identifier_findings(rel, shaped, rules, seen))
+    return out
+
+
+def _page_findings(rel: str, page: _Page, rules: ScanRules) -> Iterator[F.Finding]:
+    for url, line in sorted(set(page.loads)):
+        if _outside(url):
+            yield F.make("S002", file=rel, row=line, url=url)
+    own = set(rules.link_hosts) | set(ALWAYS_LINKABLE)
+    for url, line in sorted(set(page.links)):
+        if _outside(url):
+            host = (urlsplit(url.strip()).hostname or "").lower()
+            if host not in own:
+                yield F.make("S003", file=rel, row=line, url=url, host=host or url)
+        elif url.strip().lower().startswith(("javascript:", "vbscript:", "data:text/html")):
+            yield F.make("S004", file=rel, row=line, snippet=_snippet(url))
+    if rules.template_dirs:
+        theme = _theme_scripts(rules.template_dirs)
+        for code, line in page.scripts:
+            body = _squash(code)
+            if body and not any(p.fullmatch(body) for p in theme):
+                yield F.make("S004", file=rel, row=line, snippet=_snippet(code))
+
+
+def scan(site_dir: Path, private_values: Iterable[str] = (), *, official_phones: Iterable[str] = (),
+         link_hosts: Iterable[str] = (), template_dirs: Iterable[Path] | None = None,
+         ) -> list[F.Finding]:
+    """Every finding in ``site_dir``; an empty list means the site may be published.
+
+    ``template_dirs``: where the theme's templates are (default: Material's and
+    ``./site_templates/overrides``); an inline script must come from one of them."""
     site_dir = Path(site_dir)
-    values = {v for v in private_values if len(v) >= 6}
-    numeric = {v for v in values if _NUMBER.fullmatch(v)}  # IDs, accounts, phones: by token
-    words = sorted(values - numeric, key=len, reverse=True)  # addresses: by alternation
-    words_re = re.compile("|".join(map(re.escape, words))) if words else None
+    rules = ScanRules(
+        frozenset(private_values), frozenset(official_phones),
+        frozenset(h.lower() for h in link_hosts),
+        tuple(template_dirs) if template_dirs is not None else theme_template_dirs())
     out: list[F.Finding] = []
     for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
-        if path.suffix.lower() not in TEXT_SUFFIXES:
-            continue
-        rel = path.relative_to(site_dir).as_posix()
-        text = path.read_bytes().decode("utf-8", errors="replace")
-        if path.suffix.lower() == ".json":  # the search index escapes CJK as \uXXXX
-            text = text.encode("utf-8").decode("unicode_escape", errors="replace") + text
-        hits = {m.group() for m in _NUMBER.finditer(text)} & numeric
-        if words_re is not None:
-            hits.update(m.group() for m in words_re.finditer(text))
-        for value in sorted(hits):
-            out.append(F.make("S001", file=rel, kind="源数据中的个人信息",
-                              masked=mask_value(value)))
-        for m in _ID18.finditer(text):
-            if id_checksum_ok(m.group()):
-                line = text.count("\n", 0, m.start()) + 1
-                out.append(F.make("S001", file=rel, row=line, kind="身份证号",
-                                  masked=mask_value(m.group())))
-        urls: list[str] = []
-        if path.suffix.lower() in (".html", ".htm"):
-            parser = _Resources()
-            parser.feed(text)
-            urls = parser.urls
-        elif path.suffix.lower() == ".css":
-            urls = [m[0] or m[1] for m in _CSS_URL.findall(text)]
-        for url in sorted(set(_outside(urls))):
-            out.append(F.make("S002", file=rel, url=url))
+        out.extend(scan_file(path, path.relative_to(site_dir).as_posix(), rules))
+    return _collapse(out)
+
+
+def _collapse(found: list[F.Finding]) -> list[F.Finding]:
+    """A template override that loads an outside font shows on every page: report it once,
+    at its first file, with the number of files, instead of once per page."""
+    by_message: dict[tuple[str, str], list[F.Finding]] = {}
+    for f in found:
+        if f.code in ("S002", "S003", "S004"):
+            by_message.setdefault((f.code, f.message), []).append(f)
+    out = []
+    for f in found:
+        group = by_message.get((f.code, f.message))
+        if group is None:
+            out.append(f)
+        elif group[0] is f:
+            files = len({g.file for g in group})
+            more = f"（共 {files} 个文件，这里是第一个）" if files > 1 else ""
+            out.append(dataclasses.replace(f, message=f.message + more))
     return out
+
+
+def scan_project(site_dir: Path, checked, project_dir: Path) -> list[F.Finding]:
+    """``scan`` with everything the data says: private values, official phones (site.yaml
+    and supervision phones), allowed link hosts, and the project's template overrides."""
+    from generator.privacy import official_phones
+
+    site = checked.dataset.site if checked.dataset is not None else None
+    phones = [p.number for p in site.all_phones] if site else []
+    hosts = list(site.links) if site else []
+    if site and site.base_url:
+        hosts.append(urlsplit(site.base_url).hostname or "")
+    return scan(site_dir, checked.loaded.private_values,
+                official_phones=official_phones(phones, checked.loaded.tables),
+                link_hosts=[h for h in hosts if h],
+                template_dirs=theme_template_dirs(project_dir))
+
+
+def scan_site(site_dir: Path, data_dir: Path | None = None,
+              project_dir: Path | None = None) -> tuple[F.Report, bool]:
+    """``gongshi scan``: the scan of an already built site, as a report.
+
+    With the data folder it knows the private values, the official phones and the allowed
+    link hosts; without it (``False`` is returned) every landline counts as private."""
+    from generator.check import check
+
+    project_dir = Path(project_dir) if project_dir else Path.cwd()
+    if data_dir is not None and Path(data_dir).is_dir():
+        checked = check(Path(data_dir))
+        return F.Report(scan_project(Path(site_dir), checked, project_dir)), True
+    found = scan(Path(site_dir), template_dirs=theme_template_dirs(project_dir))
+    return F.Report(found), False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from generator import findings as F
 from generator.records import Origin
@@ -29,6 +30,10 @@ class Site:
     icp: str = ""
     base_url: str = ""
     mask_names: bool = True
+    mask_style: str = "张某某"  # or 张* or 张*三 (mask.STYLES)
+    case_names: bool = False  # discipline notices name the person in full
+    links: tuple[str, ...] = ()  # outside hosts a page may link to (<a href>)
+    data_date: str = ""  # 数据截止日期: “today” for rules such as overdue rectifications
     origin: Origin = field(default=Origin("", 0), compare=False)
 
     @property
@@ -50,7 +55,15 @@ KEYS: dict[str, tuple[str, ...]] = {
     "icp": ("icp备案号", "备案号"),
     "base_url": ("网址", "网站地址", "site_url"),
     "mask_names": ("姓名脱敏", "脱敏"),
+    "mask_style": ("脱敏方式", "姓名脱敏方式", "脱敏样式"),
+    "case_names": ("执纪通报公开姓名", "通报公开姓名", "cases_publish_names"),
+    "links": ("外部链接", "允许的外部链接", "external_links"),
+    "data_date": ("数据截止日期", "截止日期"),
 }
+MASK_STYLES = {"张某某": "张某某", "某某": "张某某", "张*": "张*", "*": "张*", "张*三": "张*三",
+               "*三": "张*三"}
+_NO = (False, "false", "否", "no", "不脱敏", 0)
+_YES = (True, "true", "是", "yes", "公开", 1)
 _LOOKUP = {unicodedata.normalize("NFKC", a).lower(): k for k, v in KEYS.items() for a in (k, *v)}
 
 
@@ -72,6 +85,25 @@ def _phones(value: Any) -> tuple[tuple[Phone, ...], str | None]:
     return tuple(p for p in out if p.number), None
 
 
+def _hosts(value: Any) -> tuple[tuple[str, ...], str | None]:
+    """``links``: outside sites a page may link to, as host names or URLs.
+
+    >>> _hosts(["https://www.12317.gov.cn/x", "WWW.GOV.CN"])
+    (('www.12317.gov.cn', 'www.gov.cn'), None)
+    """
+    if value is None:
+        return (), None
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            return (), "links 应是网址或域名的列表，如 - https://www.12317.gov.cn/"
+        host = urlsplit(item.strip() if "//" in item else "//" + item.strip()).hostname
+        if host:
+            out.append(host.lower())
+    return tuple(out), None
+
+
 def build_site(raw: dict[str, Any], origin: Origin) -> tuple[Site, list[F.Finding]]:
     """Turn the parsed ``site.yaml`` mapping into a ``Site``, reporting unknown keys."""
     found: list[F.Finding] = []
@@ -89,7 +121,23 @@ def build_site(raw: dict[str, Any], origin: Origin) -> tuple[Site, list[F.Findin
                                     severity="error"))
             values[k] = phones
         elif k == "mask_names":
-            values[k] = value not in (False, "false", "否", "no", 0)
+            values[k] = value not in _NO
+        elif k == "case_names":
+            values[k] = value in _YES
+        elif k == "mask_style":
+            style = MASK_STYLES.get(unicodedata.normalize("NFKC", str(value)).strip())
+            if style is None:
+                found.append(F.make("L008", file=origin.file, column=str(key), severity="error",
+                                    reason=f"{key} 应是 张某某、张* 或 张*三 之一，"
+                                           f"而不是“{value}”"))
+            else:
+                values[k] = style
+        elif k == "links":
+            hosts, problem = _hosts(value)
+            if problem:
+                found.append(F.make("L008", file=origin.file, column=str(key), reason=problem,
+                                    severity="error"))
+            values[k] = hosts
         elif value is not None:
             values[k] = str(value).strip()
     return Site(**values, origin=origin), found

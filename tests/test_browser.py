@@ -194,3 +194,61 @@ def test_hostile_project_page_runs_no_script(browser, hostile):  # noqa: F811
             assert dialogs == [], f"a script from the data ran (page, alert): {dialogs}"
         finally:
             context.close()
+
+
+# --- (e) search: part of a project name, a contractor, a document number -----------------
+
+@pytest.mark.parametrize("text, target", [
+    ("养驴场", PROJECT),
+    ("莘县宏达建筑工程有限公司（虚构）", PROJECT),
+    ("莘财农〔2019〕15号", "funds/F2019-01/"),
+])
+def test_search_finds_projects_contractors_and_document_numbers(phone, url, text, target):
+    phone.goto(url, wait_until="networkidle")
+    phone.locator("label[for=__search]").first.click()
+    search(phone, text)
+    hit = phone.locator(f".md-search-result__item a[href*='{target}']").first
+    hit.wait_for()
+    hit.click()
+    phone.wait_for_url(f"**/{target}*")
+    assert phone.locator("article").inner_text().count(text.removesuffix("（虚构）")) >= 1
+
+
+# --- (f) the larger-type switch persists; reading needs no switch ------------------------
+
+def test_larger_type_switch_persists_and_fits_the_phone(phone, url):
+    phone.goto(url + PROJECT, wait_until="networkidle")
+    size = "() => parseFloat(getComputedStyle(document.querySelector('article.md-typeset')).fontSize)"
+    normal = phone.evaluate(size)
+    phone.get_by_role("button", name="大字").click()
+    large = phone.evaluate(size)
+    assert large >= normal * 1.15
+    phone.goto(url + VILLAGE, wait_until="networkidle")  # another page, same choice
+    assert phone.evaluate(size) == large
+    width = phone.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1]
+    target = phone.locator(".gs-textsize button").bounding_box()
+    assert target["height"] >= 44 and target["width"] >= 44
+
+
+# --- (g) page weight: a project page on a slow network -----------------------------------
+
+def test_project_page_weight_beyond_cached_theme_assets(browser, url):
+    """Bytes a phone downloads for a project page, leaving out Material's own assets (cached
+    after the first page of the site). The search index counts: Material fetches it on
+    every first load."""
+    context = browser.new_context(viewport=PHONE)
+    sizes: dict[str, int] = {}
+    try:
+        page = context.new_page()
+        page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body()))
+                if r.ok and r.request.method == "GET" else None)
+        page.goto(url + PROJECT, wait_until="networkidle")
+        page.wait_for_timeout(500)
+    finally:
+        context.close()
+    theme = [u for u in sizes if "/assets/javascripts/" in u
+             or ("/assets/stylesheets/" in u and "gongshi.css" not in u)]
+    own = {u: n for u, n in sizes.items() if u not in theme}
+    assert any(u.endswith(PROJECT) for u in own)
+    assert sum(own.values()) <= 150 * 1024, sorted(own.items(), key=lambda kv: -kv[1])

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from generator.findings import CODES, Finding
 from generator.model import Dataset
+from generator.records import columns_of
 
 RuleFn = Callable[[Dataset], Iterable[Finding]]
 
@@ -29,6 +30,32 @@ class Rule:
 
 RULES: list[Rule] = []
 _TAKEN: set[str] = set()
+
+
+def _register_builtin() -> None:
+    """Import the built-in rule modules; their decorators register the rules (once)."""
+    from generator.rules import (  # noqa: F401
+        integrity,
+        money,
+        notices,
+        quality,
+        targets,
+    )
+
+
+def all_rules() -> list[Rule]:
+    _register_builtin()
+    return RULES
+
+
+def at(record: object, key: str, subject: str = "") -> dict:
+    """Finding position keywords for a record's column: file, row, column label, subject."""
+    origin = record.origin  # type: ignore[attr-defined]
+    column = origin.columns.get(key)
+    if column is None:  # the file has no such column: name it in Chinese, as its header would
+        titles = {c.key: c.title for c in columns_of(type(record))}
+        column = f"“{titles.get(key, key)}”列（表中没有这一列）"
+    return {"file": origin.file, "row": origin.row, "column": column, "subject": subject}
 
 
 def rule(*codes: str, tags: tuple[str, ...] = ()) -> Callable[[RuleFn], RuleFn]:
@@ -49,7 +76,7 @@ def rule(*codes: str, tags: tuple[str, ...] = ()) -> Callable[[RuleFn], RuleFn]:
 
 def run_rules(ds: Dataset, skip: Iterable[str] = ()) -> list[Finding]:
     """Run every registered rule (minus ``skip``, by code or tag) and collect findings."""
-    from generator.rules import integrity  # noqa: F401 — the built-in rules register here
+    _register_builtin()
 
     skipped = set(skip)
     out: list[Finding] = []

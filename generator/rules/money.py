@@ -38,7 +38,7 @@ declare("M005", "warning", "资金结余率超过5%",
         "结余率应低于5%。请加快项目实施和资金拨付，或按规定收回统筹使用。", SEED_004)
 
 
-@rule("M001", tags=("money",))
+@rule("M001", tags=("disclosure", "money",))
 def funding_matches_allocations(ds: Dataset) -> Iterator[F.Finding]:
     for p in ds.projects:
         allocs = ds.allocations_of_project(p.id)
@@ -52,7 +52,7 @@ def funding_matches_allocations(ds: Dataset) -> Iterator[F.Finding]:
                          diff=yuan(abs(sources - allocated)))
 
 
-@rule("M002", tags=("money",))
+@rule("M002", tags=("disclosure", "money",))
 def allocations_within_fund(ds: Dataset) -> Iterator[F.Finding]:
     for f in ds.funds:
         allocated = sum(a.amount or 0 for a in ds.allocations_of_fund(f.id))
@@ -62,7 +62,7 @@ def allocations_within_fund(ds: Dataset) -> Iterator[F.Finding]:
                          diff=yuan(allocated - f.amount))
 
 
-@rule("M003", tags=("money",))
+@rule("M003", tags=("disclosure", "money",))
 def disbursed_within_allocation(ds: Dataset) -> Iterator[F.Finding]:
     allocated: dict[tuple[str, str], int] = defaultdict(int)
     for a in ds.allocations:
@@ -82,7 +82,7 @@ def disbursed_within_allocation(ds: Dataset) -> Iterator[F.Finding]:
                          paid=yuan(total), allocated=yuan(limit), diff=yuan(total - limit))
 
 
-@rule("M004", tags=("money",))
+@rule("M004", tags=("disclosure", "money",))
 def distribution_adds_up(ds: Dataset) -> Iterator[F.Finding]:
     for d in ds.distributions:
         rows = ds.benefits_of_distribution(d.id)
@@ -114,7 +114,7 @@ def balance_rate(funds: int, paid: int) -> Decimal:
     return (Decimal(funds - paid) / Decimal(funds)) if funds else Decimal(0)
 
 
-@rule("M005", tags=("money",))
+@rule("M005", tags=("disclosure", "money",))
 def carry_over_rate(ds: Dataset) -> Iterator[F.Finding]:
     years = balance_by_year(ds)
     for year, (funds, paid) in years.items():

@@ -61,7 +61,7 @@ def project_start(p: Project) -> date | None:
 
 REQUIRED_ALWAYS = ("name", "year", "category", "township", "villages", "content", "implementer",
                    "responsible_person", "start", "end", "status", "poverty_link", "households",
-                   "persons", "supervisor", "supervisor_phone")
+                   "persons")  # supervisor and phone: rule Q007
 REQUIRED_STARTED = ("procurement", "contractor", "contract_amount", "started_on")
 REQUIRED_DONE = ("completed_on",)
 REQUIRED_ACCEPTED = ("accepted_on", "acceptance", "asset_owner")
@@ -79,7 +79,7 @@ def required_fields(p: Project) -> tuple[str, ...]:
     return fields
 
 
-@rule("N001", tags=("notices", "completeness"))
+@rule("N001", tags=("disclosure", "notices", "completeness"))
 def project_fields_complete(ds: Dataset) -> Iterator[F.Finding]:
     titles = {c.key: c.title for c in columns_of(Project)}
     for p in ds.projects:
@@ -90,7 +90,7 @@ def project_fields_complete(ds: Dataset) -> Iterator[F.Finding]:
                              title=titles[key])
 
 
-@rule("N002", "N003", tags=("notices", "timeliness"))
+@rule("N002", "N003", tags=("disclosure", "notices", "timeliness"))
 def prior_notice(ds: Dataset) -> Iterator[F.Finding]:
     for p in ds.projects:
         if p.status not in NOTICED_STATUSES:
@@ -107,14 +107,19 @@ def prior_notice(ds: Dataset) -> Iterator[F.Finding]:
                          posted=_zh(first.posted_on), start=_zh(start))
 
 
-@rule("N004", "N005", "N009", tags=("notices", "timeliness"))
+@rule("N004", "N005", "N009", tags=("disclosure", "notices", "timeliness"))
 def notice_period_and_places(ds: Dataset) -> Iterator[F.Finding]:
     for n in ds.notices:
         subject = n.subject.replace("：", ":").strip()
         days = notice_days(n)
-        if n.until is None and n.posted_on is not None:
+        # The 10-day minimum is for village boards and project sites; a portal notice stays
+        # up for good (domain.md §2), so a portal-only notice needs no end date.
+        posted_locally = not n.places or any(PORTAL not in place for place in n.places)
+        if not posted_locally:
+            pass
+        elif n.until is None and n.posted_on is not None:
             yield F.make("N009", **at(n, "until", subject), kind=n.kind, nid=n.id)
-        elif days is not None and days < MIN_DAYS:
+        elif days is not None and 0 < days < MIN_DAYS:  # days ≤ 0 is Q002's finding
             yield F.make("N005", **at(n, "until", subject), kind=n.kind, nid=n.id,
                          posted=_zh(n.posted_on), until=_zh(n.until), days=days)
         if n.kind in ("事前公示", "事后公告", "分配公示"):
@@ -129,7 +134,7 @@ def notice_period_and_places(ds: Dataset) -> Iterator[F.Finding]:
                              missing="和".join(missing))
 
 
-@rule("N006", tags=("notices", "timeliness"))
+@rule("N006", tags=("disclosure", "notices", "timeliness"))
 def announcement_after_acceptance(ds: Dataset) -> Iterator[F.Finding]:
     for p in ds.projects:
         if p.status != "已验收":
@@ -140,7 +145,7 @@ def announcement_after_acceptance(ds: Dataset) -> Iterator[F.Finding]:
             yield F.make("N006", **at(p, "accepted_on", f"project:{p.id}"), name=p.name, id=p.id)
 
 
-@rule("N007", "N008", tags=("notices",))
+@rule("N007", "N008", tags=("disclosure", "notices",))
 def fund_and_distribution_notices(ds: Dataset) -> Iterator[F.Finding]:
     for f in ds.funds:
         if not any(n.kind == "资金公告" for n in ds.notices_of("fund", f.id)):

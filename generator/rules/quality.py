@@ -39,7 +39,7 @@ declare("Q007", "warning", "未落实项目监督人", "项目“{name}”没有
         "每个项目都要落实监督人员，并公布监督电话。", SEED_004)
 
 
-@rule("Q001", tags=("quality",))
+@rule("Q001", tags=("disclosure", "quality",))
 def beneficiary_counts(ds: Dataset) -> Iterator[F.Finding]:
     for p in ds.projects:
         s = f"project:{p.id}"
@@ -59,7 +59,7 @@ def _future(d: date | None, as_of: date) -> bool:
     return d is not None and d > as_of
 
 
-@rule("Q002", tags=("quality",))
+@rule("Q002", tags=("disclosure", "quality",))
 def plausible_dates(ds: Dataset) -> Iterator[F.Finding]:
     as_of = zh_date(ds.as_of)
     for p in ds.projects:
@@ -96,7 +96,7 @@ def plausible_dates(ds: Dataset) -> Iterator[F.Finding]:
                          problem=f"拨付日期{zh_date(d.paid_on)}晚于数据截止日期")
 
 
-@rule("Q003", tags=("quality", "timeliness"))
+@rule("Q003", tags=("disclosure", "quality", "timeliness"))
 def distribution_chain(ds: Dataset) -> Iterator[F.Finding]:
     for d in ds.distributions:
         paid = [b.paid_on for b in ds.benefits_of_distribution(d.id) if b.paid_on]
@@ -114,7 +114,7 @@ def distribution_chain(ds: Dataset) -> Iterator[F.Finding]:
                              problem=f"{t2}（{zh_date(v2)}）早于{t1}（{zh_date(v1)}）")
 
 
-@rule("Q004", "Q005", tags=("quality", "timeliness"))
+@rule("Q004", "Q005", tags=("disclosure", "quality", "timeliness"))
 def rectification_status(ds: Dataset) -> Iterator[F.Finding]:
     for r in ds.rectifications:
         s = f"rectification:{r.id}"
@@ -147,7 +147,7 @@ def measure_ok(measure: str) -> bool:
     return what in allowed if allowed else bool(what)
 
 
-@rule("Q006", tags=("quality",))
+@rule("Q006", tags=("disclosure", "quality",))
 def case_vocabulary(ds: Dataset) -> Iterator[F.Finding]:
     for c in ds.cases:
         for m in c.measures:
@@ -155,7 +155,7 @@ def case_vocabulary(ds: Dataset) -> Iterator[F.Finding]:
                 yield F.make("Q006", **at(c, "measures", f"case:{c.id}"), id=c.id, measure=m)
 
 
-@rule("Q007", tags=("quality",))
+@rule("Q007", tags=("disclosure", "quality",))
 def supervisor_named(ds: Dataset) -> Iterator[F.Finding]:
     for p in ds.projects:
         s = f"project:{p.id}"

@@ -26,7 +26,7 @@ declare("T003", "warning", "完工项目缺少实际值",
         "项目完工后请填写每项绩效指标的实际完成值，便于群众对照目标监督。", GUIDE_TARGETS)
 
 
-@rule("T001", tags=("targets", "completeness"))
+@rule("T001", tags=("disclosure", "targets", "completeness"))
 def indicators_present(ds: Dataset) -> Iterator[F.Finding]:
     for p in ds.projects:
         kinds = {t.kind for t in ds.targets_of(p.id)}
@@ -36,7 +36,7 @@ def indicators_present(ds: Dataset) -> Iterator[F.Finding]:
                          missing="和".join(missing))
 
 
-@rule("T002", tags=("targets", "timeliness"))
+@rule("T002", tags=("disclosure", "targets", "timeliness"))
 def targets_published_in_time(ds: Dataset) -> Iterator[F.Finding]:
     """A fund's targets are published with its 资金公告 on the portal; the clock starts when
     the fund is issued (下达日期)."""
@@ -56,7 +56,7 @@ def targets_published_in_time(ds: Dataset) -> Iterator[F.Finding]:
                          deadline=zh_date(deadline), posted=zh_date(first.posted_on), note=note)
 
 
-@rule("T003", tags=("targets", "completeness"))
+@rule("T003", tags=("disclosure", "targets", "completeness"))
 def actual_values_when_done(ds: Dataset) -> Iterator[F.Finding]:
     for p in ds.projects:
         if p.status not in ("已完工", "已验收"):

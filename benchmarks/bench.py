@@ -1,0 +1,315 @@
+"""Benchmark runner: ``bash benchmarks/run [small county] [--province N] [--no-zensical]``.
+
+For each size it writes synthetic data (``synth.py``) into a fresh project under
+``$GONGSHI_BENCH_DIR`` (default ``/tmp/gongshi-bench``) and measures, each step in its own
+process so that peak memory is that step's own (``os.wait4`` reports the largest resident
+set of the process tree):
+
+- ``stages``: load, model+rules (check) and render, timed in-process;
+- the whole ``gongshi build`` (check → render → mkdocs → compact index → scan → swap);
+- a bare ``mkdocs build --strict`` of the same generated pages and config;
+- a render after one project is renamed (how many pages are rewritten);
+- Zensical 0.0.73 on the same pages and config (its own venv, ``/tmp/zvenv``).
+
+It prints a Markdown table (the README's Benchmarks section) and writes the figures as JSON
+next to the projects. ``--province N`` builds N synthetic counties one after another with
+``gongshi build --all`` and reports the time and peak memory of the whole run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+import synth  # noqa: E402
+
+from generator.render import GENERATED_CONFIG, GENERATED_DIRS, GENERATED_FILES  # noqa: E402
+
+ZVENV = Path(os.environ.get("GONGSHI_ZVENV", "/tmp/zvenv"))
+ZENSICAL = "zensical==0.0.73"
+PDF_SAMPLE = 12
+LAST_CPU = [0.0]  # CPU seconds of the last ``run`` (user + system, whole process tree)
+
+
+def run(cmd: list[str], cwd: Path, env: dict | None = None,
+        check: bool = True) -> tuple[float, int, str]:
+    """Run ``cmd``; wall seconds, peak RSS in MB of its process tree, and its output."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    out = proc.stdout.read() if proc.stdout else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    took = time.perf_counter() - t0
+    LAST_CPU[0] = usage.ru_utime + usage.ru_stime
+    if check and proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{out[-3000:]}")
+    return took, usage.ru_maxrss // 1024, out
+
+
+def make_project(root: Path) -> Path:
+    """A county project as a county's repository holds it (cf. tests/conftest.py)."""
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "site_templates", root / "site_templates")
+    shutil.copytree(REPO / "content", root / "content",
+                    ignore=shutil.ignore_patterns(*GENERATED_DIRS, *GENERATED_FILES))
+    return root
+
+
+def tree_size(folder: Path) -> tuple[int, int]:
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def stages(project: Path) -> dict:
+    """Run in a child process: load, check and render timed separately."""
+    from generator.check import check
+    from generator.load import load
+    from generator.render import render
+
+    t0 = time.perf_counter()
+    load(project / "data")
+    t_load = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    checked = check(project / "data")
+    t_check = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    result = render(checked.dataset, project, checked.report)
+    t_render = time.perf_counter() - t0
+    return {"load_s": t_load, "check_s": t_check, "render_s": t_render,
+            "pages_written": len(result.written),
+            "errors": checked.report.count("error") + checked.report.count("fatal"),
+            "warnings": checked.report.count("warning")}
+
+
+def pdf_sample(site: Path, n: int) -> dict:
+    """Run in a child process: print the first ``n`` print pages to PDF with Chromium, as
+    ``gongshi build`` does for every print page, and time it."""
+    from generator import printing
+
+    every = printing.print_pages(site)
+    printing.print_pages = lambda _site: every[:n]
+    t0 = time.perf_counter()
+    made = printing.make_pdfs(site, 946684800)
+    took = time.perf_counter() - t0
+    return {"print_pages": len(every), "pdf_sample": made,
+            "pdf_s_each": took / made if made else 0.0}
+
+
+def rename_one(project: Path) -> None:
+    """Rename the first project of the first workbook (as a cadre would fix a typo)."""
+    import openpyxl
+
+    path = sorted((project / "data" / "projects").glob("*.xlsx"))[0]
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    col = [c.value for c in ws[1]].index("项目名称") + 1
+    ws.cell(row=2, column=col).value = str(ws.cell(row=2, column=col).value) + "（更正）"
+    wb.save(path)
+
+
+def zensical(project: Path, py: str) -> dict:
+    """Build the same generated pages with Zensical in its own venv; None if it won't install."""
+    zbin = ZVENV / "bin" / "zensical"
+    if not zbin.exists():
+        subprocess.run([py, "-m", "venv", str(ZVENV)], check=True)
+        subprocess.run([str(ZVENV / "bin" / "pip"), "install", "-q", ZENSICAL], check=True)
+    # Zensical 0.0.73 reads mkdocs.yml and follows INHERIT (deep merge), so the generated
+    # config is used as it is; only the output folder is set (it must be inside the
+    # project). Our Material overrides are left out: Zensical renders templates with
+    # minijinja, which has no Python string methods (``.split`` in overrides/main.html).
+    out = project / "zsite"
+    shutil.rmtree(out, ignore_errors=True)
+    empty = project / ".gongshi" / "zensical-no-overrides"
+    empty.mkdir(parents=True, exist_ok=True)
+    config = project / "zensical.bench.yml"
+    config.write_text(f"INHERIT: {GENERATED_CONFIG}\nsite_dir: zsite\n"
+                      f"theme:\n  custom_dir: {empty.relative_to(project)}\n", "utf-8")
+    took, rss, _ = run([str(zbin), "build", "--clean", "-f", config.name], project)
+    cpu = LAST_CPU[0]
+    files, size = tree_size(out)
+    index = out / "search.json"
+    if not index.exists():
+        found = sorted(out.rglob("search*.json"))
+        index = found[0] if found else index
+    return {"zensical_s": took, "zensical_cpu_s": cpu, "zensical_mb": rss, "zensical_files": files,
+            "zensical_bytes": size,
+            "zensical_index_bytes": index.stat().st_size if index.exists() else 0}
+
+
+def bench_size(name: str, base: Path, with_zensical: bool) -> dict:
+    py = sys.executable
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    project = make_project(base / name)
+    counts = synth.generate(project / "data", synth.SIZES[name])
+    row: dict = {"size": name, **{k: counts[k] for k in ("projects", "benefits", "cases")}}
+
+    took, rss, out = run([py, __file__, "--stages", str(project)], REPO, env)
+    row.update(json.loads(out.strip().splitlines()[-1]))
+    row["stages_mb"] = rss
+
+    # Chromium is hidden from the build (PATH holds only Python), so the PDF stage is
+    # skipped here and measured on a sample below: at seconds per page it would dominate.
+    nopdf = dict(env, PATH=str(Path(py).parent))
+    took, rss, out = run([py, "-m", "generator", "build"], project, nopdf, check=False)
+    row["build_s"], row["build_mb"], row["build_cpu_s"] = took, rss, LAST_CPU[0]
+    site = project / "site"
+    row["published"] = site.is_dir()
+    if not row["published"]:  # every stage ran, but the scan refused: say why, measure on
+        row["build_log"] = out[-2000:]
+
+    bare = project / "bare"
+    took, rss, _ = run([py, "-m", "mkdocs", "build", "--strict", "--quiet",
+                        "-f", "mkdocs.generated.yml", "-d", str(bare)], project, env)
+    row["mkdocs_s"], row["mkdocs_mb"], row["mkdocs_cpu_s"] = took, rss, LAST_CPU[0]
+    raw = (bare / "search" / "search_index.json").read_bytes()
+    row["index_raw_bytes"], row["index_raw_gz_bytes"] = len(raw), len(gzip.compress(raw, 9))
+    if not row["published"]:  # ... the bare build, with the index compacted as build does
+        from generator.reproducible import compact_search_index
+        compact_search_index(bare)
+        site = bare
+    pages = len(list(site.rglob("*.html")))
+    row["pages"] = pages
+    row["files"], row["site_bytes"] = tree_size(site)
+    index = (site / "search" / "search_index.json").read_bytes()
+    row["index_bytes"], row["index_gz_bytes"] = len(index), len(gzip.compress(index, 9))
+    row["ratio"] = row["build_s"] / row["mkdocs_s"]
+    row["pages_per_s"] = pages / row["mkdocs_s"]
+
+    _, _, out = run([py, __file__, "--pdf-sample", str(site)], REPO, env)
+    row.update(json.loads(out.strip().splitlines()[-1]))
+    row["pdf_s_projected"] = row["pdf_s_each"] * row["print_pages"]
+    shutil.rmtree(bare)
+
+    rename_one(project)
+    took, _, out = run([py, __file__, "--stages", str(project)], REPO, env)
+    row["rewritten_after_rename"] = json.loads(out.strip().splitlines()[-1])["pages_written"]
+
+    if with_zensical:
+        try:
+            row.update(zensical(project, "/usr/bin/python3"))
+        except (RuntimeError, subprocess.CalledProcessError) as exc:
+            row["zensical_error"] = str(exc)[-500:]
+    return row
+
+
+def bench_province(n: int, base: Path) -> dict:
+    """N synthetic counties in one repository, built one after another by ``build --all``."""
+    py = sys.executable
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    project = make_project(base / f"province{n}")
+    for i in range(n):
+        name, region, prefix = synth.county_prefix(i)
+        synth.generate(project / "data" / name, synth.SIZES["county"], seed=i, county=name,
+                       region=region, prefix=prefix)
+    nopdf = dict(env, PATH=str(Path(py).parent))  # PDFs: see bench_size
+    took, rss, _ = run([py, "-m", "generator", "build", "--all"], project, nopdf)
+    files, size = tree_size(project / "site")
+    return {"counties": n, "build_s": took, "peak_mb": rss, "files": files, "site_bytes": size}
+
+
+def fmt_mb(n: int) -> str:
+    return f"{n / 1e6:.1f} MB"
+
+
+def table(rows: list[dict]) -> str:
+    lines = [
+        "| size | projects / benefit rows / cases | load · check · render | `gongshi build` "
+        "| bare `mkdocs build` | ratio | pages · pages/s | peak memory (build) | site "
+        "| search index raw → UTF-8 (gzip) | after 1 rename | print pages · PDF s/page "
+        "→ projected |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['size']}{'' if r['published'] else ' *'} "
+            f"| {r['projects']:,} / {r['benefits']:,} / {r['cases']} "
+            f"| {r['load_s']:.1f} · {r['check_s']:.1f} · {r['render_s']:.1f} s "
+            f"| {r['build_s']:.0f} s | {r['mkdocs_s']:.0f} s | {r['ratio']:.2f}× "
+            f"| {r['pages']:,} · {r['pages_per_s']:.0f} | {r['build_mb']:,} MB "
+            f"| {fmt_mb(r['site_bytes'])} "
+            f"| {fmt_mb(r['index_raw_bytes'])} → {fmt_mb(r['index_bytes'])} "
+            f"({fmt_mb(r['index_gz_bytes'])}) | {r['rewritten_after_rename']} pages "
+            f"| {r['print_pages']:,} · {r['pdf_s_each']:.2f} s → {r['pdf_s_projected']:.0f} s |")
+    z = [r for r in rows if "zensical_s" in r]
+    if z:
+        lines += ["", "| size | MkDocs + Material: wall (CPU), memory | Zensical 0.0.73: "
+                  "wall (CPU), memory | Zensical site | Zensical search index |",
+                  "|---|---|---|---|---|"]
+        for r in z:
+            lines.append(f"| {r['size']} | {r['mkdocs_s']:.0f} s ({r['mkdocs_cpu_s']:.0f} s), "
+                         f"{r['mkdocs_mb']} MB | {r['zensical_s']:.0f} s "
+                         f"({r['zensical_cpu_s']:.0f} s), {r['zensical_mb']} MB "
+                         f"| {fmt_mb(r['zensical_bytes'])} | {fmt_mb(r['zensical_index_bytes'])} |")
+    if not all(r["published"] for r in rows):
+        lines += ["", "\\* not published: the post-build scan refused the site (see "
+                  "results.json); sizes are those of the bare MkDocs build with the index "
+                  "compacted."]
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("sizes", nargs="*", default=["small", "county"])
+    ap.add_argument("--province", type=int, default=0, help="build N counties (slow)")
+    ap.add_argument("--no-zensical", action="store_true")
+    ap.add_argument("--stages", help=argparse.SUPPRESS)
+    ap.add_argument("--pdf-sample", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.stages:
+        print(json.dumps(stages(Path(args.stages))))
+        return 0
+    if args.pdf_sample:
+        print(json.dumps(pdf_sample(Path(args.pdf_sample), PDF_SAMPLE)))
+        return 0
+    base = Path(os.environ.get("GONGSHI_BENCH_DIR", "/tmp/gongshi-bench"))
+    base.mkdir(parents=True, exist_ok=True)
+    rows = []
+    t0 = time.perf_counter()
+    for name in args.sizes if not args.province else []:
+        print(f"… {name}", file=sys.stderr, flush=True)
+        rows.append(bench_size(name, base, not args.no_zensical))
+        (base / "results.json").write_text(json.dumps(rows, indent=1, ensure_ascii=False))
+    print(f"Measured {date.today().isoformat()} on {machine()} "
+          f"({time.perf_counter() - t0:.0f} s in all).\n")
+    if rows:
+        print(table(rows))
+    if args.province:
+        r = bench_province(args.province, base)
+        (base / "province.json").write_text(json.dumps(r, indent=1))
+        print(f"\nProvince: {r['counties']} counties built one after another in "
+              f"{r['build_s']:.0f} s, peak memory {r['peak_mb']} MB, "
+              f"{r['files']:,} files, {fmt_mb(r['site_bytes'])}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

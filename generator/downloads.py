@@ -1,0 +1,399 @@
+"""Open data: every public table as CSV and JSON, per county and per year, described by a
+Frictionless ``datapackage.json``, with ``SHA256SUMS`` and a manifest.
+
+Why this shape: a supervisor must be able to take the data behind any page and recompute
+it. So the downloads hold exactly the public records (never-published columns are not
+fields of any record, names are already masked), money is a plain decimal string in 元
+exact to the 分 (``194792.15``; a float would lose the 分), CSV is UTF-8 with a BOM so Excel
+opens it, and CSV headers are the Chinese column names a cadre knows (``金额(元)``), which
+gongshi itself reads back. JSON files use the English keys of the data contract and say
+which is which. Everything is computed from the data only: the same data gives the same
+bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator import money
+from generator.model import Dataset, parse_subject
+from generator.records import TABLES, Column, Table
+
+ROOT = "downloads"
+SUMS = "SHA256SUMS"
+MANIFEST = "manifest.json"
+PACKAGE = "datapackage.json"
+LIST_SEP = "；"
+
+# Foreign keys by column name, following records.py's convention ``<thing>_id`` → its table.
+REFERENCES = {"project_id": "projects", "fund_id": "funds", "distribution_id": "distributions"}
+_FRICTIONLESS_TYPE = {"text": "string", "list": "string", "money": "number", "date": "date",
+                      "int": "integer", "year": "year", "bool": "boolean"}
+_DATASET_FIELD = {
+    "villages": "villages", "projects": "projects", "project_funding": "funding",
+    "project_targets": "targets", "funds": "funds", "allocations": "allocations",
+    "disbursements": "disbursements", "notices": "notices", "benefits": "benefits",
+    "distributions": "distributions", "cases": "cases", "rectifications": "rectifications",
+}
+
+
+def header(c: Column) -> str:
+    """The CSV header of a column: its Chinese name, with the unit for money (read back by
+    the loader as 元)."""
+    return f"{c.title}(元)" if c.kind == "money" else c.title
+
+
+def cell_text(value: Any, kind: str) -> str:
+    """One value as CSV text: money in 元 to the 分, ISO dates, 是/否, lists joined by ；.
+
+    >>> from datetime import date
+    >>> cell_text(19479215, "money"), cell_text(date(2018, 3, 5), "date")
+    ('194792.15', '2018-03-05')
+    >>> cell_text(("松洞村", "杨庄村"), "list"), cell_text(None, "int"), cell_text(True, "bool")
+    ('松洞村；杨庄村', '', '是')
+    """
+    if value is None or value == "" or value == ():
+        return ""
+    if kind == "money":
+        return money.plain(value)
+    if kind == "date":
+        return value.isoformat()
+    if kind == "bool":
+        return "是" if value else "否"
+    if kind == "list":
+        return LIST_SEP.join(value)
+    return str(value)
+
+
+def cell_json(value: Any, kind: str) -> Any:
+    """One value for JSON: money stays a decimal *string* (JSON numbers become floats)."""
+    if value is None:
+        return None
+    if kind == "money":
+        return money.plain(value)
+    if kind == "date":
+        return value.isoformat()
+    if kind == "list":
+        return list(value)
+    return value
+
+
+def row_text(record: Any, table: Table) -> dict[str, str]:
+    """A record as ``{Chinese header: text}``, the CSV row."""
+    return {header(c): cell_text(getattr(record, c.key), c.kind) for c in table.columns}
+
+
+def row_json(record: Any, table: Table) -> dict[str, Any]:
+    """A record as ``{English key: value}``, the JSON row."""
+    return {c.key: cell_json(getattr(record, c.key), c.kind) for c in table.columns}
+
+
+def records(ds: Dataset, table: Table) -> list:
+    return list(getattr(ds, _DATASET_FIELD[table.name]))
+
+
+def csv_text(table: Table, rows: Iterable[Any]) -> str:
+    """CSV with a BOM (Excel needs it to read UTF-8) and CRLF line ends (RFC 4180)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([header(c) for c in table.columns])
+    for r in rows:
+        writer.writerow(list(row_text(r, table).values()))
+    return "\ufeff" + buf.getvalue()
+
+
+def json_text(table: Table, rows: Iterable[Any]) -> str:
+    doc = {
+        "table": table.name, "title": table.title,
+        "fields": [{"key": c.key, "title": c.title, "csv_header": header(c),
+                    "type": _FRICTIONLESS_TYPE[c.kind]} for c in table.columns],
+        "rows": [row_json(r, table) for r in rows],
+    }
+    return dumps(doc)
+
+
+def dumps(doc: Any) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+
+
+# --- which rows belong to which year ------------------------------------------------------
+
+
+def year_of(ds: Dataset, table: str, record: Any) -> int | None:
+    """The year a row is filed under: its own 年度, the year of its project, or the year of
+    its main date. ``None`` rows appear only in the county files."""
+    if table in ("projects", "benefits", "distributions"):
+        return record.year
+    if table in ("project_funding", "project_targets", "allocations", "disbursements"):
+        p = ds.project(record.project_id)
+        return p.year if p else None
+    dated = {"funds": "issued_on", "notices": "posted_on", "cases": "published_on",
+             "rectifications": "found_on"}.get(table)
+    if dated:
+        d = getattr(record, dated)
+        return d.year if d else None
+    return None
+
+
+def years(ds: Dataset) -> list[int]:
+    found = {year_of(ds, t.name, r) for t in TABLES for r in records(ds, t)}
+    return sorted(y for y in found if y)
+
+
+# --- Frictionless table schemas -------------------------------------------------------------
+
+
+def schema(table: Table, rows: list, present: dict[str, set[str]]) -> dict[str, Any]:
+    """Table Schema: Chinese names and titles, types, primary key, foreign keys.
+
+    ``present`` maps a referenced table to the keys it holds in this package; a foreign key
+    is declared only when every reference in ``rows`` resolves there (a year's allocations
+    may draw on a fund of the previous year, which is in the county package, not this one).
+    """
+    fields = []
+    for c in table.columns:
+        f: dict[str, Any] = {"name": header(c), "title": c.title,
+                             "type": _FRICTIONLESS_TYPE[c.kind], "description": _describe(c)}
+        if c.kind == "bool":
+            f.update(trueValues=["是"], falseValues=["否"])
+        if c.kind == "money":
+            f["bareNumber"] = True
+        if c.required and c.key in ("id", "code") and table.key == c.key:
+            f["constraints"] = {"required": True, "unique": True}
+        fields.append(f)
+    out: dict[str, Any] = {"fields": fields, "missingValues": [""]}
+    if table.key:
+        keys = [getattr(r, table.key) for r in rows]
+        if all(keys) and len(set(keys)) == len(keys):
+            out["primaryKey"] = [header(_column(table, table.key))]
+    fks = []
+    for c in table.columns:
+        target = REFERENCES.get(c.key)
+        if not target or target not in present:
+            continue
+        values = {getattr(r, c.key) for r in rows} - {""}
+        if values <= present[target]:
+            ref = _column(_table(target), "id")
+            fks.append({"fields": [header(c)],
+                        "reference": {"resource": target, "fields": [header(ref)]}})
+    if fks:
+        out["foreignKeys"] = fks
+    return out
+
+
+def _describe(c: Column) -> str:
+    parts = [f"英文键 {c.key}"]
+    if c.kind == "money":
+        parts.append("金额，单位元，精确到分")
+    if c.kind == "list":
+        parts.append("多个值用“；”分隔")
+    if c.choices:
+        parts.append("取值：" + "、".join(c.choices))
+    if c.help:
+        parts.append(c.help)
+    return "；".join(parts)
+
+
+def _column(table: Table, key: str) -> Column:
+    return next(c for c in table.columns if c.key == key)
+
+
+def _table(name: str) -> Table:
+    return next(t for t in TABLES if t.name == name)
+
+
+# --- the whole download folder ------------------------------------------------------------
+
+
+@dataclass
+class FileInfo:
+    path: str  # relative to downloads/
+    sha256: str
+    bytes: int
+    rows: int | None = None
+
+
+@dataclass
+class Downloads:
+    """What was written, for the download page, the checksum file and the manifest."""
+
+    files: list[FileInfo] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    tables: list[dict[str, Any]] = field(default_factory=list)
+    data_date: str = ""
+    totals: dict[str, str] = field(default_factory=dict)
+
+    def sums(self) -> str:
+        return "".join(f"{f.sha256}  {f.path}\n" for f in sorted(self.files, key=lambda f: f.path))
+
+
+Write = Callable[[str, str], None]
+
+
+class _Out:
+    def __init__(self, write: Write, result: Downloads) -> None:
+        self._write = write
+        self.result = result
+
+    def put(self, rel: str, text: str, rows: int | None = None) -> None:
+        data = text.encode("utf-8")
+        self.result.files.append(FileInfo(rel, hashlib.sha256(data).hexdigest(), len(data),
+                                          rows))
+        self._write(f"{ROOT}/{rel}", text)
+
+
+def data_date(ds: Dataset) -> str:
+    """The date the data speaks for: ``site.yaml``'s 数据截止日期, else the newest date in
+    any record. Never the clock, so a rebuild gives the same bytes."""
+    if ds.site.data_date:
+        return str(ds.site.data_date)
+    newest = max((getattr(r, c.key) for t in TABLES for r in records(ds, t)
+                  for c in t.columns if c.kind == "date" and getattr(r, c.key)),
+                 default=None)
+    return newest.isoformat() if newest else ""
+
+
+def totals(ds: Dataset) -> dict[str, str]:
+    """The home page's headline figures, as a supervisor recomputes them from the CSVs."""
+    def s(items: Iterable[int | None]) -> str:
+        return money.plain(sum(v or 0 for v in items))
+    return {
+        "项目个数": str(len(ds.projects)),
+        "项目资金合计(元)": s(f.amount for f in ds.funding),
+        "下达资金合计(元)": s(f.amount for f in ds.funds),
+        "已拨付资金(元)": s(d.amount for d in ds.disbursements),
+        "项目受益户数": str(sum(p.households or 0 for p in ds.projects)),
+        "到户补助发放(元)": s(b.amount for b in ds.benefits),
+        "到户补助户次": str(len(ds.benefits)),
+        "村庄个数": str(len(ds.villages)),
+    }
+
+
+def _package(ds: Dataset, tables: list[tuple[Table, list]], name: str, title: str,
+             prefix: str = "") -> dict[str, Any]:
+    present = {t.name: {getattr(r, t.key) for r in rows}
+               for t, rows in tables if t.key == "id"}
+    resources = []
+    for t, rows in tables:
+        resources.append({
+            "name": t.name, "title": t.title, "path": f"{prefix}{t.name}.csv",
+            "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv",
+            "encoding": "utf-8-sig", "schema": schema(t, rows, present),
+        })
+    return {"profile": "tabular-data-package", "name": name, "title": title,
+            "description": f"{ds.site.name}公开数据。金额单位为元，精确到分；姓名已脱敏；"
+                           "身份证号、银行账号、联系电话、家庭住址不公开。",
+            "version": data_date(ds) or "0", "resources": resources}
+
+
+def write_downloads(ds: Dataset, write: Write) -> Downloads:
+    """Write ``downloads/`` (through ``write(rel_path, text)``) and return what was written."""
+    result = Downloads(years=years(ds), data_date=data_date(ds), totals=totals(ds))
+    out = _Out(write, result)
+    county = [(t, records(ds, t)) for t in TABLES]
+    for t, rows in county:
+        out.put(f"{t.name}.csv", csv_text(t, rows), len(rows))
+        out.put(f"{t.name}.json", json_text(t, rows), len(rows))
+        result.tables.append({"name": t.name, "title": t.title, "rows": len(rows),
+                              "columns": [{"key": c.key, "header": header(c),
+                                           "type": _FRICTIONLESS_TYPE[c.kind]}
+                                          for c in t.columns]})
+    out.put(PACKAGE, dumps(_package(ds, county, "gongshi-county", ds.site.name)))
+    for y in result.years:
+        per_year = [(t, [r for r in rows if year_of(ds, t.name, r) == y]) for t, rows in county]
+        per_year = [(t, rows) for t, rows in per_year if rows]
+        for t, rows in per_year:
+            out.put(f"{y}/{t.name}.csv", csv_text(t, rows), len(rows))
+            out.put(f"{y}/{t.name}.json", json_text(t, rows), len(rows))
+        out.put(f"{y}/{PACKAGE}", dumps(_package(ds, per_year, f"gongshi-{y}",
+                                                 f"{ds.site.name}（{y}年）")))
+    for kind, key, doc in slices(ds):
+        out.put(slice_path(kind, key), dumps(doc))
+    manifest = {
+        "site": ds.site.name, "county": ds.site.county, "office": ds.site.office,
+        "data_date": result.data_date, "totals": result.totals,
+        "note": "金额单位为元，精确到分。用 sha256sum -c SHA256SUMS 核对文件。",
+        # Hashes live in SHA256SUMS only: hex digests hold digit runs that the privacy scan
+        # would have to tell apart from account numbers.
+        "files": [{"path": f.path, "bytes": f.bytes, "rows": f.rows}
+                  for f in sorted(result.files, key=lambda f: f.path)],
+    }
+    out.put(MANIFEST, dumps(manifest))
+    write(f"{ROOT}/{SUMS}", result.sums())
+    return result
+
+
+# --- slices: the data behind one page -------------------------------------------------------
+
+
+def slice_path(kind: str, key: str) -> str:
+    """Where the data of one project/fund/village page lives, relative to ``downloads/``;
+    depends only on the record's id."""
+    from generator.render import slug  # render imports this module: import when called
+
+    return f"slices/{kind}/{slug(key)}.json"
+
+
+def _rows(name: str, items: Iterable[Any]) -> list[dict[str, Any]]:
+    t = _table(name)
+    return [row_json(r, t) for r in items]
+
+
+def slices(ds: Dataset) -> Iterable[tuple[str, str, dict[str, Any]]]:
+    """``(kind, key, document)`` for every project, fund and village page."""
+    for p in sorted(ds.projects, key=lambda p: p.id):
+        notices = ds.notices_of("project", p.id)
+        yield "projects", p.id, {"page": p.name, "tables": {
+            "projects": _rows("projects", [p]),
+            "project_funding": _rows("project_funding", ds.funding_of(p.id)),
+            "project_targets": _rows("project_targets", ds.targets_of(p.id)),
+            "allocations": _rows("allocations", ds.allocations_of_project(p.id)),
+            "disbursements": _rows("disbursements", ds.disbursements_of_project(p.id)),
+            "distributions": _rows("distributions", ds.distributions_of_project(p.id)),
+            "notices": _rows("notices", notices),
+        }}
+    for f in sorted(ds.funds, key=lambda f: f.id):
+        yield "funds", f.id, {"page": f.document_no or f.id, "tables": {
+            "funds": _rows("funds", [f]),
+            "allocations": _rows("allocations", ds.allocations_of_fund(f.id)),
+            "disbursements": _rows("disbursements", ds.disbursements_of_fund(f.id)),
+            "notices": _rows("notices", ds.notices_of("fund", f.id)),
+        }}
+    from generator.render import village_slug, village_view
+
+    for v in sorted(ds.villages, key=lambda v: (v.township, v.code, v.name)):
+        view = village_view(ds, v)
+        yield "villages", village_slug(v), {"page": f"{v.township}{v.name}", "tables": {
+            "villages": _rows("villages", [v]),
+            "projects": _rows("projects", view["projects"]),
+            "benefits": _rows("benefits", [b for g in view["benefit_groups"]
+                                           for b in g["rows"]]),
+            "rectifications": _rows("rectifications", view["rectifications"]),
+            "cases": _rows("cases", view["cases"]),
+        }}
+
+
+def notice_township(ds: Dataset, subject: str) -> list[str]:
+    """The townships a notice concerns (for per-township feeds); fund notices are county-wide."""
+    parsed = parse_subject(subject)
+    if not parsed:
+        return []
+    kind, key = parsed
+    if kind == "project" and (p := ds.project(key)):
+        return [p.township] if p.township else []
+    if kind == "distribution" and (d := ds.distribution(key)) and (p := ds.project(d.project_id)):
+        return [p.township] if p.township else []
+    if kind == "benefit":
+        program, _, year = key.rpartition(":")
+        towns = set()
+        for b in ds.benefits:
+            if b.program == program and str(b.year) == year and (v := ds.village(b.village)):
+                towns.add(v.township)
+        return sorted(towns)
+    return []

@@ -1,0 +1,140 @@
+"""Open data pages: downloads, checksums, feeds, the year archive, 变更记录 and the pages of
+withdrawn records. ``render`` calls ``prepare`` before its pages (templates reach the
+result as ``od``) and ``publish`` after them.
+
+Why here and not in ``render``: render lays out the records that exist; this module adds
+what a supervisor needs to verify and keep them — the data behind each page, a history
+that never disappears, and a page for every id that was ever published.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from generator import downloads, feeds
+from generator.history import Change, History, Removed, history
+from generator.mdtext import escape_md
+from generator.model import Dataset
+from generator.records import TABLE_BY_NAME, Village
+
+Page = Callable[..., None]
+# Tables whose withdrawn records keep a page of their own (the others are listed in the
+# year archive): table → folder of its pages.
+PAGES = {"projects": "projects", "funds": "funds", "cases": "cases",
+         "distributions": "distributions"}
+# Fields a withdrawn record's page leaves out: a withdrawn project's supervision phone is no
+# longer a public line (the page lists the current phones), and the scan would flag it.
+NOT_KEPT = frozenset({"监督电话"})
+# The field that gives a record's year, by Chinese title (as kept in the history).
+_YEAR_FIELD = {"projects": "年度", "funds": "下达日期", "cases": "通报日期",
+               "notices": "公示开始日期", "distributions": "年度", "rectifications": "发现日期"}
+_TITLE_FIELD = {"projects": "项目名称", "funds": "文号", "cases": "问题", "notices": "公示对象",
+                "distributions": "分配编号", "rectifications": "问题"}
+
+
+@dataclass
+class OpenData:
+    """What templates ask as ``od``: a page's data link and its 变更记录."""
+
+    ds: Dataset
+    history: History
+
+    def changes(self, table: str, key: str) -> list[Change]:
+        """Newest first, as people read a log."""
+        return list(reversed(self.history.of(table, key)))
+
+    def slice_link(self, kind: str, record: Any, root: str) -> Markup:
+        from generator.render import link, village_slug
+
+        key = village_slug(record) if isinstance(record, Village) else str(record)
+        target = f"{root}{downloads.ROOT}/{downloads.slice_path(kind, key)}"
+        return link("下载本页数据（JSON）", target)
+
+
+def prepare(ds: Dataset, project_dir: Path, data_dir: Path | None = None) -> OpenData:
+    data_dir = Path(data_dir) if data_dir else Path(project_dir) / "data"
+    return OpenData(ds, history(ds, data_dir, project_dir))
+
+
+def removed_year(r: Removed) -> int | None:
+    text = r.values.get(_YEAR_FIELD.get(r.table, ""), "")
+    return int(text[:4]) if text[:4].isdigit() else None
+
+
+def removed_title(r: Removed) -> str:
+    return r.values.get(_TITLE_FIELD.get(r.table, ""), "") or r.key
+
+
+def publish(od: OpenData, page: Page, write: downloads.Write) -> None:
+    """Write ``downloads/``, ``feeds/``, ``archive/`` and the withdrawn records' pages."""
+    from generator.render import slug
+
+    ds, hist = od.ds, od.history
+    dl = downloads.write_downloads(ds, write)
+    feed_paths = feeds.write_feeds(ds, hist, write)
+    tables = {t["name"]: t for t in dl.tables}
+    year_files: dict[int, list[str]] = defaultdict(list)
+    for f in dl.files:
+        head, _, rest = f.path.partition("/")
+        if head.isdigit() and rest.endswith(".csv"):
+            year_files[int(head)].append(rest.removesuffix(".csv"))
+    common = {"dl": dl, "hist": hist, "tables": tables, "feeds": feed_paths}
+    page("downloads_index.md.j2", "downloads/index.md", year_files=dict(year_files), **common)
+    page("downloads_verify.md.j2", "downloads/verify.md", **common)
+
+    for r in hist.removed:
+        if r.table in PAGES:
+            shown = {k: v for k, v in r.values.items() if v and k not in NOT_KEPT}
+            page("withdrawn.md.j2", f"{PAGES[r.table]}/{slug(r.key)}.md", r=r, values=shown,
+                 title=removed_title(r), table_title=TABLE_BY_NAME[r.table].title,
+                 changes=od.changes(r.table, r.key))
+    archive = year_archive(ds, hist)
+    page("archive_index.md.j2", "archive/index.md", archive=archive,
+         undated=[r for r in hist.removed if removed_year(r) is None],
+         removed_title=removed_title, removed_link=_removed_link, **common)
+    for y, view in archive.items():
+        page("archive_year.md.j2", f"archive/{y}.md", year=y, a=view,
+             files=sorted(year_files.get(y, [])), removed_title=removed_title,
+             removed_link=_removed_link, **common)
+
+
+def _removed_link(r: Removed, root: str) -> Markup:
+    from generator.render import link, slug
+
+    if r.table in PAGES:
+        return link(removed_title(r), f"{root}{PAGES[r.table]}/{slug(r.key)}.md")
+    return escape_md(removed_title(r))
+
+
+def year_archive(ds: Dataset, hist: History) -> dict[int, dict[str, Any]]:
+    """Per year: its projects, funds, notices, cases and withdrawn records, so a year's
+    notices stay one click away after the next year's data is added."""
+    years: dict[int, dict[str, Any]] = {}
+
+    def bucket(y: int) -> dict[str, Any]:
+        return years.setdefault(y, {"projects": [], "funds": [], "notices": [], "cases": [],
+                                    "removed": []})
+
+    for p in sorted(ds.projects, key=lambda p: (p.township, p.id)):
+        if p.year:
+            bucket(p.year)["projects"].append(p)
+    for f in sorted(ds.funds, key=lambda f: (f.issued_on or date.min, f.id)):
+        if f.issued_on:
+            bucket(f.issued_on.year)["funds"].append(f)
+    for n in sorted(ds.notices, key=lambda n: (n.posted_on or date.min, n.id)):
+        if n.posted_on:
+            bucket(n.posted_on.year)["notices"].append(n)
+    for c in sorted(ds.cases, key=lambda c: (c.published_on or date.min, c.id)):
+        if c.published_on:
+            bucket(c.published_on.year)["cases"].append(c)
+    for r in hist.removed:
+        if (y := removed_year(r)) is not None:
+            bucket(y)["removed"].append(r)
+    return dict(sorted(years.items(), reverse=True))

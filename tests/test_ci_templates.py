@@ -1,0 +1,130 @@
+"""The CI files a county copies (``.github/workflows/gongshi.yml``, ``.gitlab-ci.yml``) are
+valid, rebuild on a data change, and their shell steps really work: each ``run:``/``script``
+is executed here, in a temporary county project, exactly as the CI runner would."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from conftest import REPO, TEST_DATA, make_project
+
+GITHUB = REPO / ".github" / "workflows" / "gongshi.yml"
+GITLAB = REPO / ".gitlab-ci.yml"
+TINY = TEST_DATA / "tiny"
+
+
+def load(path: Path) -> dict:
+    return yaml.safe_load(path.read_text("utf-8"))
+
+
+def github_steps(job: str) -> dict[str, str]:
+    """Step name → its ``run:`` script, for one job of the GitHub workflow."""
+    steps = load(GITHUB)["jobs"][job]["steps"]
+    return {s["name"]: s["run"] for s in steps if "run" in s}
+
+
+def sh(script: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    """Run a CI step with bash -e, with gongshi on PATH as after ``pip install -e .``."""
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    full = dict(os.environ, PATH=path, NO_MKDOCS_2_WARNING="1", **env)
+    return subprocess.run(["bash", "-e", "-c", script], cwd=cwd, env=full,
+                          capture_output=True, text=True, timeout=900)
+
+
+def province(root: Path) -> Path:
+    """A repository with two counties: data/北县/ and data/南县/."""
+    project = make_project(root)
+    for name in ("北县", "南县"):
+        shutil.copytree(TINY, project / "data" / name,
+                        ignore=shutil.ignore_patterns("expected.json"))
+    return project
+
+
+# --- the files themselves --------------------------------------------------------------
+
+def test_github_workflow_rebuilds_on_a_data_push_and_builds_counties_as_a_matrix():
+    wf = load(GITHUB)
+    on = wf.get("on", wf.get(True))  # YAML 1.1 reads the key `on` as true
+    assert "data/**" in on["push"]["paths"]
+    build = wf["jobs"]["build"]
+    assert build["needs"] == "counties"
+    assert "fromJSON(needs.counties.outputs.list)" in build["strategy"]["matrix"]["county"]
+    assert build["strategy"]["fail-fast"] is False  # one county's bad data stops no other
+    names = [s.get("name", s.get("uses", "")) for s in build["steps"]]
+    assert names.index("检查数据") < names.index("生成网站并扫描")
+    uses = [s.get("uses", "") for s in wf["jobs"]["publish"]["steps"]]
+    assert any(u.startswith("actions/upload-artifact") for u in uses)
+    assert any(u.startswith("actions/deploy-pages") for u in uses)
+
+
+def test_gitlab_pipeline_checks_builds_and_publishes_pages():
+    ci = load(GITLAB)
+    assert ci["stages"] == ["check", "build", "publish"]
+    assert ci["check"]["artifacts"]["reports"]["junit"] == "findings.xml"
+    assert "data/**/*" in ci[".on_data_change"]["rules"][1]["changes"]
+    assert ci["build"]["artifacts"]["paths"] == ["out/"]
+    assert ci["pages"]["artifacts"]["paths"] == ["public/"]
+
+
+# --- the steps, run here ---------------------------------------------------------------
+
+def test_github_county_list_step(tmp_path):
+    script = github_steps("counties")["列出要生成的县"]
+    single = make_project(tmp_path / "one", TINY)
+    out = tmp_path / "out1"
+    assert sh(script, single, GITHUB_OUTPUT=str(out)).returncode == 0
+    assert out.read_text("utf-8") == 'list=["."]\n'
+
+    many = province(tmp_path / "many")
+    out = tmp_path / "out2"
+    assert sh(script, many, GITHUB_OUTPUT=str(out)).returncode == 0
+    assert out.read_text("utf-8") == 'list=["北县","南县"]\n'
+
+
+def test_github_check_step_annotates_the_offending_file_and_line(tmp_path):
+    project = make_project(tmp_path / "county", TINY)
+    funding = project / "data" / "project_funding" / "tiny.csv"
+    text = funding.read_text("utf-8")
+    assert '"400,000.00"' in text.splitlines()[1]
+    funding.write_text(text.replace('"400,000.00"', "四十万", 1), "utf-8")
+
+    done = sh(github_steps("build")["检查数据"], project, COUNTY=".", GITHUB_ACTIONS="true")
+
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "::error file=data/project_funding/tiny.csv,line=2," in done.stdout, done.stdout
+    assert (project / "findings.xml").read_text("utf-8").count("<testcase") >= 1
+
+
+def test_github_build_step_builds_one_county_of_a_province(tmp_path):
+    project = province(tmp_path / "many")
+    steps = github_steps("build")
+    checked = sh(steps["检查数据"], project, COUNTY="南县")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+    built = sh(steps["生成网站并扫描"], project, COUNTY="南县")
+
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert (project / "out" / "南县" / "index.html").is_file()
+    assert (project / "out" / "南县" / "projects" / "TY2020-001" / "index.html").is_file()
+    assert not (project / "out" / "北县").exists()  # the other county is another job
+    assert not (project / "content" / "projects").exists()  # the shared content/ untouched
+
+
+def test_gitlab_build_and_pages_scripts_publish_the_site(tmp_path):
+    ci = load(GITLAB)
+    project = make_project(tmp_path / "county", TINY)
+    check = sh("\n".join(ci["check"]["script"]), project, COUNTY=".")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert (project / "findings.xml").is_file()
+
+    built = sh("\n".join(ci["build"]["script"]), project, COUNTY=".")
+    assert built.returncode == 0, built.stdout + built.stderr
+    published = sh("\n".join(ci["pages"]["script"]), project)
+    assert published.returncode == 0
+    index = (project / "public" / "index.html").read_text("utf-8")
+    assert "青山" in index

@@ -1,0 +1,116 @@
+"""Printable notices for the village board: the demo county's print pages and their PDFs.
+
+A cadre prints the notice (or the PDF) and pins it to the 公开栏; a villager scans its QR
+code. So: a PDF for every notice, A4, with the Chinese text, notice number, period, office,
+12317, and a QR code that decodes to the online page. The PDFs come from the real build
+(Chromium ``page.pdf``); the QR code is read back with zxing-cpp from the rendered PDF.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+import zxingcpp
+from conftest import require_tool
+
+from generator import printing
+
+BASE = "https://fupin.lanling.gov.cn/"
+A4 = (595.3, 841.9)  # points
+
+
+@pytest.fixture(scope="module")
+def site(demo) -> Path:
+    require_tool("chromium")  # PDFs are made only where Chromium runs
+    return demo[0] / "site"
+
+
+def _text(pdf) -> str:
+    return "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+
+
+def _qr_codes(pdf) -> list[str]:
+    found = []
+    for i in range(len(pdf)):
+        image = pdf[i].render(scale=3, grayscale=True).to_numpy()
+        found += [r.text for r in zxingcpp.read_barcodes(image)]
+    return found
+
+
+def test_every_print_page_has_its_pdf(site):
+    pages = printing.print_pages(site)
+    kinds = {p.parent.parent.name for p in pages}
+    assert kinds == {"projects", "funds", "benefits", "distributions"}
+    missing = [p for p in pages if not (p.parent / f"{p.parent.name}.pdf").is_file()]
+    assert missing == []
+    # every project has a 事前公示; accepted ones also a 事后公告
+    assert (site / "print/projects/JL2018-001-before/JL2018-001-before.pdf").is_file()
+    assert any(p.parent.name.endswith("-after") for p in pages)
+
+
+@pytest.mark.parametrize("rel, words", [
+    ("projects/JL2018-001-before", ["事前公示", "公示期", "兰陵县扶贫开发办公室", "12317",
+                                    "资金规模"]),
+    ("funds/F2018-01", ["资金公告", "兰财", "12317"]),
+])
+def test_pdf_is_a4_with_chinese_text_and_a_qr_code_to_the_page(site, rel, words):
+    name = rel.split("/")[1]
+    pdf = pdfium.PdfDocument(site / "print" / rel / f"{name}.pdf")
+    w, h = pdf[0].get_size()
+    assert abs(w - A4[0]) < 2 and abs(h - A4[1]) < 2
+    text = _text(pdf)
+    for word in words:
+        assert word in text, f"“{word}” missing from the PDF of {rel}"
+    # notice number and period from the notices table, not the blanks for unknown ones
+    assert re.search(r"公示编号：GS\d{4}-\d{3}", text), text[:300]
+    assert re.search(r"公示期：\d{4}年\d+月\d+日 至 \d{4}年\d+月\d+日", text), text[:300]
+    online = f"{BASE}{rel.split('/')[0]}/{name.removesuffix('-before')}/"
+    assert _qr_codes(pdf) == [online]
+
+
+def test_online_pages_link_to_their_print_page(site):
+    html = (site / "projects/JL2018-001/index.html").read_text("utf-8")
+    assert "打印事前公示" in html or "打印本页公示" in html
+    assert 'href="../../print/projects/JL2018-001-before/"' in html
+    page = (site / "print/projects/JL2018-001-before/index.html").read_text("utf-8")
+    assert 'href="JL2018-001-before.pdf"' in page
+
+
+def test_print_media_shows_only_the_notice(site, browser_page):
+    """Chromium's print rendering: no header, no nav, no buttons; the notice and QR stay."""
+    from test_browser import serve
+
+    for url in serve(site):
+        browser_page.goto(url + "print/projects/JL2018-001-before/", wait_until="load")
+        browser_page.emulate_media(media="print")
+        visible = browser_page.evaluate("""() => ({
+          header: getComputedStyle(document.querySelector('.md-header')).display !== 'none',
+          bar: getComputedStyle(document.querySelector('.gs-notice-bar')).display !== 'none',
+          qr: document.querySelector('.gs-notice__qr img').getBoundingClientRect().width,
+          h1: document.querySelector('.gs-notice h1').innerText})""")
+        assert not visible["header"] and not visible["bar"]
+        assert visible["qr"] > 80 and "事前公示" in visible["h1"]
+
+
+@pytest.fixture
+def browser_page():
+    from playwright.sync_api import sync_playwright
+    from test_browser import ARGS
+
+    executable = require_tool("chromium")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=ARGS, headless=True)
+        try:
+            yield b.new_page()
+        finally:
+            b.close()
+
+
+def test_online_url_uses_base_url_or_the_site_path():
+    assert printing.online_url(BASE, "funds/F2018-01.md") == BASE + "funds/F2018-01/"
+    assert printing.online_url("", "projects/X.md") == "projects/X/"
+    svg = printing.qr_svg(BASE)
+    assert svg.startswith("<svg") and 'xmlns="http://www.w3.org/2000/svg"' in svg

@@ -1,0 +1,104 @@
+"""Same data, same site: a county's CI can rebuild any commit and publish the same bytes, and
+a webmaster's ``rsync`` copies only what really changed. Also: the search index a villager's
+phone downloads is UTF-8, not ``\\uXXXX`` escapes."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from conftest import TEST_DATA, build_project, make_project
+from test_build import tree_hashes
+
+from generator import reproducible
+
+TINY = TEST_DATA / "tiny"
+
+
+@pytest.fixture(scope="module")
+def twice(tmp_path_factory) -> tuple[Path, Path]:
+    """The tiny county built into two different folders, more than a second apart."""
+    assert "SOURCE_DATE_EPOCH" not in os.environ
+    first = make_project(tmp_path_factory.mktemp("first") / "a", TINY)
+    result = build_project(first)
+    assert result.published, result.checked.report.to_json() + result.mkdocs_output
+    time.sleep(1.5)
+    second = make_project(tmp_path_factory.mktemp("second") / "somewhere" / "else", TINY)
+    result = build_project(second)
+    assert result.published, result.checked.report.to_json() + result.mkdocs_output
+    return first / "site", second / "site"
+
+
+def test_two_builds_of_the_same_data_are_byte_identical(twice):
+    a, b = twice
+    hashes = tree_hashes(a)
+    assert "sitemap.xml.gz" in hashes and "search/search_index.json" in hashes
+    assert len(hashes) > 30
+    assert tree_hashes(b) == hashes
+
+
+def test_sitemap_dates_come_from_the_data(twice):
+    from generator.check import check
+
+    a, _ = twice
+    newest = reproducible.newest_record_date(check(TINY).dataset)
+    sitemap = (a / "sitemap.xml").read_text("utf-8")
+    assert set(re.findall(r"<lastmod>([^<]+)</lastmod>", sitemap)) <= {newest.isoformat()}
+    packed = (a / "sitemap.xml.gz").read_bytes()
+    assert gzip.decompress(packed).decode("utf-8") == sitemap
+    stamp = int.from_bytes(packed[4:8], "little")  # the gzip header's MTIME
+    assert time.strftime("%Y-%m-%d", time.gmtime(stamp)) == newest.isoformat()
+
+
+def test_search_index_is_utf8_with_the_same_content(twice, tmp_path):
+    site, _ = twice
+    index = site / "search" / "search_index.json"
+    text = index.read_bytes().decode("utf-8")
+    assert not re.search(r"\\u[4-9][0-9a-f]{3}", text)  # Chinese is written as itself
+    data = json.loads(text)
+    assert any("青山村" in d["title"] + d["text"] for d in data["docs"])
+    # the same object as Material's escaped index, in fewer bytes
+    escaped = json.dumps(data).encode("ascii")
+    copy = tmp_path / "search"
+    copy.mkdir()
+    (copy / "search_index.json").write_bytes(escaped)
+    before, after = reproducible.compact_search_index(tmp_path)
+    assert (before, after) == (len(escaped), len(text.encode("utf-8")))
+    assert after < before * 0.8
+    assert json.loads((copy / "search_index.json").read_bytes()) == data
+
+
+def test_epoch_comes_from_the_last_data_commit(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    project = make_project(tmp_path / "county", TINY)
+    git = ["git", "-c", "user.name=县扶贫办", "-c", "user.email=fupin@example.gov.cn"]
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    subprocess.run([*git, "add", "data"], cwd=project, check=True)
+    env = dict(os.environ, GIT_COMMITTER_DATE="2021-06-30T08:00:00+08:00",
+               GIT_AUTHOR_DATE="2021-06-30T08:00:00+08:00")
+    subprocess.run([*git, "commit", "-q", "-m", "数据"], cwd=project, check=True, env=env)
+    (project / "notes.txt").write_text("不是数据", "utf-8")
+    subprocess.run([*git, "add", "notes.txt"], cwd=project, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "说明"], cwd=project, check=True)
+
+    assert reproducible.source_date_epoch(project / "data", None) == 1625011200
+
+
+def test_epoch_outside_git_is_the_newest_record_date(tmp_path, monkeypatch):
+    from generator.check import check
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    project = make_project(tmp_path / "county", TINY)
+    ds = check(project / "data").dataset
+    newest = reproducible.newest_record_date(ds)
+    assert newest is not None
+    epoch = reproducible.source_date_epoch(project / "data", ds)
+    assert time.strftime("%Y-%m-%d", time.gmtime(epoch)) == newest.isoformat()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert reproducible.source_date_epoch(project / "data", ds) == 1700000000
