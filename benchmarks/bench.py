@@ -131,16 +131,12 @@ def zensical(project: Path, py: str) -> dict:
         subprocess.run([py, "-m", "venv", str(ZVENV)], check=True)
         subprocess.run([str(ZVENV / "bin" / "pip"), "install", "-q", ZENSICAL], check=True)
     # Zensical 0.0.73 reads mkdocs.yml and follows INHERIT (deep merge), so the generated
-    # config is used as it is; only the output folder is set (it must be inside the
-    # project). Our Material overrides are left out: Zensical renders templates with
-    # minijinja, which has no Python string methods (``.split`` in overrides/main.html).
+    # config is used as it is, Material overrides included; only the output folder is set
+    # (it must be inside the project).
     out = project / "zsite"
     shutil.rmtree(out, ignore_errors=True)
-    empty = project / ".gongshi" / "zensical-no-overrides"
-    empty.mkdir(parents=True, exist_ok=True)
     config = project / "zensical.bench.yml"
-    config.write_text(f"INHERIT: {GENERATED_CONFIG}\nsite_dir: zsite\n"
-                      f"theme:\n  custom_dir: {empty.relative_to(project)}\n", "utf-8")
+    config.write_text(f"INHERIT: {GENERATED_CONFIG}\nsite_dir: zsite\n", "utf-8")
     took, rss, _ = run([str(zbin), "build", "--clean", "-f", config.name], project)
     cpu = LAST_CPU[0]
     files, size = tree_size(out)

@@ -66,7 +66,12 @@ def swap_in(new: Path, site_dir: Path) -> None:
 
 
 def build(project_dir: Path, data_dir: Path | None = None, site_dir: Path | None = None,
-          allow_findings: bool = False, log: Log = lambda _: None) -> BuildResult:
+          allow_findings: bool = False, log: Log = lambda _: None,
+          pdf: bool = False) -> BuildResult:
+    """Check, render, ``mkdocs build``, (PDFs when ``pdf``), scan, then swap into place.
+
+    PDFs of the printable notices are opt-in: Chromium prints about one a second, hours for
+    a county's first build (later builds reuse unchanged PDFs from ``.gongshi/pdf/``)."""
     project_dir = Path(project_dir).resolve()
     data_dir = Path(data_dir) if data_dir else project_dir / "data"
     site_dir = Path(site_dir) if site_dir else project_dir / "site"
@@ -108,7 +113,9 @@ def build(project_dir: Path, data_dir: Path | None = None, site_dir: Path | None
         log(f"MkDocs 生成完成（{time.perf_counter() - t0:.1f} 秒）")
 
         reproducible.compact_search_index(tmp)
-        printing.make_pdfs(tmp, epoch, log, project_dir / WORK_DIR / "pdf")
+        if pdf:
+            printing.make_pdfs(tmp, epoch, log, project_dir / WORK_DIR / "pdf",
+                               checked.dataset.site.base_url)
         t0 = time.perf_counter()
         result.scan_findings = scan_project(tmp, checked, project_dir)
         report.extend(result.scan_findings)

@@ -129,14 +129,17 @@ def check(data_dir: str, fmt: str, output: str | None, skip: tuple[str, ...]) ->
 @click.option("--all", "all_counties", is_flag=True,
               help="多县：把 data/<县>/ 逐个生成到 site/<县>/")
 @click.option("--county", "county_names", multiple=True, help="多县：只生成这个县，可重复")
+@click.option("--pdf", is_flag=True,
+              help="同时用 Chromium 把打印公告存成 PDF（每页约 1 秒；未变的 PDF 会复用）")
 def build(data_dir: str, site_dir: str, allow_findings: bool, all_counties: bool,
-          county_names: tuple[str, ...]) -> None:
+          county_names: tuple[str, ...], pdf: bool) -> None:
     """检查数据、生成页面、用 MkDocs 生成网站并扫描，成功后替换 site/。
 
     \b
     例：gongshi build --site /var/www/fupin
         gongshi build --all              （data/<县>/ → site/<县>/）
         gongshi build --county 临川县
+        gongshi build --pdf              （另存 PDF 公告，需要 Chromium）
     """
     from generator.build import build as run_build
     from generator.province import build_counties, is_province
@@ -145,7 +148,7 @@ def build(data_dir: str, site_dir: str, allow_findings: bool, all_counties: bool
         code = 0
         for county, result in build_counties(Path.cwd(), Path(data_dir), Path(site_dir),
                                              list(county_names), allow_findings,
-                                             log=lambda m: console.print(m)):
+                                             log=lambda m: console.print(m), pdf=pdf):
             if result.checked.report.findings:
                 print_report(result.checked.report, limit=50)
             if result.mkdocs_output and not result.published:
@@ -155,7 +158,7 @@ def build(data_dir: str, site_dir: str, allow_findings: bool, all_counties: bool
         sys.exit(code)
     with console.status("正在生成…"):
         result = run_build(Path.cwd(), Path(data_dir), Path(site_dir), allow_findings,
-                           log=lambda m: console.print(m))
+                           log=lambda m: console.print(m), pdf=pdf)
     if result.checked.report.findings:
         print_report(result.checked.report, limit=200)
     if result.mkdocs_output and not result.published:

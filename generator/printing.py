@@ -34,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import segno
 
@@ -188,7 +189,7 @@ def render_pages(prints: PrintIndex, page: Callable[..., None],
     for pn in prints.items:
         url = online_url(base_url, pn.online)
         write(str(Path(pn.rel).with_name(pn.qr)), qr_svg(url))
-        meta = {"title": pn.title, "hide": ["navigation", "toc", "footer"],
+        meta = {"hide": ["navigation", "toc", "footer"],
                 "search": {"exclude": True}}
         page(pn.template, pn.rel, pn=pn, url=url, meta=meta, **pn.ctx)
 
@@ -215,9 +216,11 @@ def print_pages(site_dir: Path) -> list[Path]:
 _LOADS = re.compile(rb'(?:href|src)="([^"#?:]+\.(?:css|svg))"')
 
 
-def _cache_key(html: Path, chromium: str, stamp: bytes | None) -> str:
-    """What a PDF depends on: the page, the stylesheets and images it loads, the browser."""
-    h = hashlib.sha256(chromium.encode() + b"\0" + (stamp or b"") + b"\0")
+def _cache_key(html: Path, chromium: str, stamp: bytes | None, origin: str = "") -> str:
+    """What a PDF depends on: the page, the stylesheets and images it loads, the browser,
+    and the origin its links resolve against."""
+    h = hashlib.sha256(chromium.encode() + b"\0" + (stamp or b"") + b"\0" + origin.encode()
+                       + b"\0")
     data = html.read_bytes()
     h.update(data)
     for ref in sorted(set(_LOADS.findall(data))):
@@ -227,7 +230,7 @@ def _cache_key(html: Path, chromium: str, stamp: bytes | None) -> str:
 
 
 def make_pdfs(site_dir: Path, epoch: int | None = None, log: Log = lambda _: None,
-              cache: Path | None = None) -> int:
+              cache: Path | None = None, base_url: str = "") -> int:
     """Print every built print page to an A4 PDF beside it; returns how many there are.
 
     Skips (with a Chinese log line) when Playwright or Chromium is missing: the print pages
@@ -253,7 +256,9 @@ def make_pdfs(site_dir: Path, epoch: int | None = None, log: Log = lambda _: Non
     # Playwright's sync API refuses to start inside a running asyncio loop (a caller that
     # uses Playwright itself, e.g. the browser tests): print from a thread of our own.
     errors: list[BaseException] = []
-    worker = threading.Thread(target=_print_all, args=(pages, chromium, stamp, cache, errors))
+    origin = _origin(base_url)
+    worker = threading.Thread(target=_print_all,
+                              args=(site_dir, pages, chromium, stamp, cache, origin, errors))
     worker.start()
     worker.join()
     if errors:
@@ -262,16 +267,47 @@ def make_pdfs(site_dir: Path, epoch: int | None = None, log: Log = lambda _: Non
     return len(pages)
 
 
-def _print_all(pages: list[Path], chromium: str, stamp: bytes | None, cache: Path | None,
-               errors: list[BaseException]) -> None:
+def _origin(base_url: str) -> str:
+    """Where Chromium believes the pages live while printing. Links in a PDF resolve against
+    it: the public site when site.yaml has ``base_url``, else a fixed local name — never the
+    build folder, whose path would leak into the PDF and differ between builds.
+
+    >>> _origin("https://fupin.lanling.gov.cn/xz"), _origin("")
+    ('https://fupin.lanling.gov.cn/xz/', 'http://localhost/')
+    """
+    return base_url.rstrip("/") + "/" if base_url.strip() else "http://localhost/"
+
+
+def _print_all(site_dir: Path, pages: list[Path], chromium: str, stamp: bytes | None,
+               cache: Path | None, origin: str, errors: list[BaseException]) -> None:
     try:
-        _print_pages(pages, chromium, stamp, cache)
+        _print_pages(site_dir, pages, chromium, stamp, cache, origin)
     except BaseException as exc:  # handed to the calling thread
         errors.append(exc)
 
 
-def _print_pages(pages: list[Path], chromium: str, stamp: bytes | None,
-                 cache: Path | None) -> None:
+def _serve_from(site_dir: Path, origin: str) -> Callable[[Any], None]:
+    """A Playwright route handler answering requests under ``origin`` from ``site_dir``
+    (nothing goes to the network; anything else is refused)."""
+    prefix = urlsplit(origin).path
+
+    def handle(route: Any) -> None:
+        url = route.request.url.split("#", 1)[0].split("?", 1)[0]
+        if url.startswith(origin):
+            rel = unquote(urlsplit(url).path)[len(prefix):]
+            path = site_dir / rel
+            if path.is_dir():
+                path = path / "index.html"
+            if path.is_file() and site_dir.resolve() in path.resolve().parents:
+                route.fulfill(path=str(path))
+                return
+        route.abort()
+
+    return handle
+
+
+def _print_pages(site_dir: Path, pages: list[Path], chromium: str, stamp: bytes | None,
+                 cache: Path | None, origin: str) -> None:
     from playwright.sync_api import sync_playwright
 
     used = set()
@@ -280,15 +316,16 @@ def _print_pages(pages: list[Path], chromium: str, stamp: bytes | None,
         try:
             context = browser.new_context(java_script_enabled=False, locale="zh-CN")
             page = context.new_page()
+            page.route("**/*", _serve_from(site_dir, origin))
             for html in pages:
                 out = html.parent / f"{html.parent.name}.pdf"
-                key = _cache_key(html, chromium, stamp)
+                key = _cache_key(html, chromium, stamp, origin)
                 cached = cache / f"{key}.pdf" if cache else None
                 used.add(key)
                 if cached and cached.is_file():
                     shutil.copyfile(cached, out)
                     continue
-                page.goto(html.resolve().as_uri(), wait_until="load")
+                page.goto(origin + html.relative_to(site_dir).as_posix(), wait_until="load")
                 data = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
                 if stamp:
                     data = _PDF_DATE.sub(lambda m: b"/" + m.group(1) + b" (D:" + stamp

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 import yaml
@@ -36,6 +37,12 @@ GENERATED_FILES = ("index.md",)
 GENERATED_CONFIG = "mkdocs.generated.yml"
 WORK_DIR = ".gongshi"
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates" / "pages"
+
+# Pages kept out of the search index: lists that repeat what record pages hold, and pages of
+# figures. Material loads the whole index on a page's first load, so every page weighs on
+# a villager's phone (architecture.md: "The search index is a download too").
+NOT_SEARCHED = ("projects/index.md", "funds/index.md", "notices/index.md", "cases/index.md",
+                "compliance/", "downloads/", "archive/", "print/")
 
 _UNSAFE = re.compile(r"[^\w.\-]+")
 
@@ -227,6 +234,8 @@ def render(ds: Dataset, project_dir: Path, report: Report | None = None,
     def page(template: str, rel: str, **ctx: Any) -> None:
         root = "../" * rel.count("/")
         meta = ctx.pop("meta", {})
+        if rel.startswith(NOT_SEARCHED):
+            meta = {**meta, "search": {"exclude": True}}
         text = env.get_template(template).render(**base, root=root, **ctx)
         out.write(rel, _front_matter(**meta) + text if meta else text)
 
@@ -373,6 +382,7 @@ def write_config(ds: Dataset, project_dir: Path) -> Path:
         "extra": {"gongshi": {
             "name": s.name, "county": s.county, "office": s.office, "address": s.address,
             "site_code": s.site_code, "icp": s.icp, "base_url": s.base_url,
+            "domain": urlsplit(s.base_url).hostname or "",
             "phones": [{"label": p.label, "number": p.number} for p in s.all_phones],
         }},
     }

@@ -218,7 +218,8 @@ def test_search_finds_projects_contractors_and_document_numbers(phone, url, text
 
 def test_larger_type_switch_persists_and_fits_the_phone(phone, url):
     phone.goto(url + PROJECT, wait_until="networkidle")
-    size = "() => parseFloat(getComputedStyle(document.querySelector('article.md-typeset')).fontSize)"
+    size = ("() => parseFloat(getComputedStyle("
+            "document.querySelector('article.md-typeset')).fontSize)")
     normal = phone.evaluate(size)
     phone.get_by_role("button", name="大字").click()
     large = phone.evaluate(size)

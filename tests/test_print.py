@@ -54,7 +54,7 @@ def test_every_print_page_has_its_pdf(site):
 @pytest.mark.parametrize("rel, words", [
     ("projects/JL2018-001-before", ["事前公示", "公示期", "兰陵县扶贫开发办公室", "12317",
                                     "资金规模"]),
-    ("funds/F2018-01", ["资金公告", "兰财", "12317"]),
+    ("funds/F2018-01", ["资金公告", "鲁财农指", "12317"]),
 ])
 def test_pdf_is_a4_with_chinese_text_and_a_qr_code_to_the_page(site, rel, words):
     name = rel.split("/")[1]
@@ -69,6 +69,20 @@ def test_pdf_is_a4_with_chinese_text_and_a_qr_code_to_the_page(site, rel, words)
     assert re.search(r"公示期：\d{4}年\d+月\d+日 至 \d{4}年\d+月\d+日", text), text[:300]
     online = f"{BASE}{rel.split('/')[0]}/{name.removesuffix('-before')}/"
     assert _qr_codes(pdf) == [online]
+
+
+def test_pdfs_link_to_the_public_site_not_the_build_folder(site):
+    """Chromium writes a PDF's links as absolute URLs: they must point at the county's site
+    (base_url), never at the folder the build ran in (a path of the build machine that
+    would also make two builds differ)."""
+    pdfs = sorted(site.glob("print/*/*/*.pdf"))
+    assert pdfs
+    for path in pdfs:
+        data = path.read_bytes()
+        assert b"file:" not in data, path
+        assert b".site.new" not in data and str(site.parent).encode() not in data, path
+    uris = set(re.findall(rb"/URI \((https?://[^)]*)\)", pdfs[0].read_bytes()))
+    assert uris and all(u.startswith(BASE.encode()) for u in uris), uris
 
 
 def test_online_pages_link_to_their_print_page(site):
