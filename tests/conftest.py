@@ -34,6 +34,34 @@ def make_project(root: Path, data: Path | None = None) -> Path:
     return root
 
 
+def write_data(tmp_path: Path, files: dict[str, str | bytes | dict[str, list[list]]],
+               site: str | None) -> Path:
+    """A ``data/`` folder under ``tmp_path``. ``str`` values are written as UTF-8, ``bytes``
+    as they are, and ``{sheet: rows}`` as an XLSX workbook with those sheets in order."""
+    import openpyxl
+
+    data = tmp_path / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    if site is not None:
+        (data / "site.yaml").write_text(site, encoding="utf-8")
+    for name, content in files.items():
+        path = data / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        elif isinstance(content, dict):
+            wb = openpyxl.Workbook()
+            wb.remove(wb.active)
+            for sheet, rows in content.items():
+                ws = wb.create_sheet(sheet)
+                for row in rows:
+                    ws.append(row)
+            wb.save(path)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return data
+
+
 def build_project(project: Path, **kwargs) -> BuildResult:
     return build(project, project / "data", project / "site", **kwargs)
 

@@ -11,9 +11,8 @@ import re
 import shutil
 from pathlib import Path
 
-import openpyxl
 import pytest
-from conftest import TEST_DATA
+from conftest import TEST_DATA, write_data
 
 from generator.check import Checked
 from generator.check import check as run_check
@@ -34,27 +33,7 @@ def check(data: Path, skip: tuple[str, ...] = ()) -> Checked:
 
 def county(tmp_path: Path, files: dict[str, str | bytes | dict[str, list[list]]],
            site: str | None = SITE) -> Path:
-    """A ``data/`` folder: ``str`` as UTF-8, ``bytes`` as is, ``{sheet: rows}`` as XLSX."""
-    data = tmp_path / "data"
-    data.mkdir(parents=True, exist_ok=True)
-    if site is not None:
-        (data / "site.yaml").write_text(site, encoding="utf-8")
-    for name, content in files.items():
-        path = data / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        elif isinstance(content, dict):
-            wb = openpyxl.Workbook()
-            wb.remove(wb.active)
-            for sheet, rows in content.items():
-                ws = wb.create_sheet(sheet)
-                for row in rows:
-                    ws.append(row)
-            wb.save(path)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return data
+    return write_data(tmp_path, files, site)
 
 
 def one(findings: list[Finding], code: str) -> Finding:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import TEST_DATA
+from conftest import TEST_DATA, write_data
 
 from generator.load import load
 
@@ -24,28 +24,7 @@ SITE = "站点名称: 金岭镇扶贫项目资金公告公示（测试）\n县�
 
 def county(tmp_path: Path, files: dict[str, str | bytes | dict[str, list[list]]],
            site: str | None = SITE) -> Path:
-    """A ``data/`` folder under ``tmp_path``. ``str`` values are written as UTF-8, ``bytes``
-    as they are, and ``{sheet: rows}`` as an XLSX workbook with those sheets in order."""
-    data = tmp_path / "data"
-    data.mkdir(parents=True, exist_ok=True)
-    if site is not None:
-        (data / "site.yaml").write_text(site, encoding="utf-8")
-    for name, content in files.items():
-        path = data / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        elif isinstance(content, dict):
-            wb = openpyxl.Workbook()
-            wb.remove(wb.active)
-            for sheet, rows in content.items():
-                ws = wb.create_sheet(sheet)
-                for row in rows:
-                    ws.append(row)
-            wb.save(path)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return data
+    return write_data(tmp_path, files, site)
 
 
 def copy_variant(tmp_path: Path, variant: str) -> Path:
