@@ -92,7 +92,7 @@ def build(project_dir: Path, data_dir: Path | None = None, site_dir: Path | None
         return result
 
     t0 = time.perf_counter()
-    result.rendered = render(checked.dataset, project_dir, report, data_dir)
+    result.rendered = render(checked.dataset, project_dir, report, data_dir, pdf)
     r = result.rendered
     log(f"生成页面：改写 {len(r.written)} 个，未变 {r.unchanged} 个，删除 {len(r.removed)} 个"
         f"（{time.perf_counter() - t0:.1f} 秒）")

@@ -110,8 +110,9 @@ class PrintIndex:
     printable notices for its "打印本页公示" links.
     """
 
-    def __init__(self, ds: Dataset) -> None:
+    def __init__(self, ds: Dataset, pdf: bool = False) -> None:
         self.ds = ds
+        self.pdf = pdf  # PDFs are made in this build, so print pages may link to them
         self.items: list[PrintNotice] = []
         self._by: dict[tuple[str, str], list[PrintNotice]] = {}
         self._collect()

@@ -220,7 +220,7 @@ def _project_sort_key(p: Project) -> tuple:
 
 
 def render(ds: Dataset, project_dir: Path, report: Report | None = None,
-           data_dir: Path | None = None) -> RenderResult:
+           data_dir: Path | None = None, pdf: bool = False) -> RenderResult:
     """Write every generated page into ``project_dir/content`` and the MkDocs config."""
     project_dir = Path(project_dir)
     content = project_dir / "content"
@@ -229,7 +229,7 @@ def render(ds: Dataset, project_dir: Path, report: Report | None = None,
     env = environment(project_dir)
     v = Views(ds)
     env.globals["od"] = opendata.prepare(ds, project_dir, data_dir)  # downloads, history
-    base = {"site": ds.site, "ds": ds, "v": v, "prints": printing.PrintIndex(ds)}
+    base = {"site": ds.site, "ds": ds, "v": v, "prints": printing.PrintIndex(ds, pdf)}
 
     def page(template: str, rel: str, **ctx: Any) -> None:
         root = "../" * rel.count("/")

@@ -184,8 +184,9 @@ def test_compliance_numbers_equal_hand_computed(flawed: dict) -> None:
     """By hand, for 3 projects (2 in 金岭镇, 1 in 卞庄街道):
 
     - fully compliant: only BZ2019-001 (JL2018-001 has N005, JL2018-002 has N001): 1/3;
-    - notice fields required by status: 已验收 24, 实施中 20, 公示中 16 = 60, one empty
-      (JL2018-002 中标单位): 59/60 = 98.3%; 金岭镇 43/44 = 97.7%;
+    - notice fields required by status (supervisor and phone are Q007's, not counted):
+      已验收 22, 实施中 18, 公示中 14 = 54, one empty (JL2018-002 中标单位): 53/54 = 98.1%;
+      金岭镇 39/40 = 97.5%;
     - 事前公示 on time (≥ 10 days, before the start): JL2018-001's is 9 days: 2/3; 金岭镇 1/2;
     - data accuracy: 39 records (3 villages, 3 projects, 4 funding, 6 targets, 3 funds,
       3 allocations, 2 disbursements, 8 notices, 3 benefits, 1 distribution, 1 case,
@@ -195,16 +196,16 @@ def test_compliance_numbers_equal_hand_computed(flawed: dict) -> None:
     rows = rows_by_first_cell(flawed["page"])
     assert rows["项目个数"] == ["3 个"]
     assert rows["完全合规的项目"] == ["1 个（33.3%）"]
-    assert rows["公示要素完整率"] == ["98.3%"]
+    assert rows["公示要素完整率"] == ["98.1%"]
     assert rows["事前公示及时率"][0].startswith("66.7%")
     assert rows["数据准确率"][0].startswith("92.3%（36 / 39 条记录无问题）：不达标")
     assert rows["发现的问题"] == ["3 条"]
     assert rows["2018"] == ["500,000.00", "495,000.00", "1.0%", "达标"]
     assert rows["2019"] == ["100,000.00", "0.00", "100.0%", "年度未结束"]
     # township: 项目, 完全合规, 要素完整率, 公示及时率, 问题数
-    assert rows["金岭镇"] == ["2", "0（0.0%）", "97.7%", "50.0%", "2"]
+    assert rows["金岭镇"] == ["2", "0（0.0%）", "97.5%", "50.0%", "2"]
     assert rows["卞庄街道"] == ["1", "1（100.0%）", "100.0%", "100.0%", "0"]
     # project: 乡镇, 状态, 要素完整率, 问题
     assert rows["大洼村光伏电站"] == ["金岭镇", "已验收", "100.0%", "1 条"]
-    assert rows["小洼村道路硬化"] == ["金岭镇", "实施中", "95.0%", "1 条"]
+    assert rows["小洼村道路硬化"] == ["金岭镇", "实施中", "94.4%", "1 条"]  # 17/18
     assert rows["东村蔬菜大棚"] == ["卞庄街道", "公示中", "100.0%", "合规"]

@@ -13,6 +13,7 @@ from conftest import TEST_DATA, build_project, make_project
 from test_site import Page
 
 from generator.check import check
+from generator.records import NOTICE_KINDS
 from generator.render import RenderResult, render
 
 CONTRACT = TEST_DATA / "contract_county"
@@ -32,6 +33,16 @@ def rel(project: Path, paths) -> set[str]:
 def generated_pages(project: Path) -> set[str]:
     return {p.relative_to(project / "content").as_posix()
             for p in (project / "content").rglob("*.md")}
+
+
+def generated_files(project: Path) -> set[str]:
+    """Pages and the downloads, feeds and QR codes written beside them."""
+    return {p.relative_to(project / "content").as_posix()
+            for p in (project / "content").rglob("*") if p.is_file()}
+
+
+# Files that list a digest of every download: they change whenever any download does.
+DIGESTS = {"downloads/SHA256SUMS", "downloads/manifest.json"}
 
 
 # --- a rebuild touches only what changed ---------------------------------------------------
@@ -56,8 +67,8 @@ def test_rendering_again_without_changes_writes_nothing(rendered):
 
 def test_renaming_a_project_rewrites_only_the_pages_that_show_it(rendered):
     old, new = "张寨镇东节村扶贫养驴场建设项目", "张寨镇东节村扶贫养驴场改扩建项目"
-    showing = {p for p in generated_pages(rendered)
-               if old in (rendered / "content" / p).read_text("utf-8")}
+    showing = {p for p in generated_files(rendered)
+               if old in (rendered / "content" / p).read_bytes().decode("utf-8", "replace")}
     assert {"projects/SX2019001.md", "projects/index.md"} <= showing
     source = rendered / "data" / "projects" / "2019.csv"
     text = source.read_text("utf-8-sig")
@@ -67,12 +78,12 @@ def test_renaming_a_project_rewrites_only_the_pages_that_show_it(rendered):
     result = render_data(rendered)
 
     written = rel(rendered, result.written)
-    assert written == showing
-    assert len(written) < len(generated_pages(rendered)) // 3
+    assert written == showing | DIGESTS
+    assert len(written) < len(generated_files(rendered)) // 3
     assert not any(re.fullmatch(r"projects/SX\d+\.md", p) for p in written
                    if p != "projects/SX2019001.md")
     assert result.removed == []
-    for p in written:
+    for p in written - DIGESTS:
         page = (rendered / "content" / p).read_text("utf-8")
         assert new in page and old not in page, p
 
@@ -82,6 +93,8 @@ def test_a_removed_project_loses_its_page(tmp_path):
     render_data(project)
     page = project / "content" / "projects" / "TY2020-003.md"
     assert page.exists()
+    own = {p for p in generated_files(project) if "TY2020-003" in p}  # page, print, data slice
+    assert {"projects/TY2020-003.md", "downloads/slices/projects/TY2020-003.json"} <= own
 
     data = project / "data"
     projects = yaml.safe_load((data / "projects" / "tiny.yaml").read_text("utf-8"))
@@ -97,7 +110,7 @@ def test_a_removed_project_loses_its_page(tmp_path):
     result = render_data(project)
 
     assert not page.exists()
-    assert rel(project, result.removed) == {"projects/TY2020-003.md"}
+    assert rel(project, result.removed) == own
     assert "projects/index.md" in rel(project, result.written)
     assert "白水村饮水安全巩固提升工程" not in (
         project / "content" / "projects" / "index.md").read_text("utf-8")
@@ -181,12 +194,17 @@ def test_hostile_texts_run_no_script_and_link_nowhere(hostile_page):
     assert not [h for h in page.hrefs
                 if h.strip().lower().startswith("javascript:") or "x.example" in h]
     assert not [u for u in page.loads if u.strip() == "x"]  # no <img src=x>
-    assert "md-button" not in page.classes  # “{: .md-button }” is no attribute list
+    # “{: .md-button }” in the remarks is no attribute list: the only buttons are the
+    # template's “打印本页公示” links to the print pages
+    print_links = [h for h in page.hrefs if "print/" in h]
+    assert print_links and page.classes["md-button"] == len(print_links)
     html = article_html(page)
     made = {"del", "em", "code", "pre", "hr", "img", "iframe", "script", "h3", "h4"}
     assert not made & set(re.findall(r"<(\w+)", html)), "record text became markup"
-    bold = re.findall(r"<strong>(.*?)</strong>", html)  # only the template's 合计 row
-    assert all(b == "合计" or re.fullmatch(r"[\d,.]+", b) for b in bold), bold
+    # only the template's bold: the 合计 row and the kind of each notice posted
+    bold = re.findall(r"<strong>(.*?)</strong>", html)
+    assert all(b == "合计" or b in NOTICE_KINDS or re.fullmatch(r"[\d,.]+", b)
+               for b in bold), bold
 
 
 def article_html(page: Page) -> str:
