@@ -11,11 +11,7 @@ from collections.abc import Iterator
 from generator import findings as F
 from generator.model import Dataset, parse_subject
 from generator.records import Origin
-from generator.rules import rule
-
-
-def _at(origin: Origin, key: str) -> dict:
-    return {"file": origin.file, "row": origin.row, "column": origin.column(key)}
+from generator.rules import at, rule
 
 
 @rule("R002", tags=("integrity",))
@@ -32,7 +28,7 @@ def unique_ids(ds: Dataset) -> Iterator[F.Finding]:
                 continue
             if value in first:
                 o = first[value]
-                yield F.make("R002", **_at(item.origin, key), what=what, value=value,
+                yield F.make("R002", **at(item, key), what=what, value=value,
                              first=f"{o.file} 第{o.row}行")
             else:
                 first[value] = item.origin
@@ -41,14 +37,14 @@ def unique_ids(ds: Dataset) -> Iterator[F.Finding]:
         k = (v.township, v.name)
         if k in seen:
             o = seen[k]
-            yield F.make("R002", **_at(v.origin, "name"), what=f"{v.township}的村名",
+            yield F.make("R002", **at(v, "name"), what=f"{v.township}的村名",
                          value=v.name, first=f"{o.file} 第{o.row}行")
         else:
             seen[k] = v.origin
 
 
 def _missing(item, key: str, what: str, value: str, hint: str) -> F.Finding:
-    return F.make("R001", **_at(item.origin, key), what=what, value=value, hint=hint)
+    return F.make("R001", **at(item, key), what=what, value=value, hint=hint)
 
 
 _PROJECT_HINT = "请检查项目编号是否写错，或在项目表中补上这个项目。"
@@ -88,7 +84,7 @@ def references_resolve(ds: Dataset) -> Iterator[F.Finding]:
     for n in ds.notices:
         parsed = parse_subject(n.subject)
         if parsed is None:
-            yield F.make("R003", **_at(n.origin, "subject"), value=n.subject)
+            yield F.make("R003", **at(n, "subject"), value=n.subject)
             continue
         kind, key = parsed
         if kind in lookups:
