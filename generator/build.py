@@ -7,9 +7,12 @@ it was.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,9 +22,10 @@ from generator import findings as F
 from generator import printing, reproducible
 from generator.check import Checked, check
 from generator.render import GENERATED_CONFIG, WORK_DIR, RenderResult, render
-from generator.scan import scan_project
+from generator.scan import SiteScan, project_rules
 
 Log = Callable[[str], None]
+SETTLE_S = 1.0  # files younger than this may still be being written: scanned later
 
 
 @dataclass
@@ -31,6 +35,7 @@ class BuildResult:
     rendered: RenderResult | None = None
     scan_findings: list[F.Finding] = field(default_factory=list)
     mkdocs_output: str = ""
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
     @property
     def exit_code(self) -> int:
@@ -39,18 +44,31 @@ class BuildResult:
         return 2 if self.checked.report.fatal else 1
 
 
-def mkdocs_build(project_dir: Path, out_dir: Path, epoch: int | None = None) -> tuple[bool, str]:
+def mkdocs_build(project_dir: Path, out_dir: Path, epoch: int | None = None,
+                 while_running: Callable[[], int] | None = None) -> tuple[bool, str]:
     """Run the real ``mkdocs build --strict`` on the generated config into ``out_dir``.
 
     ``epoch`` becomes ``SOURCE_DATE_EPOCH`` (see ``reproducible``), so the same data gives
-    the same bytes."""
+    the same bytes. ``while_running`` is called again and again until MkDocs exits (the
+    build scans what MkDocs has written so far); it returns how much it did, and 0 makes
+    the loop wait a little."""
     env = reproducible.build_env(reproducible.FALLBACK_EPOCH if epoch is None else epoch)
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
-         "-f", GENERATED_CONFIG, "-d", str(out_dir.resolve())],
-        cwd=project_dir, env=env, capture_output=True, text=True,
-    )
-    return proc.returncode == 0, (proc.stdout + proc.stderr).strip()
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as output:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+             "-f", GENERATED_CONFIG, "-d", str(out_dir.resolve())],
+            cwd=project_dir, env=env, stdout=output, stderr=subprocess.STDOUT, text=True)
+        try:
+            while proc.poll() is None:
+                if not while_running or not while_running():
+                    with contextlib.suppress(subprocess.TimeoutExpired):
+                        proc.wait(0.5)
+        finally:
+            if proc.poll() is None:  # while_running raised: do not leave MkDocs running
+                proc.kill()
+                proc.wait()
+        output.seek(0)
+        return proc.returncode == 0, output.read().strip()
 
 
 def swap_in(new: Path, site_dir: Path) -> None:
@@ -79,7 +97,8 @@ def build(project_dir: Path, data_dir: Path | None = None, site_dir: Path | None
     t0 = time.perf_counter()
     with reproducible.data_epoch(data_dir):
         checked = check(data_dir)
-    result = BuildResult(checked)
+    result = BuildResult(checked, timings=dict(checked.timings))
+    timings = result.timings
     report = checked.report
     log(f"读取并检查数据：{sum(len(r) for r in checked.loaded.tables.values())} 条记录，"
         f"错误 {report.count('error')}，提醒 {report.count('warning')}"
@@ -94,44 +113,66 @@ def build(project_dir: Path, data_dir: Path | None = None, site_dir: Path | None
     t0 = time.perf_counter()
     result.rendered = render(checked.dataset, project_dir, report, data_dir, pdf)
     r = result.rendered
+    timings["render_s"] = time.perf_counter() - t0
     log(f"生成页面：改写 {len(r.written)} 个，未变 {r.unchanged} 个，删除 {len(r.removed)} 个"
-        f"（{time.perf_counter() - t0:.1f} 秒）")
+        f"（{timings['render_s']:.1f} 秒）")
 
     tmp = site_dir.with_name(f".{site_dir.name}.new")
     if tmp.exists():
         shutil.rmtree(tmp)
     try:
         t0 = time.perf_counter()
-        log("MkDocs 生成网站…")
+        log("MkDocs 生成网站，同时扫描已写出的文件…")
         epoch = reproducible.source_date_epoch(data_dir, checked.dataset)
-        ok, output = mkdocs_build(project_dir, tmp, epoch)
+        scanner = SiteScan(tmp, project_rules(checked, project_dir))
+        ok, output = mkdocs_build(project_dir, tmp, epoch,
+                                  lambda: scanner.sweep(settle=SETTLE_S))
         result.mkdocs_output = output
+        timings["mkdocs_s"] = time.perf_counter() - t0
         if not ok:
             report.extend([F.make("B001", reason=_last_lines(output))])
             log("MkDocs 生成失败；原网站保持不变。")
             return result
-        log(f"MkDocs 生成完成（{time.perf_counter() - t0:.1f} 秒）")
+        log(f"MkDocs 生成完成（{timings['mkdocs_s']:.1f} 秒），"
+            f"其间扫描了 {len(scanner.done)} 个文件")
 
+        t0 = time.perf_counter()
         reproducible.compact_search_index(tmp)
         if pdf:
             printing.make_pdfs(tmp, epoch, log, project_dir / WORK_DIR / "pdf",
                                checked.dataset.site.base_url)
+        timings["after_mkdocs_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        result.scan_findings = scan_project(tmp, checked, project_dir)
+        result.scan_findings = scanner.findings()
         report.extend(result.scan_findings)
-        took = time.perf_counter() - t0
-        log(f"扫描网站：发现 {len(result.scan_findings)} 个问题（{took:.1f} 秒）")
+        timings["scan_rest_s"] = time.perf_counter() - t0
+        log(f"扫描网站：发现 {len(result.scan_findings)} 个问题"
+            f"（MkDocs 完成后又用 {timings['scan_rest_s']:.1f} 秒）")
         if result.scan_findings:
             log("扫描发现问题，未发布；原网站保持不变。")
             return result
 
+        t0 = time.perf_counter()
         swap_in(tmp, site_dir)
+        timings["swap_s"] = time.perf_counter() - t0
         result.published = True
         log(f"已发布到 {site_dir}")
         return result
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
+        _write_timings(project_dir, result)
+
+
+def _write_timings(project_dir: Path, result: BuildResult) -> None:
+    """``.gongshi/last-build.json``: how long each stage of the last build took, for the
+    webmaster (is it getting slow?) and for ``benchmarks/``."""
+    work = project_dir / WORK_DIR
+    work.mkdir(exist_ok=True)
+    doc = {"published": result.published,
+           "pages_written": len(result.rendered.written) if result.rendered else 0,
+           **{k: round(v, 3) for k, v in result.timings.items()}}
+    (work / "last-build.json").write_text(json.dumps(doc, indent=1) + "\n", "utf-8")
 
 
 def _last_lines(text: str, n: int = 8) -> str:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -36,18 +37,23 @@ class Checked:
     dataset: Dataset | None  # None when the input is unusable
     report: Report
     loaded: Loaded
+    timings: dict[str, float] = field(default_factory=dict)  # load_s, check_s (seconds)
 
 
 def check(data_dir: Path, skip: Iterable[str] = ()) -> Checked:
     """Everything ``gongshi check`` does; ``build`` starts from the same result."""
+    t0 = time.perf_counter()
     loaded = load(Path(data_dir))
+    timings = {"load_s": time.perf_counter() - t0}
     report = Report(list(loaded.findings), notes=list(loaded.notes))
     if report.fatal:
-        return Checked(None, report, loaded)
+        return Checked(None, report, loaded, timings)
+    t0 = time.perf_counter()
     site, site_findings = build_site(loaded.site, loaded.site_origin)
     report.extend(site_findings)
     ds, model_findings = build_model(loaded, site)
     ds.as_of = as_of_date(site)
     report.extend(model_findings)
     report.extend(run_rules(ds, skip))
-    return Checked(ds, report, loaded)
+    timings["check_s"] = time.perf_counter() - t0
+    return Checked(ds, report, loaded, timings)

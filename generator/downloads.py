@@ -119,7 +119,22 @@ def json_text(table: Table, rows: Iterable[Any]) -> str:
 
 
 def dumps(doc: Any) -> str:
-    return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    """JSON indented by structure, with each row (a dict or list of plain values) on one
+    line: as readable in an editor or a diff as ``indent=1``, but every row goes through
+    the C encoder (``indent`` makes ``json`` use its Python one: 14 s for a county)."""
+    return _pretty(doc, "") + "\n"
+
+
+def _pretty(value: Any, pad: str) -> str:
+    items = value.values() if isinstance(value, dict) else value
+    if not isinstance(value, dict | list) or not any(isinstance(x, dict | list) for x in items):
+        return json.dumps(value, ensure_ascii=False)
+    inner = pad + " "
+    if isinstance(value, dict):
+        parts = [f"{inner}{json.dumps(k, ensure_ascii=False)}: {_pretty(x, inner)}"
+                 for k, x in value.items()]
+        return "{\n" + ",\n".join(parts) + "\n" + pad + "}"
+    return "[\n" + ",\n".join(inner + _pretty(x, inner) for x in value) + "\n" + pad + "]"
 
 
 # --- which rows belong to which year ------------------------------------------------------

@@ -9,6 +9,7 @@ that no record produces any more are removed.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -95,6 +96,13 @@ class _Writer:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         self.result.written.append(path)
+
+    def previous(self, rel: str) -> str | None:
+        """A generated file as the last build left it (``None`` if there is none)."""
+        try:
+            return (self.content / rel).read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
 
     def remove_stale(self) -> None:
         for name in GENERATED_DIRS:
@@ -212,7 +220,10 @@ class Views:
 
 
 def _front_matter(**meta: Any) -> str:
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n\n"
+    """YAML front matter, each value written as JSON (which YAML reads as the same value):
+    ``yaml.safe_dump`` took 9 s of a county's 9,500 pages."""
+    lines = "".join(f"{k}: {json.dumps(meta[k], ensure_ascii=False)}\n" for k in sorted(meta))
+    return "---\n" + lines + "---\n\n"
 
 
 def _project_sort_key(p: Project) -> tuple:
@@ -280,7 +291,7 @@ def render(ds: Dataset, project_dir: Path, report: Report | None = None,
     c = compliance(ds, report or Report())
     page("compliance.md.j2", "compliance/index.md", c=c, codes=CODES)
     page("rules.md.j2", "compliance/rules.md", c=c)
-    printing.render_pages(base["prints"], page, out.write)
+    printing.render_pages(base["prints"], page, out.write, out.previous)
     opendata.publish(env.globals["od"], page, out.write)
     out.remove_stale()
     write_config(ds, project_dir)
