@@ -1,15 +1,18 @@
-"""Benchmark runner: ``bash benchmarks/run [small county] [--province N] [--no-zensical]``.
+"""Benchmark runner: ``bash benchmarks/run [small county] [--province N] [--zensical WHICH]``.
 
 For each size it writes synthetic data (``synth.py``) into a fresh project under
 ``$GONGSHI_BENCH_DIR`` (default ``/tmp/gongshi-bench``) and measures, each step in its own
 process so that peak memory is that step's own (``os.wait4`` reports the largest resident
 set of the process tree):
 
-- ``stages``: load, model+rules (check) and render, timed in-process;
-- the whole ``gongshi build`` (check → render → mkdocs → compact index → scan → swap);
+- the whole ``gongshi build`` from nothing (load → check → render → mkdocs with the scan
+  beside it → compact index → rest of the scan → swap), and its own stage times
+  (``.gongshi/last-build.json``);
 - a bare ``mkdocs build --strict`` of the same generated pages and config;
-- a render after one project is renamed (how many pages are rewritten);
-- Zensical 0.0.73 on the same pages and config (its own venv, ``/tmp/zvenv``).
+- PDFs of a sample of print pages;
+- check and render after one project is renamed (how many pages are rewritten, how long);
+- Zensical 0.0.73 on the same pages and config (its own venv, ``/tmp/zvenv``), for the
+  small size unless ``--zensical all``.
 
 It prints a Markdown table (the README's Benchmarks section) and writes the figures as JSON
 next to the projects. ``--province N`` builds N synthetic counties one after another with
@@ -78,24 +81,16 @@ def tree_size(folder: Path) -> tuple[int, int]:
 
 
 def stages(project: Path) -> dict:
-    """Run in a child process: load, check and render timed separately."""
+    """Run in a child process: check and render, as ``gongshi build`` starts (used after
+    one rename, to count and time what an incremental render rewrites)."""
     from generator.check import check
-    from generator.load import load
     from generator.render import render
 
-    t0 = time.perf_counter()
-    load(project / "data")
-    t_load = time.perf_counter() - t0
-    t0 = time.perf_counter()
     checked = check(project / "data")
-    t_check = time.perf_counter() - t0
     t0 = time.perf_counter()
     result = render(checked.dataset, project, checked.report)
-    t_render = time.perf_counter() - t0
-    return {"load_s": t_load, "check_s": t_check, "render_s": t_render,
-            "pages_written": len(result.written),
-            "errors": checked.report.count("error") + checked.report.count("fatal"),
-            "warnings": checked.report.count("warning")}
+    return {**checked.timings, "render_s": time.perf_counter() - t0,
+            "pages_written": len(result.written)}
 
 
 def pdf_sample(site: Path, n: int) -> dict:
@@ -156,15 +151,14 @@ def bench_size(name: str, base: Path, with_zensical: bool) -> dict:
     counts = synth.generate(project / "data", synth.SIZES[name])
     row: dict = {"size": name, **{k: counts[k] for k in ("projects", "benefits", "cases")}}
 
-    took, rss, out = run([py, __file__, "--stages", str(project)], REPO, env)
-    row.update(json.loads(out.strip().splitlines()[-1]))
-    row["stages_mb"] = rss
-
     # Chromium is hidden from the build (PATH holds only Python), so the PDF stage is
     # skipped here and measured on a sample below: at seconds per page it would dominate.
     nopdf = dict(env, PATH=str(Path(py).parent))
     took, rss, out = run([py, "-m", "generator", "build"], project, nopdf, check=False)
     row["build_s"], row["build_mb"], row["build_cpu_s"] = took, rss, LAST_CPU[0]
+    # the build's own stage times (load, check, render, mkdocs with the scan beside it,
+    # what the scan had left when mkdocs finished)
+    row.update(json.loads((project / ".gongshi" / "last-build.json").read_text("utf-8")))
     site = project / "site"
     row["published"] = site.is_dir()
     if not row["published"]:  # every stage ran, but the scan refused: say why, measure on
@@ -195,11 +189,13 @@ def bench_size(name: str, base: Path, with_zensical: bool) -> dict:
 
     rename_one(project)
     took, _, out = run([py, __file__, "--stages", str(project)], REPO, env)
-    row["rewritten_after_rename"] = json.loads(out.strip().splitlines()[-1])["pages_written"]
+    after = json.loads(out.strip().splitlines()[-1])
+    row["rewritten_after_rename"] = after["pages_written"]
+    row["render_after_rename_s"] = after["render_s"]
 
     if with_zensical:
         try:
-            row.update(zensical(project, "/usr/bin/python3"))
+            row.update(zensical(project, sys.executable))
         except (RuntimeError, subprocess.CalledProcessError) as exc:
             row["zensical_error"] = str(exc)[-500:]
     return row
@@ -276,7 +272,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("sizes", nargs="*", default=["small", "county"])
     ap.add_argument("--province", type=int, default=0, help="build N counties (slow)")
-    ap.add_argument("--no-zensical", action="store_true")
+    ap.add_argument("--zensical", choices=["small", "all", "none"], default="small",
+                    help="which sizes Zensical also builds (default: small; the county "
+                         "adds minutes)")
     ap.add_argument("--stages", help=argparse.SUPPRESS)
     ap.add_argument("--pdf-sample", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -292,7 +290,8 @@ def main() -> int:
     t0 = time.perf_counter()
     for name in args.sizes if not args.province else []:
         print(f"… {name}", file=sys.stderr, flush=True)
-        rows.append(bench_size(name, base, not args.no_zensical))
+        rows.append(bench_size(name, base, args.zensical == "all"
+                               or (args.zensical == "small" and name == "small")))
         (base / "results.json").write_text(json.dumps(rows, indent=1, ensure_ascii=False))
     print(f"Measured {date.today().isoformat()} on {machine()} "
           f"({time.perf_counter() - t0:.0f} s in all).\n")

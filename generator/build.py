@@ -45,13 +45,12 @@ class BuildResult:
 
 
 def mkdocs_build(project_dir: Path, out_dir: Path, epoch: int | None = None,
-                 while_running: Callable[[], int] | None = None) -> tuple[bool, str]:
+                 while_running: Callable[[], object] | None = None) -> tuple[bool, str]:
     """Run the real ``mkdocs build --strict`` on the generated config into ``out_dir``.
 
     ``epoch`` becomes ``SOURCE_DATE_EPOCH`` (see ``reproducible``), so the same data gives
-    the same bytes. ``while_running`` is called again and again until MkDocs exits (the
-    build scans what MkDocs has written so far); it returns how much it did, and 0 makes
-    the loop wait a little."""
+    the same bytes. ``while_running`` is called about once a second until MkDocs exits
+    (the build scans what MkDocs has written so far)."""
     env = reproducible.build_env(reproducible.FALLBACK_EPOCH if epoch is None else epoch)
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as output:
         proc = subprocess.Popen(
@@ -60,9 +59,14 @@ def mkdocs_build(project_dir: Path, out_dir: Path, epoch: int | None = None,
             cwd=project_dir, env=env, stdout=output, stderr=subprocess.STDOUT, text=True)
         try:
             while proc.poll() is None:
-                if not while_running or not while_running():
+                started = time.monotonic()
+                if while_running:
+                    while_running()
+                # at most one pass a second: each looks through thousands of folders
+                pause = 1.0 - (time.monotonic() - started)
+                if pause > 0:
                     with contextlib.suppress(subprocess.TimeoutExpired):
-                        proc.wait(0.5)
+                        proc.wait(pause)
         finally:
             if proc.poll() is None:  # while_running raised: do not leave MkDocs running
                 proc.kill()

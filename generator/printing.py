@@ -23,6 +23,7 @@ site without a known address can offer.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import io
@@ -109,6 +110,13 @@ def qr_svg(url: str, previous: str | None = None) -> str:
     title = "<title>" + html.escape(url, quote=False) + "</title>"
     if previous and f'class="{QR_CLASS}"><title>' in previous and title in previous:
         return previous
+    return _draw_qr(url)
+
+
+@functools.lru_cache(maxsize=4096)
+def _draw_qr(url: str) -> str:
+    """Print pages of one record share its URL (事前 and 事后, a village's benefit lists):
+    a county's 7,114 print pages have about 2,500 distinct codes."""
     qr = segno.make(url, error="m", micro=False, mask=QR_MASK)
     buf = io.BytesIO()
     qr.save(buf, kind="svg", scale=4, border=4, dark="#000", light="#fff", xmldecl=False,

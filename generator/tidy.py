@@ -160,6 +160,8 @@ def is_key_row(cells: list[str], titles: list[str], key_of: Callable[[str], str 
 
 def total_label(cells: list[str]) -> str | None:
     """``合计``/``小计``/``总计`` when the row is a total row, else ``None``."""
+    if not any("计" in cell for cell in cells):  # nearly every row: no need to normalise
+        return None
     for cell in cells:
         m = _TOTAL.match(compact(cell))
         if m:

@@ -153,3 +153,15 @@ def test_each_year_stays_reachable_in_the_archive(site: Path) -> None:
     notices = _csv(site, "2018/notices.csv")
     assert all(d.startswith("2018") for d in notices["公示开始日期"])
     assert all(n in y2018 for n in notices["公示编号"])
+
+
+def test_json_downloads_hold_one_row_per_line(site: Path) -> None:
+    """A supervisor opening projects.json in a text editor (or diffing two years) sees one
+    project per line, and every such line is JSON on its own."""
+    path = site / "downloads" / "projects.json"
+    text = path.read_text(encoding="utf-8")
+    doc = json.loads(text)
+    row_lines = [line.strip().rstrip(",") for line in text.splitlines()
+                 if line.startswith("  {") and '"id"' in line]
+    assert len(row_lines) == len(doc["rows"]) > 40
+    assert [json.loads(line) for line in row_lines] == doc["rows"]

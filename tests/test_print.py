@@ -128,3 +128,17 @@ def test_online_url_uses_base_url_or_the_site_path():
     assert printing.online_url("", "projects/X.md") == "projects/X/"
     svg = printing.qr_svg(BASE)
     assert svg.startswith("<svg") and 'xmlns="http://www.w3.org/2000/svg"' in svg
+
+
+def test_a_qr_code_is_drawn_again_only_when_its_url_or_drawing_changed():
+    url = BASE + "projects/JL2018-001/"
+    svg = printing.qr_svg(url)
+    assert f"<title>{url}</title>" in svg
+    assert printing.qr_svg(url, previous=svg) is svg  # the last build's file is kept
+    other = printing.qr_svg(BASE + "projects/JL2018-002/", previous=svg)
+    assert other != svg and "JL2018-002" in other
+    older_drawing = svg.replace(printing.QR_CLASS, "segno")
+    assert printing.qr_svg(url, previous=older_drawing) == svg
+    escaped = printing.qr_svg(BASE + "search/?q=a&b")
+    assert "<title>" + BASE + "search/?q=a&amp;b</title>" in escaped
+    assert printing.qr_svg(BASE + "search/?q=a&b", previous=escaped) is escaped

@@ -7,11 +7,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import jinja2
 import pytest
 import yaml
 from conftest import TEST_DATA, build_project, make_project
 from test_site import Page
 
+from generator import render as render_module
 from generator.check import check
 from generator.records import NOTICE_KINDS
 from generator.render import RenderResult, render
@@ -86,6 +88,33 @@ def test_renaming_a_project_rewrites_only_the_pages_that_show_it(rendered):
     for p in written - DIGESTS:
         page = (rendered / "content" / p).read_text("utf-8")
         assert new in page and old not in page, p
+
+
+def test_render_on_two_cores_writes_what_one_core_writes(tmp_path, monkeypatch):
+    """Downloads, feeds and the archive are written by a forked child on the second core;
+    the pages, and what render reports, must be those of a single-process render."""
+    two = make_project(tmp_path / "two", CONTRACT)
+    on_two = render_data(two)
+    monkeypatch.setattr(render_module.mp, "get_all_start_methods", lambda: ["spawn"])
+    one = make_project(tmp_path / "one", CONTRACT)
+    on_one = render_data(one)
+
+    assert sorted(rel(two, on_two.written)) == sorted(rel(one, on_one.written))
+    assert any(p.startswith("downloads/") for p in rel(two, on_two.written))
+    assert generated_files(two) == generated_files(one)
+    for p in generated_files(one):
+        assert (two / "content" / p).read_bytes() == (one / "content" / p).read_bytes(), p
+
+
+def test_an_error_in_a_download_page_template_stops_the_render(tmp_path):
+    """A county's broken override of a page the child writes fails the render as it
+    would in one process: the error reaches the build, nothing is published."""
+    project = make_project(tmp_path / "county", CONTRACT)
+    county = project / "site_templates" / "county"
+    county.mkdir(parents=True)
+    (county / "downloads_index.md.j2").write_text("# 下载\n\n{{ no_such_value }}\n", "utf-8")
+    with pytest.raises(jinja2.UndefinedError, match="no_such_value"):
+        render_data(project)
 
 
 def test_a_removed_project_loses_its_page(tmp_path):

@@ -21,7 +21,7 @@ from conftest import TEST_DATA, build_project, make_project
 from test_build import tree_hashes
 from test_privacy import CARD19, ID15, ID18, MOBILE
 
-from generator.scan import scan, scan_project, theme_template_dirs
+from generator.scan import ScanRules, SiteScan, scan, scan_project, theme_template_dirs
 
 REPO = Path(__file__).resolve().parent.parent
 THEME = theme_template_dirs(REPO)
@@ -132,6 +132,41 @@ def test_downloads_sitemap_and_search_index_are_read(small_site):
         ("search/search_index.json", "（解码后）", "金*******"),
     }
     assert next(f for f in found if f.file == "sitemap.xml.gz").row == 1
+
+
+# --- scanning while MkDocs writes: nothing read half-written slips through ----------------
+
+def test_a_file_scanned_while_half_written_is_read_again_before_the_verdict(small_site):
+    """``gongshi build`` scans the site while MkDocs is still writing it. A page that was
+    scanned half-written (the mobile number not written yet) must be read again whole, and
+    a file MkDocs removed after it was scanned must not be reported."""
+    rules = ScanRules(frozenset(), frozenset({"0531-7000101"}), frozenset(), THEME)
+    page = small_site / "projects" / "X-1" / "index.html"
+    page.parent.mkdir(parents=True)
+    half = PAGE.replace("{mobile}", "")
+    page.write_text(half[: half.index("</article>")], "utf-8")  # MkDocs is mid-write
+    gone = small_site / "tmp.html"
+    gone.write_text(f"<p>{MOBILE}</p>", "utf-8")
+
+    scanner = SiteScan(small_site, rules)
+    assert scanner.sweep() == 5  # both pages and the three files of the fixture
+    assert scanner.sweep(settle=1.0) == 0  # while writing goes on, scanned files wait
+    with page.open("a", encoding="utf-8") as f:  # the rest of the page arrives
+        f.write(f"<p>{MOBILE}</p></article></body></html>")
+    gone.unlink()
+
+    found = scanner.findings()
+    assert [(f.code, f.file, f.row) for f in found] == [
+        ("S001", "projects/X-1/index.html", PAGE.count("\n", 0, PAGE.index("</article>")) + 1)]
+    assert found == scan(small_site, official_phones=["0531-7000101"], template_dirs=THEME)
+
+
+def test_young_files_wait_for_a_later_sweep_while_mkdocs_writes(small_site):
+    rules = ScanRules(frozenset(), frozenset({"0531-7000101"}), frozenset(), THEME)
+    scanner = SiteScan(small_site, rules)
+    assert scanner.sweep(settle=60.0) == 0  # everything was written just now
+    assert scanner.sweep() == 3
+    assert scanner.findings() == []
 
 
 # --- the demo county: clean, and every planted value found ----------------------------------
