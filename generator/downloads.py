@@ -119,15 +119,20 @@ def json_text(table: Table, rows: Iterable[Any]) -> str:
 
 
 def dumps(doc: Any) -> str:
-    """JSON indented by structure, with each row (a dict or list of plain values) on one
-    line: as readable in an editor or a diff as ``indent=1``, but every row goes through
-    the C encoder (``indent`` makes ``json`` use its Python one: 14 s for a county)."""
+    """JSON indented by structure, with each row on one line: as readable in an editor or
+    a diff as ``indent=1``, but every row goes through the C encoder (``indent`` makes
+    ``json`` use its Python one: 14 s for a county)."""
     return _pretty(doc, "") + "\n"
 
 
-def _pretty(value: Any, pad: str) -> str:
+def _flat(value: Any) -> bool:
+    """A row: plain values, or lists of plain values (a project's villages)."""
     items = value.values() if isinstance(value, dict) else value
-    if not isinstance(value, dict | list) or not any(isinstance(x, dict | list) for x in items):
+    return not any(isinstance(x, dict) or (isinstance(x, list) and not _flat(x)) for x in items)
+
+
+def _pretty(value: Any, pad: str) -> str:
+    if not isinstance(value, dict | list) or _flat(value):
         return json.dumps(value, ensure_ascii=False)
     inner = pad + " "
     if isinstance(value, dict):
