@@ -10,13 +10,9 @@ that no record produces any more are removed.
 from __future__ import annotations
 
 import json
-import multiprocessing as mp
-import os
 import re
-import threading
-import traceback
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,7 +23,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from generator import money, opendata, printing
+from generator import cores, money, opendata, printing
 from generator.compliance import compliance, percent
 from generator.dates import zh_date
 from generator.findings import CODES, Report
@@ -119,50 +115,6 @@ class _Writer:
                     self.result.removed.append(path)
                 elif path.is_dir() and not any(path.iterdir()):
                     path.rmdir()
-
-
-def beside(job: Callable[[], None], out: _Writer) -> Callable[[], None]:
-    """Start ``job`` (which writes through ``out``) in a forked child process, so that it
-    runs on the second core while this process goes on; return the function that waits
-    for it and adds what it wrote to ``out``. Where there is no ``fork`` (Windows), only
-    one core, or other threads (``serve``), ``job`` simply runs here first."""
-    if ("fork" not in mp.get_all_start_methods() or (os.cpu_count() or 1) < 2
-            or threading.active_count() > 1):
-        job()
-        return lambda: None
-    ctx = mp.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-
-    def child() -> None:
-        out.result, out.seen = RenderResult(), set()
-        try:
-            job()
-            send.send(("ok", out.result, out.seen))
-        except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
-            text = traceback.format_exc()
-            try:
-                send.send(("error", exc, text))
-            except Exception:  # an exception that does not pickle
-                send.send(("error", None, text))
-
-    proc = ctx.Process(target=child, daemon=True)
-    proc.start()
-    send.close()
-
-    def join() -> None:
-        try:
-            status, a, b = receive.recv()
-        except EOFError:  # the child died without a word
-            status, a, b = "error", None, "生成下载文件的子进程意外退出"
-        proc.join()
-        if status == "error":
-            raise a if isinstance(a, BaseException) else RuntimeError(b)
-        out.result.written.extend(a.written)
-        out.result.unchanged += a.unchanged
-        out.result.removed.extend(a.removed)
-        out.seen |= b
-
-    return join
 
 
 def environment(project_dir: Path) -> jinja2.Environment:
@@ -298,8 +250,18 @@ def render(ds: Dataset, project_dir: Path, report: Report | None = None,
         text = env.get_template(template).render(**base, root=root, **ctx)
         out.write(rel, _front_matter(**meta) + text if meta else text)
 
-    # Downloads, feeds and the archive (a third of the time) are written on the second core.
-    opendata_done = beside(lambda: opendata.publish(env.globals["od"], page, out.write), out)
+    # Downloads, feeds and the archive (a third of the time) are written on the second core
+    # by a forked child, through its own copy of ``out``; what it wrote is added below.
+    def publish() -> tuple[RenderResult, set[Path]]:
+        out.result, out.seen = RenderResult(), set()
+        opendata.publish(env.globals["od"], page, out.write)
+        return out.result, out.seen
+
+    if cores.can_fork():
+        opendata_done = cores.beside(publish)
+    else:
+        opendata.publish(env.globals["od"], page, out.write)
+        opendata_done = None
     projects = sorted(ds.projects, key=_project_sort_key)
     page("home.md.j2", "index.md", stats=home_stats(ds),
          latest=sorted(ds.notices, key=lambda n: (n.posted_on or date.min, n.id),
@@ -342,7 +304,11 @@ def render(ds: Dataset, project_dir: Path, report: Report | None = None,
     page("compliance.md.j2", "compliance/index.md", c=c, codes=CODES)
     page("rules.md.j2", "compliance/rules.md", c=c)
     printing.render_pages(base["prints"], page, out.write, out.previous)
-    opendata_done()
+    if opendata_done:
+        child, seen = opendata_done()
+        result.written.extend(child.written)
+        result.unchanged += child.unchanged
+        out.seen |= seen
     out.remove_stale()
     write_config(ds, project_dir)
     return result

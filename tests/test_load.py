@@ -16,6 +16,7 @@ import openpyxl
 import pytest
 from conftest import TEST_DATA, write_data
 
+from generator import cores
 from generator.load import load
 
 FORMATS = TEST_DATA / "formats"
@@ -420,3 +421,20 @@ def test_private_columns_by_alias_in_xlsx_and_in_nested_yaml(tmp_path: Path) -> 
     assert loaded.findings == []
     _assert_private_values_only_in_private(loaded)
     assert values(loaded, "benefits")[1]["distribution_id"] == "FP2018-01"
+
+
+@pytest.mark.parametrize("data", [Path(__file__).resolve().parent.parent / "data",
+                                  TEST_DATA / "contract_county", TEST_DATA / "bad" / "errors"])
+def test_loading_on_two_cores_gives_what_one_core_gives(data, monkeypatch):
+    """Half of the files are read by a forked child; rows, their order and origins,
+    findings, notes and the private values must be those of reading them one by one."""
+    assert data.is_dir()
+    two = load(data)
+    monkeypatch.setattr(cores, "can_fork", lambda: False)
+    one = load(data)
+    assert sum(len(rows) for rows in two.tables.values()) > 5
+    assert two.tables == one.tables
+    assert two.findings == one.findings and two.notes == one.notes
+    assert two.sources == one.sources
+    assert two.private_values == one.private_values
+    assert two.site == one.site

@@ -13,7 +13,7 @@ import yaml
 from conftest import TEST_DATA, build_project, make_project
 from test_site import Page
 
-from generator import render as render_module
+from generator import cores
 from generator.check import check
 from generator.records import NOTICE_KINDS
 from generator.render import RenderResult, render
@@ -95,7 +95,7 @@ def test_render_on_two_cores_writes_what_one_core_writes(tmp_path, monkeypatch):
     the pages, and what render reports, must be those of a single-process render."""
     two = make_project(tmp_path / "two", CONTRACT)
     on_two = render_data(two)
-    monkeypatch.setattr(render_module.mp, "get_all_start_methods", lambda: ["spawn"])
+    monkeypatch.setattr(cores, "can_fork", lambda: False)
     one = make_project(tmp_path / "one", CONTRACT)
     on_one = render_data(one)
 
