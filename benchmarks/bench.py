@@ -43,7 +43,7 @@ from generator.render import GENERATED_CONFIG, GENERATED_DIRS, GENERATED_FILES  
 
 ZVENV = Path(os.environ.get("GONGSHI_ZVENV", "/tmp/zvenv"))
 ZENSICAL = "zensical==0.0.73"
-PDF_SAMPLE = 12
+PDF_SAMPLE = 6
 LAST_CPU = [0.0]  # CPU seconds of the last ``run`` (user + system, whole process tree)
 
 

@@ -13,7 +13,7 @@ import multiprocessing as mp
 import os
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -65,3 +65,35 @@ def beside(job: Callable[[], T]) -> Callable[[], T]:
         return value
 
     return join
+
+
+def shares(total: int, size: int = 1) -> Callable[[], range | None]:
+    """Hand out ``range(total)`` in pieces of ``size`` to whichever process asks first.
+
+    Made before ``beside`` forks, it is shared by the parent and the child, so each takes
+    the next piece when it is free and both finish together however the work is spread
+    (a workbook reads slower per byte than a CSV; a print page costs more than a list
+    page). ``None`` when all is handed out."""
+    if can_fork():
+        counter = mp.get_context("fork").Value("q", 0)
+
+        def take() -> range | None:
+            with counter.get_lock():
+                start = counter.value
+                counter.value = min(start + size, total)
+            return range(start, min(start + size, total)) if start < total else None
+    else:
+        state = [0]
+
+        def take() -> range | None:
+            start = state[0]
+            state[0] = min(start + size, total)
+            return range(start, min(start + size, total)) if start < total else None
+
+    return take
+
+
+def taken(take: Callable[[], range | None]) -> Iterator[int]:
+    """Every index ``take`` hands to this process, one after another."""
+    while (piece := take()) is not None:
+        yield from piece

@@ -618,29 +618,26 @@ def _empty() -> Loaded:
 
 def _load_files(files: list[tuple[Path, Table | None]],
                 root: Path) -> list[tuple[Loaded, set[str]]]:
-    """Each file into its own ``Loaded``, in the order given. Half of the bytes are read
-    by a forked child on the second core (a county's workbooks and CSVs take 10 s)."""
-    def read(chosen: list[int]) -> list[tuple[int, Loaded, set[str]]]:
+    """Each file into its own ``Loaded``, returned in the order given. With a second core,
+    a forked child reads too: each process takes the next file, largest first, when it is
+    free (a county's workbooks and CSVs take 10 s in one process)."""
+    order = sorted(range(len(files)), key=lambda i: -_size(files[i][0]))
+    take = cores.shares(len(order))
+
+    def read() -> list[tuple[int, Loaded, set[str]]]:
         out = []
-        for i in chosen:
-            path, table = files[i]
+        for k in cores.taken(take):
+            path, table = files[order[k]]
             part, present = _empty(), set()
             load_file(path, table, _display(path, root), part, present)
-            out.append((i, part, present))
+            out.append((order[k], part, present))
         return out
 
     if len(files) < 2 or not cores.can_fork():
-        parts = read(list(range(len(files))))
-    else:  # largest first, each to the side with fewer bytes so far
-        sizes = [_size(path) for path, _ in files]
-        sides: tuple[list[int], list[int]] = ([], [])
-        weight = [0, 0]
-        for i in sorted(range(len(files)), key=lambda i: -sizes[i]):
-            side = 0 if weight[0] <= weight[1] else 1
-            sides[side].append(i)
-            weight[side] += sizes[i]
-        theirs = cores.beside(lambda: read(sides[1]))
-        parts = read(sides[0]) + theirs()
+        parts = read()
+    else:
+        theirs = cores.beside(read)
+        parts = read() + theirs()
     return [(part, present) for _, part, present in sorted(parts, key=lambda x: x[0])]
 
 

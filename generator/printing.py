@@ -32,7 +32,7 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -206,11 +206,13 @@ class PrintIndex:
 
 def render_pages(prints: PrintIndex, page: Callable[..., None],
                  write: Callable[[str, str], None],
-                 previous: Callable[[str], str | None] = lambda _rel: None) -> None:
-    """Write every print page (through render's ``page``) and its QR code; ``previous``
-    gives a generated file as the last build left it, so unchanged QR codes are reused."""
+                 previous: Callable[[str], str | None] = lambda _rel: None,
+                 items: Iterable[PrintNotice] | None = None) -> None:
+    """Write the print pages (``items``, default all) through render's ``page``, and their
+    QR codes; ``previous`` gives a generated file as the last build left it, so unchanged
+    QR codes are reused."""
     base_url = prints.ds.site.base_url
-    for pn in prints.items:
+    for pn in prints.items if items is None else items:
         url = online_url(base_url, pn.online)
         rel = str(Path(pn.rel).with_name(pn.qr))
         write(rel, qr_svg(url, previous(rel)))

@@ -250,18 +250,29 @@ def render(ds: Dataset, project_dir: Path, report: Report | None = None,
         text = env.get_template(template).render(**base, root=root, **ctx)
         out.write(rel, _front_matter(**meta) + text if meta else text)
 
-    # Downloads, feeds and the archive (a third of the time) are written on the second core
-    # by a forked child, through its own copy of ``out``; what it wrote is added below.
-    def publish() -> tuple[RenderResult, set[Path]]:
+    # Two processes share the work when there is a second core: a forked child writes the
+    # downloads, feeds and archive (a third of the time) while this one writes the record
+    # pages; then both take print pages, 50 at a time, until none are left. The child
+    # writes through its own copy of ``out``; what it wrote is added at the end.
+    prints = base["prints"]
+    take = cores.shares(len(prints.items), 50)
+
+    def print_pages() -> None:
+        printing.render_pages(prints, page, out.write, out.previous,
+                              (prints.items[i] for i in cores.taken(take)))
+
+    def child() -> tuple[RenderResult, set[Path]]:
         out.result, out.seen = RenderResult(), set()
         opendata.publish(env.globals["od"], page, out.write)
+        print_pages()
         return out.result, out.seen
 
     if cores.can_fork():
-        opendata_done = cores.beside(publish)
+        child_done = cores.beside(child)
     else:
         opendata.publish(env.globals["od"], page, out.write)
-        opendata_done = None
+        child_done = None
+
     projects = sorted(ds.projects, key=_project_sort_key)
     page("home.md.j2", "index.md", stats=home_stats(ds),
          latest=sorted(ds.notices, key=lambda n: (n.posted_on or date.min, n.id),
@@ -303,11 +314,11 @@ def render(ds: Dataset, project_dir: Path, report: Report | None = None,
     c = compliance(ds, report or Report())
     page("compliance.md.j2", "compliance/index.md", c=c, codes=CODES)
     page("rules.md.j2", "compliance/rules.md", c=c)
-    printing.render_pages(base["prints"], page, out.write, out.previous)
-    if opendata_done:
-        child, seen = opendata_done()
-        result.written.extend(child.written)
-        result.unchanged += child.unchanged
+    print_pages()
+    if child_done:
+        theirs, seen = child_done()
+        result.written.extend(theirs.written)
+        result.unchanged += theirs.unchanged
         out.seen |= seen
     out.remove_stale()
     write_config(ds, project_dir)
