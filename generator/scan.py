@@ -434,20 +434,33 @@ class SiteScan:
         self.site_dir = site_dir
         self.rules = rules
         self.done: dict[str, tuple[tuple[int, int, int], list[F.Finding]]] = {}
+        # folder → (its mtime, its entries): a sweep lists again only folders that changed
+        self._listed: dict[str, tuple[int, list[tuple[str, bool]]]] = {}
 
-    def _files(self) -> Iterator[tuple[str, os.DirEntry]]:
-        stack = [(self.site_dir, "")]
+    def _files(self, cached: bool = False) -> Iterator[tuple[str, str]]:
+        """``(path relative to the site, path)`` of every file. ``cached``: reuse the
+        listing of a folder whose mtime has not moved (an mtime can miss an entry added
+        in the same clock tick, so the final pass never uses it)."""
+        stack = [(str(self.site_dir), "")]
         while stack:
             folder, prefix = stack.pop()
             try:
-                entries = list(os.scandir(folder))
+                mtime = os.stat(folder).st_mtime_ns
+                hit = self._listed.get(folder) if cached else None
+                if hit and hit[0] == mtime:
+                    entries = hit[1]
+                else:
+                    entries = [(e.name, e.is_dir(follow_symlinks=False))
+                               for e in os.scandir(folder)]
+                    self._listed[folder] = (mtime, entries)
             except FileNotFoundError:  # removed while we looked
                 continue
-            for e in entries:
-                if e.is_dir(follow_symlinks=False):
-                    stack.append((Path(e.path), f"{prefix}{e.name}/"))
+            for name, is_dir in entries:
+                path = os.path.join(folder, name)
+                if is_dir:
+                    stack.append((path, f"{prefix}{name}/"))
                 else:
-                    yield prefix + e.name, e
+                    yield prefix + name, path
 
     def sweep(self, settle: float = 0.0) -> int:
         """Scan what is new, or changed since it was scanned, and return how many files.
@@ -457,11 +470,11 @@ class SiteScan:
         still being written) wait for a later sweep."""
         now = time.time()
         n = 0
-        for rel, entry in self._files():
+        for rel, path in self._files(cached=bool(settle)):
             if settle and rel in self.done:
                 continue
             try:
-                st = entry.stat(follow_symlinks=False)
+                st = os.stat(path, follow_symlinks=False)
             except FileNotFoundError:
                 continue
             sig = (st.st_size, st.st_mtime_ns, st.st_ino)
@@ -469,7 +482,7 @@ class SiteScan:
                 continue
             if settle and now - st.st_mtime < settle:
                 continue
-            self.done[rel] = (sig, scan_file(Path(entry.path), rel, self.rules))
+            self.done[rel] = (sig, scan_file(Path(path), rel, self.rules))
             n += 1
         return n
 

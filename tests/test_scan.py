@@ -154,10 +154,12 @@ def test_a_file_scanned_while_half_written_is_read_again_before_the_verdict(smal
     with page.open("a", encoding="utf-8") as f:  # the rest of the page arrives
         f.write(f"<p>{MOBILE}</p></article></body></html>")
     gone.unlink()
+    (page.parent / "late.html").write_text(f"<p>{MOBILE}</p>", "utf-8")  # a file just added
 
     found = scanner.findings()
     assert [(f.code, f.file, f.row) for f in found] == [
-        ("S001", "projects/X-1/index.html", PAGE.count("\n", 0, PAGE.index("</article>")) + 1)]
+        ("S001", "projects/X-1/index.html", PAGE.count("\n", 0, PAGE.index("</article>")) + 1),
+        ("S001", "projects/X-1/late.html", 1)]
     assert found == scan(small_site, official_phones=["0531-7000101"], template_dirs=THEME)
 
 
