@@ -9,10 +9,12 @@ in; only the job's result comes back.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import threading
 import traceback
+import types
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
@@ -74,21 +76,17 @@ def shares(total: int, size: int = 1) -> Callable[[], range | None]:
     the next piece when it is free and both finish together however the work is spread
     (a workbook reads slower per byte than a CSV; a print page costs more than a list
     page). ``None`` when all is handed out."""
-    if can_fork():
+    if can_fork():  # in shared memory, so the forked child takes from the same counter
         counter = mp.get_context("fork").Value("q", 0)
-
-        def take() -> range | None:
-            with counter.get_lock():
-                start = counter.value
-                counter.value = min(start + size, total)
-            return range(start, min(start + size, total)) if start < total else None
+        lock = counter.get_lock()
     else:
-        state = [0]
+        counter, lock = types.SimpleNamespace(value=0), contextlib.nullcontext()
 
-        def take() -> range | None:
-            start = state[0]
-            state[0] = min(start + size, total)
-            return range(start, min(start + size, total)) if start < total else None
+    def take() -> range | None:
+        with lock:
+            start = counter.value
+            counter.value = end = min(start + size, total)
+        return range(start, end) if start < total else None
 
     return take
 

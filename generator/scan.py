@@ -413,11 +413,15 @@ def scan(site_dir: Path, private_values: Iterable[str] = (), *, official_phones:
 
     ``template_dirs``: where the theme's templates are (default: Material's and
     ``./site_templates/overrides``); an inline script must come from one of them."""
-    rules = ScanRules(
-        frozenset(private_values), frozenset(official_phones),
-        frozenset(h.lower() for h in link_hosts),
-        tuple(template_dirs) if template_dirs is not None else theme_template_dirs())
+    dirs = tuple(template_dirs) if template_dirs is not None else theme_template_dirs()
+    rules = _rules(private_values, official_phones, link_hosts, dirs)
     return SiteScan(Path(site_dir), rules).findings()
+
+
+def _rules(private_values: Iterable[str], official_phones: Iterable[str],
+           link_hosts: Iterable[str], template_dirs: tuple[Path, ...]) -> ScanRules:
+    return ScanRules(frozenset(private_values), frozenset(official_phones),
+                     frozenset(h.lower() for h in link_hosts if h), template_dirs)
 
 
 class SiteScan:
@@ -436,6 +440,7 @@ class SiteScan:
         self.done: dict[str, tuple[tuple[int, int, int], list[F.Finding]]] = {}
         # folder → (its mtime, its entries): a sweep lists again only folders that changed
         self._listed: dict[str, tuple[int, list[tuple[str, bool]]]] = {}
+        self._present: set[str] = set()  # files the last full sweep found (settle=0)
 
     def _files(self, cached: bool = False) -> Iterator[tuple[str, str]]:
         """``(path relative to the site, path)`` of every file. ``cached``: reuse the
@@ -470,6 +475,7 @@ class SiteScan:
         still being written) wait for a later sweep."""
         now = time.time()
         n = 0
+        self._present = set()
         for rel, path in self._files(cached=bool(settle)):
             if settle and rel in self.done:
                 continue
@@ -477,6 +483,7 @@ class SiteScan:
                 st = os.stat(path, follow_symlinks=False)
             except FileNotFoundError:
                 continue
+            self._present.add(rel)
             sig = (st.st_size, st.st_mtime_ns, st.st_ino)
             if rel in self.done and self.done[rel][0] == sig:
                 continue
@@ -489,11 +496,9 @@ class SiteScan:
     def findings(self) -> list[F.Finding]:
         """The findings of the folder as it is now (call it once it is complete)."""
         self.sweep()
-        present = {rel for rel, _ in self._files()}
         out: list[F.Finding] = []
-        for rel in sorted(self.done):
-            if rel in present:
-                out.extend(self.done[rel][1])
+        for rel in sorted(self._present):  # files scanned earlier and removed since: gone
+            out.extend(self.done[rel][1])
         return _collapse(out)
 
 
@@ -526,10 +531,8 @@ def project_rules(checked, project_dir: Path) -> ScanRules:
     hosts = list(site.links) if site else []
     if site and site.base_url:
         hosts.append(urlsplit(site.base_url).hostname or "")
-    return ScanRules(frozenset(checked.loaded.private_values),
-                     frozenset(official_phones(phones, checked.loaded.tables)),
-                     frozenset(h.lower() for h in hosts if h),
-                     theme_template_dirs(project_dir))
+    return _rules(checked.loaded.private_values, official_phones(phones, checked.loaded.tables),
+                  hosts, theme_template_dirs(project_dir))
 
 
 def scan_project(site_dir: Path, checked, project_dir: Path) -> list[F.Finding]:
