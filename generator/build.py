@@ -7,19 +7,15 @@ it was.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import shutil
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import findings as F
-from generator import printing, reproducible
+from generator import printing, reproducible, shards
 from generator.check import Checked, check
 from generator.render import GENERATED_CONFIG, WORK_DIR, RenderResult, render
 from generator.scan import SiteScan, project_rules
@@ -35,6 +31,7 @@ class BuildResult:
     rendered: RenderResult | None = None
     scan_findings: list[F.Finding] = field(default_factory=list)
     mkdocs_output: str = ""
+    mkdocs_processes: int = 0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
     @property
@@ -45,34 +42,17 @@ class BuildResult:
 
 
 def mkdocs_build(project_dir: Path, out_dir: Path, epoch: int | None = None,
-                 while_running: Callable[[], object] | None = None) -> tuple[bool, str]:
-    """Run the real ``mkdocs build --strict`` on the generated config into ``out_dir``.
+                 while_running: Callable[[], object] | None = None,
+                 processes: int = 1) -> tuple[bool, str, list[list]]:
+    """Run the real ``mkdocs build --strict`` on the generated config into ``out_dir``,
+    split over ``processes`` (see ``shards``).
 
+    Returns (success, MkDocs' output, the search entries to append to the index).
     ``epoch`` becomes ``SOURCE_DATE_EPOCH`` (see ``reproducible``), so the same data gives
     the same bytes. ``while_running`` is called about once a second until MkDocs exits
     (the build scans what MkDocs has written so far)."""
     env = reproducible.build_env(reproducible.FALLBACK_EPOCH if epoch is None else epoch)
-    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as output:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
-             "-f", GENERATED_CONFIG, "-d", str(out_dir.resolve())],
-            cwd=project_dir, env=env, stdout=output, stderr=subprocess.STDOUT, text=True)
-        try:
-            while proc.poll() is None:
-                started = time.monotonic()
-                if while_running:
-                    while_running()
-                # at most one pass a second: each looks through thousands of folders
-                pause = 1.0 - (time.monotonic() - started)
-                if pause > 0:
-                    with contextlib.suppress(subprocess.TimeoutExpired):
-                        proc.wait(pause)
-        finally:
-            if proc.poll() is None:  # while_running raised: do not leave MkDocs running
-                proc.kill()
-                proc.wait()
-        output.seek(0)
-        return proc.returncode == 0, output.read().strip()
+    return shards.run(project_dir, GENERATED_CONFIG, out_dir, env, processes, while_running)
 
 
 def swap_in(new: Path, site_dir: Path) -> None:
@@ -89,8 +69,10 @@ def swap_in(new: Path, site_dir: Path) -> None:
 
 def build(project_dir: Path, data_dir: Path | None = None, site_dir: Path | None = None,
           allow_findings: bool = False, log: Log = lambda _: None,
-          pdf: bool = False) -> BuildResult:
+          pdf: bool = False, jobs: int | None = None) -> BuildResult:
     """Check, render, ``mkdocs build``, (PDFs when ``pdf``), scan, then swap into place.
+
+    ``jobs``: how many processes MkDocs may use (default: the cores, at most four).
 
     PDFs of the printable notices are opt-in: Chromium prints about one a second, hours for
     a county's first build (later builds reuse unchanged PDFs from ``.gongshi/pdf/``)."""
@@ -126,11 +108,14 @@ def build(project_dir: Path, data_dir: Path | None = None, site_dir: Path | None
         shutil.rmtree(tmp)
     try:
         t0 = time.perf_counter()
-        log("MkDocs 生成网站，同时扫描已写出的文件…")
+        n = shards.shard_count(project_dir / "content",
+                               shards.default_jobs() if jobs is None else jobs)
+        result.mkdocs_processes = n
+        log(f"MkDocs 生成网站（{n} 个进程），同时扫描已写出的文件…")
         epoch = reproducible.source_date_epoch(data_dir, checked.dataset)
         scanner = SiteScan(tmp, project_rules(checked, project_dir))
-        ok, output = mkdocs_build(project_dir, tmp, epoch,
-                                  lambda: scanner.sweep(settle=SETTLE_S))
+        ok, output, entries = mkdocs_build(project_dir, tmp, epoch,
+                                           lambda: scanner.sweep(settle=SETTLE_S), n)
         result.mkdocs_output = output
         timings["mkdocs_s"] = time.perf_counter() - t0
         if not ok:
@@ -141,7 +126,7 @@ def build(project_dir: Path, data_dir: Path | None = None, site_dir: Path | None
             f"其间扫描了 {len(scanner.done)} 个文件")
 
         t0 = time.perf_counter()
-        reproducible.compact_search_index(tmp)
+        reproducible.compact_search_index(tmp, entries)
         if pdf:
             printing.make_pdfs(tmp, epoch, log, project_dir / WORK_DIR / "pdf",
                                checked.dataset.site.base_url)
@@ -175,6 +160,7 @@ def _write_timings(project_dir: Path, result: BuildResult) -> None:
     work.mkdir(exist_ok=True)
     doc = {"published": result.published,
            "pages_written": len(result.rendered.written) if result.rendered else 0,
+           "mkdocs_processes": result.mkdocs_processes,
            **{k: round(v, 3) for k, v in result.timings.items()}}
     (work / "last-build.json").write_text(json.dumps(doc, indent=1) + "\n", "utf-8")
 

@@ -131,8 +131,10 @@ def check(data_dir: str, fmt: str, output: str | None, skip: tuple[str, ...]) ->
 @click.option("--county", "county_names", multiple=True, help="多县：只生成这个县，可重复")
 @click.option("--pdf", is_flag=True,
               help="同时用 Chromium 把打印公告存成 PDF（每页约 1 秒；未变的 PDF 会复用）")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="MkDocs 同时用几个进程（默认：CPU 核数，最多 4）")
 def build(data_dir: str, site_dir: str, allow_findings: bool, all_counties: bool,
-          county_names: tuple[str, ...], pdf: bool) -> None:
+          county_names: tuple[str, ...], pdf: bool, jobs: int | None) -> None:
     """检查数据、生成页面、用 MkDocs 生成网站并扫描，成功后替换 site/。
 
     \b
@@ -148,7 +150,8 @@ def build(data_dir: str, site_dir: str, allow_findings: bool, all_counties: bool
         code = 0
         for county, result in build_counties(Path.cwd(), Path(data_dir), Path(site_dir),
                                              list(county_names), allow_findings,
-                                             log=lambda m: console.print(m), pdf=pdf):
+                                             log=lambda m: console.print(m), pdf=pdf,
+                                             jobs=jobs):
             if result.checked.report.findings:
                 print_report(result.checked.report, limit=50)
             if result.mkdocs_output and not result.published:
@@ -158,7 +161,7 @@ def build(data_dir: str, site_dir: str, allow_findings: bool, all_counties: bool
         sys.exit(code)
     with console.status("正在生成…"):
         result = run_build(Path.cwd(), Path(data_dir), Path(site_dir), allow_findings,
-                           log=lambda m: console.print(m), pdf=pdf)
+                           log=lambda m: console.print(m), pdf=pdf, jobs=jobs)
     if result.checked.report.findings:
         print_report(result.checked.report, limit=200)
     if result.mkdocs_output and not result.published:

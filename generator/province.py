@@ -63,7 +63,8 @@ def work_folder(project_dir: Path, county: str) -> Path:
 def build_counties(project_dir: Path, data_dir: Path, site_dir: Path,
                    names: list[str] | None = None, allow_findings: bool = False,
                    log: Log = lambda _: None,
-                   pdf: bool = False) -> Iterator[tuple[str, BuildResult]]:
+                   pdf: bool = False,
+                   jobs: int | None = None) -> Iterator[tuple[str, BuildResult]]:
     """Build each county of ``data_dir`` into ``site_dir/<county>``, one after another.
 
     Each county is published (swapped in) on its own: one county's bad data leaves its old
@@ -74,4 +75,4 @@ def build_counties(project_dir: Path, data_dir: Path, site_dir: Path,
         log(f"== {county} ==")
         work = work_folder(project_dir, county)
         yield county, build(work, data_dir / county, site_dir / county, allow_findings, log,
-                            pdf=pdf)
+                            pdf=pdf, jobs=jobs)

@@ -19,7 +19,7 @@ import dataclasses
 import json
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -101,16 +101,20 @@ def build_env(epoch: int) -> dict[str, str]:
                 PYTHONHASHSEED="0")
 
 
-def compact_search_index(site_dir: Path) -> tuple[int, int]:
+def compact_search_index(site_dir: Path, more: Iterable[list] = ()) -> tuple[int, int]:
     """Rewrite ``search/search_index.json`` as UTF-8 without changing its content.
 
-    Returns the sizes in bytes before and after (0, 0 when the site has no index).
+    ``more``: lists of entries to append, in order (the pages MkDocs built in other
+    processes, see ``shards``). Returns the sizes in bytes before and after (0, 0 when
+    the site has no index).
     """
     path = Path(site_dir) / SEARCH_INDEX
     if not path.is_file():
         return 0, 0
     raw = path.read_bytes()
     data = json.loads(raw)
+    for entries in more:
+        data["docs"].extend(entries)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     new = text.encode("utf-8")
     if new != raw:

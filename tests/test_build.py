@@ -77,6 +77,27 @@ def test_missing_site_yaml_leaves_the_published_site_unchanged(published):
     assert tree_hashes(published / "site") == before
 
 
+def test_a_warning_in_one_mkdocs_process_fails_the_split_build(published, monkeypatch):
+    """MkDocs split over three processes (``shards``): a broken link on a page that only
+    one of them builds stops the build, says which link, and publishes nothing."""
+    from generator import shards
+
+    before = tree_hashes(published / "site")
+    (published / "content" / "zz-notice.md").write_text(
+        "# 补充说明\n\n见[旧公告](old-notice.md)。\n", "utf-8")
+    monkeypatch.setattr(shards, "PAGES_PER_SHARD", 10)
+
+    result = build_project(published, jobs=3)
+
+    assert not result.published
+    assert result.exit_code == 2
+    assert "old-notice.md" in result.mkdocs_output
+    assert any(f.code == "B001" and "old-notice.md" in f.message
+               for f in result.checked.report.findings)
+    assert tree_hashes(published / "site") == before
+    assert not any(p.name.startswith(".site") for p in published.iterdir())
+
+
 # --- the navigation holds sections, never records ---------------------------------------
 
 def nav_titles(project: Path) -> list[str]:

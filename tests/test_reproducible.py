@@ -8,6 +8,7 @@ import gzip
 import json
 import os
 import re
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -16,7 +17,8 @@ import pytest
 from conftest import TEST_DATA, build_project, make_project
 from test_build import tree_hashes
 
-from generator import reproducible
+from generator import reproducible, shards
+from generator.build import BuildResult
 
 TINY = TEST_DATA / "tiny"
 
@@ -102,3 +104,38 @@ def test_epoch_outside_git_is_the_newest_record_date(tmp_path, monkeypatch):
     assert time.strftime("%Y-%m-%d", time.gmtime(epoch)) == newest.isoformat()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert reproducible.source_date_epoch(project / "data", ds) == 1700000000
+
+
+# --- MkDocs split over several processes writes the same site ---------------------------
+
+@pytest.fixture(scope="module")
+def split(tmp_path_factory, demo) -> tuple[Path, Path, BuildResult]:
+    """The demo county built by one MkDocs process and by three (``shards``), from the same
+    rendered pages (a copy of the demo project, whose site one process built)."""
+    project, _ = demo
+    assert shards.shard_count(project / "content", 4) == 1  # the demo's own build: one process
+    copy = tmp_path_factory.mktemp("split") / "county"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("site"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(shards, "PAGES_PER_SHARD", 20)
+        assert shards.shard_count(copy / "content", 3) == 3
+        result = build_project(copy, jobs=3, pdf=True)  # as the demo was built
+    assert result.published, result.checked.report.to_json() + result.mkdocs_output
+    return project / "site", copy / "site", result
+
+
+def test_mkdocs_split_over_processes_writes_the_same_bytes(split):
+    one, three, _ = split
+    hashes = tree_hashes(one)
+    assert len([f for f in hashes if f.endswith(".html")]) > 250
+    assert tree_hashes(three) == hashes  # pages, assets, sitemap, 404 and the search index
+
+
+def test_blocks_are_contiguous_cover_every_page_and_weigh_about_the_same():
+    weights = [3000 + (i * 7919) % 9000 for i in range(1000)]
+    for n in (1, 2, 3, 4):
+        parts = shards.blocks(weights, n)
+        assert [i for part in parts for i in part] == list(range(1000))
+        sums = [sum(weights[i] for i in part) for part in parts]
+        assert max(sums) - min(sums) <= 2 * max(weights)
+    assert shards.blocks([5], 2) in ([range(0, 1), range(1, 1)], [range(0, 0), range(0, 1)])

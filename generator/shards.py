@@ -1,0 +1,220 @@
+"""``mkdocs build`` split over the machine's cores: each process writes a part of the pages.
+
+MkDocs builds one page after another on one core, and a county's 10,000 pages are most of
+a build's time. Each *shard* is a real ``mkdocs build`` of the whole project (same files,
+same nav, same links) that converts and writes only its own block of pages:
+
+- the pages are cut into contiguous blocks of about equal weight (source size plus a fixed
+  cost per page), the same cut in every process, so that the search index entries of
+  block 0, then block 1, … come out in exactly the order one process would write them;
+- a page of another block is neither converted nor written (MkDocs' ``dirty`` mode skips
+  a file whose ``is_modified()`` is false, and here that means "not mine");
+- shard 0 alone copies the theme and static files and writes ``404.html`` and the sitemap;
+- the other shards hand their search entries to the parent in a side file instead of
+  writing ``search/search_index.json``, and the parent appends them to shard 0's index.
+
+Every shard writes into the same folder, each file by exactly one process. The result is
+byte for byte the site one ``mkdocs build`` writes (``tests/test_build.py`` checks it).
+
+Run by the build as ``python -m generator.shards -f CONFIG -d OUT --shard K/N --side FILE``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+PAGES_PER_SHARD = 200  # a process costs ~3 s to start (imports, jieba): not for a few pages
+PAGE_COST_BYTES = 3000  # the per-page cost (template, search entry) in bytes of Markdown
+MAX_JOBS = 4
+
+
+def default_jobs() -> int:
+    """The cores this process may use, at most ``MAX_JOBS`` (each shard loads its own
+    MkDocs, theme and jieba dictionary: ~150 MB)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_JOBS))
+
+
+def shard_count(docs_dir: Path, jobs: int) -> int:
+    """How many processes to use for ``docs_dir``: one per ``PAGES_PER_SHARD`` pages, at
+    most ``jobs``."""
+    if jobs <= 1:
+        return 1
+    pages = sum(1 for _ in Path(docs_dir).rglob("*.md"))
+    return max(1, min(jobs, pages // PAGES_PER_SHARD))
+
+
+def blocks(weights: Sequence[int], n: int) -> list[range]:
+    """Cut ``range(len(weights))`` into ``n`` contiguous blocks of about equal weight."""
+    total = sum(weights)
+    cuts, running, i = [0], 0, 0
+    for k in range(1, n):
+        goal = total * k / n
+        while i < len(weights) and running + weights[i] / 2 < goal:
+            running += weights[i]
+            i += 1
+        cuts.append(i)
+    cuts.append(len(weights))
+    return [range(a, b) for a, b in zip(cuts, cuts[1:], strict=False)]
+
+
+# --- the parent ---------------------------------------------------------------------
+
+def run(project_dir: Path, config_file: str, out_dir: Path, env: dict[str, str], n: int,
+        while_running: Callable[[], object] | None = None) -> tuple[bool, str, list[list]]:
+    """Build ``out_dir`` with ``n`` shard processes; return (all succeeded, their output,
+    the search entries of shards 1…n-1 in order, to append to shard 0's index).
+
+    ``while_running`` is called about once a second until every shard has exited (the
+    build scans what is written so far). If one shard fails, the others are stopped."""
+    with tempfile.TemporaryDirectory(prefix="gongshi-shards-") as tmp:
+        logs, procs = [], []
+        try:
+            for k in range(n):
+                log = open(Path(tmp) / f"{k}.log", "w+", encoding="utf-8", errors="replace")  # noqa: SIM115
+                logs.append(log)
+                procs.append(subprocess.Popen(
+                    [sys.executable, "-m", "generator.shards", "-f", config_file,
+                     "-d", str(Path(out_dir).resolve()), "--shard", f"{k}/{n}",
+                     "--side", str(Path(tmp) / f"{k}.json")],
+                    cwd=project_dir, env=env, stdout=log, stderr=subprocess.STDOUT))
+            while any(p.poll() is None for p in procs):
+                if any(p.returncode not in (None, 0) for p in procs):
+                    break  # one failed: the build fails, stop the others below
+                started = time.monotonic()
+                if while_running:
+                    while_running()
+                pause = 1.0 - (time.monotonic() - started)
+                running = [p for p in procs if p.poll() is None]
+                if pause > 0 and running:  # at most one pass a second: each stats
+                    with contextlib.suppress(subprocess.TimeoutExpired):  # 1000s of files
+                        running[0].wait(pause)
+        finally:
+            for p in procs:
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
+            output = []
+            for log in logs:
+                log.seek(0)
+                output.append(log.read().strip())
+                log.close()
+        ok = all(p.returncode == 0 for p in procs)
+        if not ok:  # what the failed ones said; the others were stopped or are moot
+            output = [o for o, p in zip(output, procs, strict=True) if p.returncode]
+        entries = []
+        if ok:
+            for k in range(1, n):
+                entries.append(json.loads((Path(tmp) / f"{k}.json").read_text("utf-8")))
+        # a warning about the config or the nav comes from every shard: say it once
+        lines = dict.fromkeys(line for o in output for line in o.splitlines())
+        return ok, "\n".join(lines), entries
+
+
+# --- a shard ------------------------------------------------------------------------
+
+def _plugin(k: int, n: int, side: Path):
+    """The MkDocs plugin that makes this process shard ``k`` of ``n``."""
+    from mkdocs.plugins import BasePlugin, event_priority
+    from mkdocs.structure.files import File
+
+    class Shard(BasePlugin):
+        mine: frozenset[str] = frozenset()
+
+        def on_config(self, config):
+            if k:  # 404.html and the sitemap are shard 0's
+                config.theme.static_templates.clear()
+                config.extra_templates.clear()
+            return config
+
+        def on_files(self, files, config):
+            pages = files.documentation_pages()
+            weights = [os.path.getsize(f.abs_src_path) + PAGE_COST_BYTES
+                       if f.abs_src_path else PAGE_COST_BYTES for f in pages]
+            block = blocks(weights, n)[k]
+            mine = {pages[i].src_uri for i in block}
+            if k == 0:
+                mine.update(f.src_uri for f in files if not f.is_documentation_page())
+            Shard.mine = frozenset(mine)
+            return files
+
+        @event_priority(100)  # before the search plugin writes its index
+        def on_post_build(self, config):
+            if not k:
+                return
+            found = [p for p in config.plugins.values() if hasattr(p, "search_index")]
+            entries = []
+            for search in found:
+                entries.extend(search.search_index.entries)
+                search.config.enabled = False  # it writes nothing now
+            side.write_text(json.dumps(entries, ensure_ascii=False), "utf-8")
+
+    # MkDocs' dirty mode converts and writes a file only if it "is modified"
+    File.is_modified = lambda self: self.src_uri in Shard.mine
+    return Shard()
+
+
+class _NotDirty(logging.Filter):
+    """Drop MkDocs' warning that a dirty build may have stale links: a shard's folder
+    starts empty and every page is written by one of the shards."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "'dirty' build" not in record.getMessage()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator.shards")
+    parser.add_argument("-f", "--config-file", required=True)
+    parser.add_argument("-d", "--site-dir", required=True)
+    parser.add_argument("--shard", default="0/1", help="K/N: this process builds block K of N")
+    parser.add_argument("--side", type=Path, help="where shard K>0 writes its search entries")
+    args = parser.parse_args(argv)
+    k, n = (int(x) for x in args.shard.split("/"))
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    logger = logging.getLogger("mkdocs")
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-8s-  %(message)s"))
+    logger.addHandler(handler)
+    logging.getLogger("mkdocs.commands.build").addFilter(_NotDirty())
+    with contextlib.suppress(ImportError):  # its "Building prefix dict…" lines are noise
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+
+    try:
+        config = load_config(config_file=args.config_file, site_dir=args.site_dir, strict=True)
+        if n > 1:
+            config.plugins["gongshi/shard"] = _plugin(k, n, args.side)
+        config.plugins.on_startup(command="build", dirty=n > 1)
+        try:
+            build(config, dirty=n > 1)
+        finally:
+            config.plugins.on_shutdown()
+    except MkDocsException as exc:  # Abort, ConfigurationError: MkDocs' own message
+        print(f"ERROR   -  {exc.format_message() if hasattr(exc, 'format_message') else exc}",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
