@@ -20,7 +20,6 @@ Every finding carries file and position, and only ever the *masked* value.
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import csv
 import dataclasses
@@ -130,10 +129,7 @@ class _Page:
 
     @classmethod
     def read(cls, source: str) -> _Page:
-        newlines = [m.start() for m in re.finditer("\n", source)]
-
-        def line(offset: int) -> int:
-            return bisect.bisect_left(newlines, offset) + 1
+        line = _LineCounter(source)
 
         def blank(m: re.Match[str]) -> str:
             attrs = _attrs(m.group(1))
@@ -147,29 +143,57 @@ class _Page:
 
         page = cls("")
         page.text = _HIDDEN_BLOCK.sub(blank, source)
+        tag_line = _LineCounter(page.text)  # the same lines: blanking keeps every newline
         for m in _TAG.finditer(page.text):
             tag = m.group(1).lower()
             if tag in _SEEN_TAGS or "style" in m.group(2):
-                page._tag(tag, _attrs(m.group(2)), line(m.start()))
+                loads, links = _tag_urls(tag, m.group(2))
+                if loads or links:
+                    n = tag_line(m.start())
+                    page.loads.extend((u, n) for u in loads)
+                    page.links.extend((u, n) for u in links)
         return page
 
-    def _tag(self, tag: str, a: dict[str, str], line: int) -> None:
-        if tag in _LOADING_TAGS:
-            self.loads.append((a.get("src", ""), line))
-        if tag in ("img", "source") and a.get("srcset"):
-            self.loads.extend((p.split()[0], line) for p in a["srcset"].split(",") if p.split())
-        if tag == "video" and a.get("poster"):
-            self.loads.append((a["poster"], line))
-        if tag == "object":
-            self.loads.append((a.get("data", ""), line))
-        if tag == "link" and set(a.get("rel", "").lower().split()) - _NON_LOADING_RELS:
-            self.loads.append((a.get("href", ""), line))
-        if tag == "meta" and a.get("http-equiv", "").lower() == "refresh":
-            self.loads.append((a.get("content", "").partition("url=")[2].strip(), line))
-        if tag in ("a", "area", "form") and (a.get("href") or a.get("action")):
-            self.links.append((a.get("href") or a.get("action", ""), line))
-        if a.get("style"):
-            self.loads.extend((u[0] or u[1], line) for u in _CSS_URL.findall(a["style"]))
+
+class _LineCounter:
+    """The line of an offset, counted on from the last offset asked (a page's tags are
+    asked in order, so each newline is counted once)."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.offset, self.line = text, 0, 1
+
+    def __call__(self, offset: int) -> int:
+        if offset < self.offset:
+            self.offset, self.line = 0, 1
+        self.line += self.text.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.line
+
+
+@lru_cache(maxsize=8192)
+def _tag_urls(tag: str, attr_source: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The URLs a start tag loads and the links it offers. Cached: a page's theme chrome
+    and its table cells (``style="text-align: left;"``) repeat on every page."""
+    a = _attrs(attr_source)
+    loads: list[str] = []
+    links: list[str] = []
+    if tag in _LOADING_TAGS:
+        loads.append(a.get("src", ""))
+    if tag in ("img", "source") and a.get("srcset"):
+        loads.extend(p.split()[0] for p in a["srcset"].split(",") if p.split())
+    if tag == "video" and a.get("poster"):
+        loads.append(a["poster"])
+    if tag == "object":
+        loads.append(a.get("data", ""))
+    if tag == "link" and set(a.get("rel", "").lower().split()) - _NON_LOADING_RELS:
+        loads.append(a.get("href", ""))
+    if tag == "meta" and a.get("http-equiv", "").lower() == "refresh":
+        loads.append(a.get("content", "").partition("url=")[2].strip())
+    if tag in ("a", "area", "form") and (a.get("href") or a.get("action")):
+        links.append(a.get("href") or a.get("action", ""))
+    if a.get("style"):
+        loads.extend(u[0] or u[1] for u in _CSS_URL.findall(a["style"]))
+    return tuple(loads), tuple(links)
 
 
 def _attrs(source: str) -> dict[str, str]:
