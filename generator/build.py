@@ -110,6 +110,10 @@ def build(project_dir: Path, data_dir: Path | None = None, site_dir: Path | None
         t0 = time.perf_counter()
         n = shards.shard_count(project_dir / "content",
                                shards.default_jobs() if jobs is None else jobs)
+        if n > 1 and (keep := shards.unsplittable(project_dir / GENERATED_CONFIG)):
+            log(f"mkdocs.yml 用了 {'、'.join(keep)}，它可能需要在一个进程里看到全部页面，"
+                "所以 MkDocs 只用一个进程。")
+            n = 1
         result.mkdocs_processes = n
         log(f"MkDocs 生成网站（{n} 个进程），同时扫描已写出的文件…")
         epoch = reproducible.source_date_epoch(data_dir, checked.dataset)

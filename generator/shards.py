@@ -36,6 +36,7 @@ from pathlib import Path
 PAGES_PER_SHARD = 200  # a process costs ~3 s to start (imports, jieba): not for a few pages
 PAGE_COST_BYTES = 3000  # the per-page cost (template, search entry) in bytes of Markdown
 MAX_JOBS = 4
+SPLITTABLE = {"search", "material/search"}  # plugins known to work page by page
 
 
 def default_jobs() -> int:
@@ -55,6 +56,26 @@ def shard_count(docs_dir: Path, jobs: int) -> int:
         return 1
     pages = sum(1 for _ in Path(docs_dir).rglob("*.md"))
     return max(1, min(jobs, pages // PAGES_PER_SHARD))
+
+
+def unsplittable(config_file: Path) -> list[str]:
+    """The plugins and hooks in ``config_file`` (with what it ``INHERIT``s) that may need
+    every page in one process (a tags index, a blog, a hook that gathers pages): with any
+    of them the build stays in one process. Only the search plugin is known to split."""
+    from mkdocs.utils.yaml import yaml_load
+
+    with open(config_file, "rb") as f:
+        config = yaml_load(f)
+    plugins = config.get("plugins", ["search"]) or []
+    if isinstance(plugins, dict):
+        plugins = [{k: v} for k, v in plugins.items()]
+    names = []
+    for item in plugins:
+        name, options = (item, {}) if isinstance(item, str) else next(iter(item.items()))
+        if (options or {}).get("enabled", True) is not False:
+            names.append(name)
+    return [n for n in names if n not in SPLITTABLE] + [f"hooks: {h}" for h in
+                                                         config.get("hooks") or []]
 
 
 def blocks(weights: Sequence[int], n: int) -> list[range]:

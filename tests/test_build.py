@@ -98,6 +98,25 @@ def test_a_warning_in_one_mkdocs_process_fails_the_split_build(published, monkey
     assert not any(p.name.startswith(".site") for p in published.iterdir())
 
 
+def test_a_plugin_that_needs_every_page_keeps_mkdocs_in_one_process(tmp_path, monkeypatch):
+    """A county that adds Material's tags plugin (its index gathers every page) gets a
+    build in one process, and a site."""
+    from generator import shards
+
+    project = make_project(tmp_path / "county", CONTRACT)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace("plugins:\n", "plugins:\n  - tags\n"),
+                      "utf-8")
+    monkeypatch.setattr(shards, "PAGES_PER_SHARD", 10)
+    messages: list[str] = []
+
+    result = build_project(project, jobs=3, log=messages.append)
+
+    assert result.published, result.mkdocs_output
+    assert result.mkdocs_processes == 1
+    assert any("tags" in m and "一个进程" in m for m in messages), messages
+
+
 # --- the navigation holds sections, never records ---------------------------------------
 
 def nav_titles(project: Path) -> list[str]:

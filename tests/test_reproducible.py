@@ -121,6 +121,7 @@ def split(tmp_path_factory, demo) -> tuple[Path, Path, BuildResult]:
         assert shards.shard_count(copy / "content", 3) == 3
         result = build_project(copy, jobs=3, pdf=True)  # as the demo was built
     assert result.published, result.checked.report.to_json() + result.mkdocs_output
+    assert result.mkdocs_processes == 3
     return project / "site", copy / "site", result
 
 
