@@ -449,9 +449,9 @@ def _rules(private_values: Iterable[str], official_phones: Iterable[str],
 
 
 class SiteScan:
-    """The scan of a folder that may still be being written, so that the scan runs on the
-    second core while ``mkdocs build`` writes the site on the first (a county's 400 MB
-    took 90 s to scan after the build; now only what is written last is left).
+    """The scan of a folder that may still be being written, so that the scan runs
+    beside the ``mkdocs build`` processes that write the site (a county's 400 MB took 90 s
+    to scan after the build; now only what is written last is left).
 
     ``sweep`` scans the files that are new or changed since they were scanned. A file is
     stat-ed *before* it is read, and ``findings`` stats every file once more when the
