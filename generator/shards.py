@@ -14,7 +14,8 @@ same nav, same links) that converts and writes only its own block of pages:
   writing ``search/search_index.json``, and the parent appends them to shard 0's index.
 
 Every shard writes into the same folder, each file by exactly one process. The result is
-byte for byte the site one ``mkdocs build`` writes (``tests/test_build.py`` checks it).
+byte for byte the site one ``mkdocs build`` writes (``tests/test_reproducible.py``
+checks it).
 
 Run by the build as ``python -m generator.shards -f CONFIG -d OUT --shard K/N --side FILE``.
 """
@@ -41,7 +42,7 @@ SPLITTABLE = {"search", "material/search"}  # plugins known to work page by page
 
 def default_jobs() -> int:
     """The cores this process may use, at most ``MAX_JOBS`` (each shard loads its own
-    MkDocs, theme and jieba dictionary: ~150 MB)."""
+    MkDocs, theme and jieba dictionary, and holds its block of pages in memory)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
