@@ -85,12 +85,16 @@ class _Writer:
         self.content = content
         self.result = result
         self.seen: set[Path] = set()
+        self._read: dict[str, bytes] = {}  # files ``previous`` read, until they are written
 
     def write(self, rel: str, text: str) -> None:
         path = self.content / rel
         self.seen.add(path)
         data = text.encode("utf-8")
-        if path.exists() and path.read_bytes() == data:
+        before = self._read.pop(rel, None)
+        if before is None and path.exists():
+            before = path.read_bytes()
+        if before == data:
             self.result.unchanged += 1
             return
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -98,10 +102,16 @@ class _Writer:
         self.result.written.append(path)
 
     def previous(self, rel: str) -> str | None:
-        """A generated file as the last build left it (``None`` if there is none)."""
+        """A generated file as the last build left it (``None`` if there is none). The
+        bytes are kept for ``write`` to compare with, so the file is read once."""
         try:
-            return (self.content / rel).read_text("utf-8")
-        except (OSError, UnicodeDecodeError):
+            data = (self.content / rel).read_bytes()
+        except OSError:
+            return None
+        self._read[rel] = data
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
             return None
 
     def remove_stale(self) -> None:

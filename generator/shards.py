@@ -113,16 +113,15 @@ def run(project_dir: Path, config_file: str, out_dir: Path, env: dict[str, str],
                      "-d", str(Path(out_dir).resolve()), "--shard", f"{k}/{n}",
                      "--side", str(Path(tmp) / f"{k}.json")],
                     cwd=project_dir, env=env, stdout=log, stderr=subprocess.STDOUT))
-            while any(p.poll() is None for p in procs):
-                if any(p.returncode not in (None, 0) for p in procs):
-                    break  # one failed: the build fails, stop the others below
+            while running := [p for p in procs if p.poll() is None]:
+                if any(p.returncode for p in procs):  # one failed: the build fails,
+                    break  # the others are stopped below
                 started = time.monotonic()
                 if while_running:
                     while_running()
                 pause = 1.0 - (time.monotonic() - started)
-                running = [p for p in procs if p.poll() is None]
-                if pause > 0 and running:  # at most one pass a second: each stats
-                    with contextlib.suppress(subprocess.TimeoutExpired):  # 1000s of files
+                if pause > 0:  # at most one pass a second: each stats 1000s of files
+                    with contextlib.suppress(subprocess.TimeoutExpired):
                         running[0].wait(pause)
         finally:
             for p in procs:
