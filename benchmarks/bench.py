@@ -40,7 +40,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 import synth  # noqa: E402
 
-from generator.render import GENERATED_CONFIG, GENERATED_DIRS, GENERATED_FILES  # noqa: E402
+from generator.project import GENERATED_CONFIG, GENERATED_DIRS, GENERATED_FILES  # noqa: E402
 
 ZVENV = Path(os.environ.get("GONGSHI_ZVENV", "/tmp/zvenv"))
 ZENSICAL = "zensical==0.0.73"
@@ -122,7 +122,7 @@ def tree_size(folder: Path) -> tuple[int, int]:
 def stages(project: Path) -> dict:
     """Run in a child process: check and render, as ``gongshi build`` starts (used after
     one rename, to count and time what an incremental render rewrites)."""
-    from generator.check import check
+    from generator.pipeline import check
     from generator.render import render
 
     checked = check(project / "data")
@@ -135,12 +135,12 @@ def stages(project: Path) -> dict:
 def pdf_sample(site: Path, n: int) -> dict:
     """Run in a child process: print the first ``n`` print pages to PDF with Chromium, as
     ``gongshi build`` does for every print page, and time it."""
-    from generator import printing
+    from generator.build import pdf as printing
 
     every = printing.print_pages(site)
     printing.print_pages = lambda _site: every[:n]
     t0 = time.perf_counter()
-    made = printing.make_pdfs(site, 946684800)
+    made = printing.make_pdfs(site, printing.available() or "chromium", 946684800)
     took = time.perf_counter() - t0
     return {"print_pages": len(every), "pdf_sample": made,
             "pdf_s_each": took / made if made else 0.0}
@@ -212,7 +212,7 @@ def bench_size(name: str, base: Path, with_zensical: bool) -> dict:
     raw = (bare / "search" / "search_index.json").read_bytes()
     row["index_raw_bytes"], row["index_raw_gz_bytes"] = len(raw), len(gzip.compress(raw, 9))
     if not row["published"]:  # ... the bare build, with the index compacted as build does
-        from generator.reproducible import compact_search_index
+        from generator.build.reproducible import compact_search_index
         compact_search_index(bare)
         site = bare
     pages = len(list(site.rglob("*.html")))

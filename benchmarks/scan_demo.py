@@ -14,8 +14,10 @@ import sys
 import time
 from pathlib import Path
 
-from generator.check import check
-from generator.scan import scan_project
+from generator.pipeline import check
+from generator.pipeline import scan_rules_for
+from generator.project import open_project
+from generator.scan import SiteScan
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -31,7 +33,7 @@ def main() -> None:
     best, cpu, found = float("inf"), float("inf"), []
     for _ in range(3):
         t0, c0 = time.perf_counter(), time.process_time()
-        found = scan_project(site, checked, REPO)
+        found = SiteScan(site, scan_rules_for(checked, open_project(REPO))).findings()
         best = min(best, time.perf_counter() - t0)
         cpu = min(cpu, time.process_time() - c0)
     print(f"scan_demo: {len(files)} files, {size:.1f} MB, {len(found)} findings, "

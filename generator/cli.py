@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import click
 from rich.console import Console
 
+from generator.errors import GongshiError
 from generator.findings import CODES, SEVERITY_ZH, Report
 
 console = Console(stderr=True)
@@ -87,7 +87,19 @@ data_option = click.option("--data", "data_dir", default="data", show_default=Tr
                            type=click.Path(file_okay=False), help="数据文件夹 / data folder")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Every command: a ``GongshiError`` (a broken template, an unusable path) is printed as
+    its Chinese message, exit code 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except GongshiError as exc:
+            console.print(str(exc), style="red", highlight=False, markup=False)
+            sys.exit(2)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="gongshi")
 def main() -> None:
     """gongshi（公示）：把扶贫项目资金台账生成公告公示网站。
@@ -114,7 +126,7 @@ def check(data_dir: str, fmt: str, output: str | None, skip: tuple[str, ...]) ->
 
     例：gongshi check --format junit -o findings.xml
     """
-    from generator.check import check as run_check
+    from generator.pipeline import check as run_check
 
     checked = run_check(Path(data_dir), skip)
     _write(checked.report, fmt, output)
@@ -143,8 +155,8 @@ def build(data_dir: str, site_dir: str, allow_findings: bool, all_counties: bool
         gongshi build --county 临川县
         gongshi build --pdf              （另存 PDF 公告，需要 Chromium）
     """
-    from generator.build import build as run_build
-    from generator.province import build_counties, is_province
+    from generator.pipeline import build as run_build
+    from generator.pipeline import build_counties, is_province
 
     if all_counties or county_names or is_province(Path(data_dir)):
         code = 0
@@ -177,7 +189,7 @@ def rules(fmt: str) -> None:
 
     例：gongshi rules --format json
     """
-    from generator.compliance import rule_table
+    from generator.rules.compliance import rule_table
 
     rows = rule_table()
     if fmt == "json":
@@ -199,26 +211,18 @@ def serve(data_dir: str, port: int) -> None:
 
     例：gongshi serve --port 8080
     """
-    from generator.check import check as run_check
-    from generator.render import GENERATED_CONFIG, render
+    from generator.pipeline import serve as run_serve
 
-    checked = run_check(Path(data_dir))
-    print_report(checked.report, limit=50)
-    if checked.dataset is None:
-        sys.exit(2)
-    render(checked.dataset, Path.cwd(), checked.report, Path(data_dir))
-    from generator.watch import DataWatcher
+    first = True
 
-    def rendered(again, result) -> None:
-        print_report(again.report, limit=20)
-        if result is not None:
+    def rendered(checked, result) -> None:
+        nonlocal first
+        print_report(checked.report, limit=50 if first else 20)
+        if result is not None and not first:
             console.print(f"数据已改动，重新生成页面：改写 {len(result.written)} 个")
+        first = False
 
-    DataWatcher(Path.cwd(), Path(data_dir), rendered).start()  # mkdocs serve sees content/
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", GENERATED_CONFIG,
-           "-a", f"127.0.0.1:{port}"]
-    sys.exit(subprocess.call(cmd, env=env))
+    sys.exit(run_serve(Path.cwd(), Path(data_dir), port, rendered))
 
 
 @main.command()
@@ -232,7 +236,7 @@ def template(output: str, force: bool) -> None:
 
     例：gongshi template -o 金岭镇台账.xlsx
     """
-    from generator.template import write_template
+    from generator.load.template import write_template
 
     path = Path(output)
     if path.exists() and not force:
@@ -255,7 +259,7 @@ def import_(file: str, out: str, table: str | None, force: bool) -> None:
 
     例：gongshi import 2019年项目台账.xlsx --table projects --out data
     """
-    from generator.importer import import_file
+    from generator.load.importer import import_file
 
     source, out_dir = Path(file), Path(out)
     result = import_file(source, out_dir, table, force)
@@ -288,7 +292,7 @@ def scan_command(site_dir: str, data_dir: str, fmt: str, output: str | None) -> 
 
     例：gongshi scan site --format junit -o scan.xml
     """
-    from generator.scan import scan_site
+    from generator.pipeline import scan_site
 
     report, with_data = scan_site(Path(site_dir), Path(data_dir))
     if not with_data:

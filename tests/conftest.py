@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildResult, build
-from generator.render import GENERATED_DIRS, GENERATED_FILES
+from generator.pipeline import BuildResult, build
+from generator.project import GENERATED_DIRS, GENERATED_FILES
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_DATA = REPO / "data"

@@ -80,7 +80,7 @@ def test_missing_site_yaml_leaves_the_published_site_unchanged(published):
 def test_a_warning_in_one_mkdocs_process_fails_the_split_build(published, monkeypatch):
     """MkDocs split over three processes (``shards``): a broken link on a page that only
     one of them builds stops the build, says which link, and publishes nothing."""
-    from generator import shards
+    from generator.build import shards
 
     before = tree_hashes(published / "site")
     (published / "content" / "zz-notice.md").write_text(
@@ -101,7 +101,7 @@ def test_a_warning_in_one_mkdocs_process_fails_the_split_build(published, monkey
 def test_a_plugin_that_needs_every_page_keeps_mkdocs_in_one_process(tmp_path, monkeypatch):
     """A county that adds Material's tags plugin (its index gathers every page) gets a
     build in one process, and a site."""
-    from generator import shards
+    from generator.build import shards
 
     project = make_project(tmp_path / "county", CONTRACT)
     config = project / "mkdocs.yml"

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import TEST_DATA, write_data
 
-from generator.check import Checked
-from generator.check import check as run_check
+from generator.pipeline import Checked
+from generator.pipeline import check as run_check
 from generator.findings import Finding
 
 SITE = "站点名称: 金岭镇扶贫项目资金公告公示（测试）\n县区: 测试县\n"

@@ -19,7 +19,7 @@ import pytest
 import rules_county as rc
 from conftest import REPO, make_project
 
-from generator.compliance import rule_table
+from generator.rules.compliance import rule_table
 
 GONGSHI = [sys.executable, "-m", "generator"]
 

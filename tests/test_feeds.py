@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 from conftest import TEST_DATA
 
-from generator.check import check
-from generator.feeds import atom, entries
-from generator.history import History
+from generator.pipeline import check
+from generator.render.feeds import atom, entries
+from generator.model.history import History
 from generator.model import Dataset
 
 A = "{http://www.w3.org/2005/Atom}"

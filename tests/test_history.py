@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import TEST_DATA, build_project, make_project, require_tool
 
-from generator.check import check
-from generator.history import history
+from generator.pipeline import check
+from generator.model.history import history
 
 
 def _git(repo: Path, *args: str, when: str = "2020-01-01T09:00:00+08:00") -> None:
@@ -107,6 +107,6 @@ def test_build_without_git_history_says_why(tmp_path: Path) -> None:
     project = make_project(tmp_path / "p", TEST_DATA / "tiny")
     ds = check(project / "data").dataset
     assert ds is not None
-    hist = history(ds, project / "data", project)
+    hist = history(ds, project / "data", project / ".gongshi" / "history")
     assert not hist.available and not hist.removed and not hist.changes
     assert "git" in hist.note

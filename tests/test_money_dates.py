@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from generator.cells import parse_int, parse_year
+from generator.load.cells import parse_int, parse_year
 from generator.dates import parse_date
 from generator.money import parse_money, plain, wan, yuan
 

@@ -16,7 +16,8 @@ import pytest
 import zxingcpp
 from conftest import require_tool
 
-from generator import printing
+from generator.build import pdf as printing
+from generator.render import print_pages, urls
 
 BASE = "https://fupin.lanling.gov.cn/"
 A4 = (595.3, 841.9)  # points
@@ -124,21 +125,21 @@ def browser_page():
 
 
 def test_online_url_uses_base_url_or_the_site_path():
-    assert printing.online_url(BASE, "funds/F2018-01.md") == BASE + "funds/F2018-01/"
-    assert printing.online_url("", "projects/X.md") == "projects/X/"
-    svg = printing.qr_svg(BASE)
+    assert urls.absolute(BASE, "funds/F2018-01.md") == BASE + "funds/F2018-01/"
+    assert urls.absolute("", "projects/X.md") == "projects/X/"
+    svg = print_pages.qr_svg(BASE)
     assert svg.startswith("<svg") and 'xmlns="http://www.w3.org/2000/svg"' in svg
 
 
 def test_a_qr_code_is_drawn_again_only_when_its_url_or_drawing_changed():
     url = BASE + "projects/JL2018-001/"
-    svg = printing.qr_svg(url)
+    svg = print_pages.qr_svg(url)
     assert f"<title>{url}</title>" in svg
-    assert printing.qr_svg(url, previous=svg) is svg  # the last build's file is kept
-    other = printing.qr_svg(BASE + "projects/JL2018-002/", previous=svg)
+    assert print_pages.qr_svg(url, previous=svg) is svg  # the last build's file is kept
+    other = print_pages.qr_svg(BASE + "projects/JL2018-002/", previous=svg)
     assert other != svg and "JL2018-002" in other
-    older_drawing = svg.replace(printing.QR_CLASS, "segno")
-    assert printing.qr_svg(url, previous=older_drawing) == svg
-    escaped = printing.qr_svg(BASE + "search/?q=a&b")
+    older_drawing = svg.replace(print_pages.QR_CLASS, "segno")
+    assert print_pages.qr_svg(url, previous=older_drawing) == svg
+    escaped = print_pages.qr_svg(BASE + "search/?q=a&b")
     assert "<title>" + BASE + "search/?q=a&amp;b</title>" in escaped
-    assert printing.qr_svg(BASE + "search/?q=a&b", previous=escaped) is escaped
+    assert print_pages.qr_svg(BASE + "search/?q=a&b", previous=escaped) is escaped

@@ -16,7 +16,7 @@ import stdnum.cn.ric as ric
 import stdnum.luhn as luhn
 from test_check import VILLAGES, county
 
-from generator.check import check
+from generator.pipeline import check
 from generator.privacy import Redactor, find_identifiers
 
 

@@ -7,15 +7,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import jinja2
 import pytest
 import yaml
 from conftest import TEST_DATA, build_project, make_project
 from test_site import Page
 
 from generator import cores
-from generator.check import check
+from generator.pipeline import check
 from generator.records import NOTICE_KINDS
+from generator.errors import TemplateError
 from generator.render import RenderResult, render
 
 CONTRACT = TEST_DATA / "contract_county"
@@ -113,8 +113,10 @@ def test_an_error_in_a_download_page_template_stops_the_render(tmp_path):
     county = project / "site_templates" / "county"
     county.mkdir(parents=True)
     (county / "downloads_index.md.j2").write_text("# 下载\n\n{{ no_such_value }}\n", "utf-8")
-    with pytest.raises(jinja2.UndefinedError, match="no_such_value"):
+    with pytest.raises(TemplateError, match="no_such_value") as raised:
         render_data(project)
+    assert raised.value.file.endswith("county/downloads_index.md.j2")
+    assert raised.value.line == 3
 
 
 def test_a_removed_project_loses_its_page(tmp_path):

@@ -17,8 +17,8 @@ import pytest
 from conftest import TEST_DATA, build_project, make_project
 from test_build import tree_hashes
 
-from generator import reproducible, shards
-from generator.build import BuildResult
+from generator.build import reproducible, shards
+from generator.pipeline import BuildResult
 
 TINY = TEST_DATA / "tiny"
 
@@ -46,7 +46,7 @@ def test_two_builds_of_the_same_data_are_byte_identical(twice):
 
 
 def test_sitemap_dates_come_from_the_data(twice):
-    from generator.check import check
+    from generator.pipeline import check
 
     a, _ = twice
     newest = reproducible.newest_record_date(check(TINY).dataset)
@@ -93,7 +93,7 @@ def test_epoch_comes_from_the_last_data_commit(tmp_path, monkeypatch):
 
 
 def test_epoch_outside_git_is_the_newest_record_date(tmp_path, monkeypatch):
-    from generator.check import check
+    from generator.pipeline import check
 
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     project = make_project(tmp_path / "county", TINY)

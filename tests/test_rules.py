@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 import rules_county as rc
 
-from generator.check import check
-from generator.compliance import rule_table
+from generator.pipeline import check
+from generator.rules.compliance import rule_table
 from generator.findings import CODES, Finding, Report
 from generator.rules.quality import measure_ok
 

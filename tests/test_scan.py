@@ -21,10 +21,12 @@ from conftest import TEST_DATA, build_project, make_project
 from test_build import tree_hashes
 from test_privacy import CARD19, ID15, ID18, MOBILE
 
-from generator.scan import ScanRules, SiteScan, scan, scan_project, theme_template_dirs
+from generator.pipeline import scan_rules_for
+from generator.project import open_project
+from generator.scan import ScanRules, SiteScan, scan, theme_template_dirs
 
 REPO = Path(__file__).resolve().parent.parent
-THEME = theme_template_dirs(REPO)
+THEME = theme_template_dirs(REPO / "site_templates" / "overrides")
 
 
 def hits(found) -> set[tuple[str, str, str]]:
@@ -194,12 +196,12 @@ def planted(demo, tmp_path_factory) -> tuple[Path, Path, dict[str, str]]:
 
 def test_the_demo_site_scans_clean(demo):
     project, result = demo
-    assert scan_project(project / "site", result.checked, project) == []
+    assert SiteScan(project / "site", scan_rules_for(result.checked, open_project(project))).findings() == []
 
 
 def test_planted_values_in_the_demo_site_are_found(demo, planted):
     project, site, values = planted
-    found = scan_project(site, demo[1].checked, project)
+    found = SiteScan(site, scan_rules_for(demo[1].checked, open_project(project))).findings()
     line = next(i for i, x in enumerate(
         (site / "about" / "index.html").read_text("utf-8").splitlines(), 1) if MOBILE in x)
     got = {(f.file, f.row, f.message.split("：")[-1]) for f in found}

@@ -9,9 +9,8 @@ import os
 
 from conftest import TEST_DATA, make_project
 
-from generator.check import check
+from generator.pipeline import DataWatcher, check
 from generator.render import render
-from generator.watch import DataWatcher
 
 TINY = TEST_DATA / "tiny"
 

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from conftest import build_project, make_project
 
-from generator.check import check
+from generator.pipeline import check
 from generator.load import load
 from generator.records import MEASURE_SUGGESTIONS, PRIVATE, TABLES
 

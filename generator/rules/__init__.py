@@ -1,83 +1,31 @@
-"""Rules: small functions that look at the model and yield findings.
+"""The rules stage: small functions that look at the model and yield findings.
 
-A rule is registered with ``@rule(code, ...)``; codes come from ``findings.CODES`` and the
-registry refuses a code twice. A rule never prints, never raises for bad data and never
-stops early: ``run_rules`` collects every finding of every selected rule.
+A rule never prints, never raises for bad data and never stops early: ``run_rules``
+collects every finding of every selected rule. The rule modules are listed here, in one
+place (``MODULES``); each registers its rules with ``registry.rule`` and declares its codes
+next to them. ``compliance`` turns the findings into the public compliance figures.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 
-from generator.findings import CODES, Finding
+from generator.findings import Finding
 from generator.model import Dataset
-from generator.records import columns_of
+from generator.rules import integrity, money, notices, quality, targets
+from generator.rules.registry import RULES, Rule, at, rule
 
-RuleFn = Callable[[Dataset], Iterable[Finding]]
+MODULES = (integrity, money, notices, quality, targets)
 
-
-@dataclass(frozen=True)
-class Rule:
-    codes: tuple[str, ...]
-    fn: RuleFn
-    tags: tuple[str, ...] = ()
-
-    @property
-    def name(self) -> str:
-        return self.fn.__name__
-
-
-RULES: list[Rule] = []
-_TAKEN: set[str] = set()
-
-
-def _register_builtin() -> None:
-    """Import the built-in rule modules; their decorators register the rules (once)."""
-    from generator.rules import (  # noqa: F401
-        integrity,
-        money,
-        notices,
-        quality,
-        targets,
-    )
+__all__ = ["MODULES", "RULES", "Rule", "all_rules", "at", "rule", "run_rules"]
 
 
 def all_rules() -> list[Rule]:
-    _register_builtin()
     return RULES
-
-
-def at(record: object, key: str, subject: str = "") -> dict:
-    """Finding position keywords for a record's column: file, row, column label, subject."""
-    origin = record.origin  # type: ignore[attr-defined]
-    column = origin.columns.get(key)
-    if column is None:  # the file has no such column: name it in Chinese, as its header would
-        titles = {c.key: c.title for c in columns_of(type(record))}
-        column = f"“{titles.get(key, key)}”列（表中没有这一列）"
-    return {"file": origin.file, "row": origin.row, "column": column, "subject": subject}
-
-
-def rule(*codes: str, tags: tuple[str, ...] = ()) -> Callable[[RuleFn], RuleFn]:
-    """Register a rule that may produce findings with the given codes."""
-
-    def register(fn: RuleFn) -> RuleFn:
-        for code in codes:
-            if code not in CODES:
-                raise ValueError(f"rule {fn.__name__}: unknown finding code {code}")
-            if code in _TAKEN:
-                raise ValueError(f"rule {fn.__name__}: code {code} is already taken")
-            _TAKEN.add(code)
-        RULES.append(Rule(codes, fn, tags))
-        return fn
-
-    return register
 
 
 def run_rules(ds: Dataset, skip: Iterable[str] = ()) -> list[Finding]:
     """Run every registered rule (minus ``skip``, by code or tag) and collect findings."""
-    _register_builtin()
-
     skipped = set(skip)
     out: list[Finding] = []
     for r in RULES:

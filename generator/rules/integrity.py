@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator import findings as F
-from generator.model import Dataset, parse_subject
+from generator.model import Dataset, benefit_key, parse_subject
 from generator.records import Origin
-from generator.rules import at, rule
+from generator.rules.registry import at, rule
 
 
 @rule("R002", tags=("integrity",))
@@ -92,7 +92,7 @@ def references_resolve(ds: Dataset) -> Iterator[F.Finding]:
             if find(key) is None:
                 yield _missing(n, "subject", what, key, hint)
         elif kind == "benefit":
-            program, _, year = key.rpartition(":")
+            program, year = benefit_key(key)
             if (program, year) not in programs:
                 yield _missing(n, "subject", "补助项目和年度", key,
                                "写法是 benefit:补助项目:年度，如 benefit:教育补助:2018，"

@@ -11,7 +11,7 @@ from generator import findings as F
 from generator.findings import declare
 from generator.model import Dataset
 from generator.money import yuan
-from generator.rules import at, rule
+from generator.rules.registry import at, rule
 
 GUIDE = "国开办发〔2017〕50号《关于完善扶贫资金项目公告公示制度的指导意见》"
 SEED_004 = "素材004（延安市宝塔区）：扶贫资金结余率下降到5%以下"

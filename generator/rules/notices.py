@@ -11,7 +11,7 @@ from generator.dates import zh_date as _zh
 from generator.findings import declare
 from generator.model import Dataset
 from generator.records import Notice, Project, columns_of
-from generator.rules import at, rule
+from generator.rules.registry import at, rule
 
 GUIDE = "国开办发〔2017〕50号《关于完善扶贫资金项目公告公示制度的指导意见》"
 SEED_004 = ("素材004（延安市宝塔区）：所有扶贫项目资金安排和项目建设等情况，要及时在区政府门户"

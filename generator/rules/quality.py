@@ -11,7 +11,7 @@ from generator.dates import zh_date
 from generator.findings import declare
 from generator.model import Dataset
 from generator.records import CASE_MEASURES
-from generator.rules import at, rule
+from generator.rules.registry import at, rule
 
 SEED_004 = ("素材004（延安市宝塔区）：所有扶贫项目……要及时公告公示，并落实项目监督人员；"
             "环节不能少，程序不能缺")

@@ -9,7 +9,7 @@ from generator import findings as F
 from generator.dates import zh_date
 from generator.findings import declare
 from generator.model import Dataset
-from generator.rules import at, rule
+from generator.rules.registry import at, rule
 from generator.workdays import add_workdays
 
 GUIDE_TARGETS = "扶贫项目资金绩效管理有关规定：绩效目标批复后20个工作日内在门户网站公开"

@@ -14,7 +14,7 @@ from functools import cached_property
 
 from generator.findings import Finding, make
 from generator.load import Loaded, Row
-from generator.mask import mask_row
+from generator.model.mask import mask_row
 from generator.privacy import Redactor, official_phones
 from generator.records import (
     TABLE_BY_NAME,
@@ -31,7 +31,8 @@ from generator.records import (
     Target,
     Village,
 )
-from generator.siteconfig import Site
+from generator.model.siteconfig import Site
+from generator.model.tables import DATASET_FIELD, RECORD_TYPES
 
 SUBJECT_KINDS = ("project", "fund", "distribution", "benefit")
 
@@ -47,6 +48,16 @@ def parse_subject(subject: str) -> tuple[str, str] | None:
     if not sep or kind not in SUBJECT_KINDS or not key.strip():
         return None
     return kind, key.strip()
+
+
+def benefit_key(key: str) -> tuple[str, str]:
+    """The programme and year of a ``benefit:`` subject's key.
+
+    >>> benefit_key("教育补助:2018")
+    ('教育补助', '2018')
+    """
+    program, _, year = key.rpartition(":")
+    return program, year
 
 
 @dataclass
@@ -239,20 +250,6 @@ def _group(items: list, attr: str) -> dict[str, list]:
 
 _MIN_DATE = date.min
 
-_RECORDS = {
-    "villages": Village, "projects": Project, "project_funding": Funding,
-    "project_targets": Target, "funds": Fund, "allocations": Allocation,
-    "disbursements": Disbursement, "notices": Notice, "benefits": Benefit,
-    "distributions": Distribution, "cases": Case, "rectifications": Rectification,
-}
-_FIELDS = {
-    "villages": "villages", "projects": "projects", "project_funding": "funding",
-    "project_targets": "targets", "funds": "funds", "allocations": "allocations",
-    "disbursements": "disbursements", "notices": "notices", "benefits": "benefits",
-    "distributions": "distributions", "cases": "cases", "rectifications": "rectifications",
-}
-
-
 # Text columns: identifiers typed into any of them are redacted, except in the columns that
 # hold keys, codes and the published supervision phone (an ID-shaped key there is left for
 # the post-build scan to stop). Every column is also cleared of the exact private values.
@@ -291,8 +288,8 @@ def build_model(loaded: Loaded, site: Site) -> tuple[Dataset, list[Finding]]:
     found: list[Finding] = []
     redactor = Redactor(loaded.private_values,
                         official_phones((p.number for p in site.phones), loaded.tables))
-    for table, cls in _RECORDS.items():
-        records = getattr(ds, _FIELDS[table])
+    for table, cls in RECORD_TYPES.items():
+        records = getattr(ds, DATASET_FIELD[table])
         for row in loaded.tables.get(table, []):
             values = _redact_row(table, row, redactor, found)
             mask_row(table, values, site.mask_names, site.mask_style, site.case_names)

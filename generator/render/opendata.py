@@ -18,17 +18,17 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator import downloads, feeds
-from generator.history import Change, History, Removed, history
-from generator.mdtext import escape_md
+from generator.render import downloads, feeds, urls
+from generator.model.history import Change, History, Removed, history
+from generator.render.mdtext import escape_md, link
 from generator.model import Dataset
 from generator.records import TABLE_BY_NAME, Village
 
 Page = Callable[..., None]
 # Tables whose withdrawn records keep a page of their own (the others are listed in the
-# year archive): table → folder of its pages.
-PAGES = {"projects": "projects", "funds": "funds", "cases": "cases",
-         "distributions": "distributions"}
+# year archive): table → the kind of record page (``urls.record``).
+PAGES = {"projects": "project", "funds": "fund", "cases": "case",
+         "distributions": "distribution"}
 # Fields a withdrawn record's page leaves out: a withdrawn project's supervision phone is no
 # longer a public line (the page lists the current phones), and the scan would flag it.
 NOT_KEPT = frozenset({"监督电话"})
@@ -51,9 +51,7 @@ class OpenData:
         return list(reversed(self.history.of(table, key)))
 
     def slice_link(self, kind: str, record: Any, root: str) -> Markup:
-        from generator.render import link, village_slug
-
-        key = village_slug(record) if isinstance(record, Village) else str(record)
+        key = urls.village_slug(record) if isinstance(record, Village) else str(record)
         target = f"{root}{downloads.ROOT}/{downloads.slice_path(kind, key)}"
         return link("下载本页数据（JSON）", target)
 
@@ -74,8 +72,6 @@ def removed_title(r: Removed) -> str:
 
 def publish(od: OpenData, page: Page, write: downloads.Write) -> None:
     """Write ``downloads/``, ``feeds/``, ``archive/`` and the withdrawn records' pages."""
-    from generator.render import slug
-
     ds, hist = od.ds, od.history
     dl = downloads.write_downloads(ds, write)
     feed_paths = feeds.write_feeds(ds, hist, write)
@@ -92,7 +88,7 @@ def publish(od: OpenData, page: Page, write: downloads.Write) -> None:
     for r in hist.removed:
         if r.table in PAGES:
             shown = {k: v for k, v in r.values.items() if v and k not in NOT_KEPT}
-            page("withdrawn.md.j2", f"{PAGES[r.table]}/{slug(r.key)}.md", r=r, values=shown,
+            page("withdrawn.md.j2", urls.record(PAGES[r.table], r.key), r=r, values=shown,
                  title=removed_title(r), table_title=TABLE_BY_NAME[r.table].title,
                  changes=od.changes(r.table, r.key))
     archive = year_archive(ds, hist)
@@ -106,10 +102,8 @@ def publish(od: OpenData, page: Page, write: downloads.Write) -> None:
 
 
 def _removed_link(r: Removed, root: str) -> Markup:
-    from generator.render import link, slug
-
     if r.table in PAGES:
-        return link(removed_title(r), f"{root}{PAGES[r.table]}/{slug(r.key)}.md")
+        return link(removed_title(r), root + urls.record(PAGES[r.table], r.key))
     return escape_md(removed_title(r))
 
 

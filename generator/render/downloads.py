@@ -22,80 +22,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator import money
-from generator.model import Dataset, parse_subject
+from generator.model import Dataset, benefit_key, parse_subject
+from generator.model.tables import cell_json, cell_text, header, records, row_json, row_text
 from generator.records import TABLES, Column, Table
+from generator.render import urls
+from generator.render.views import village_view
 
 ROOT = "downloads"
 SUMS = "SHA256SUMS"
 MANIFEST = "manifest.json"
 PACKAGE = "datapackage.json"
-LIST_SEP = "；"
 
 # Foreign keys by column name, following records.py's convention ``<thing>_id`` → its table.
 REFERENCES = {"project_id": "projects", "fund_id": "funds", "distribution_id": "distributions"}
 _FRICTIONLESS_TYPE = {"text": "string", "list": "string", "money": "number", "date": "date",
                       "int": "integer", "year": "year", "bool": "boolean"}
-_DATASET_FIELD = {
-    "villages": "villages", "projects": "projects", "project_funding": "funding",
-    "project_targets": "targets", "funds": "funds", "allocations": "allocations",
-    "disbursements": "disbursements", "notices": "notices", "benefits": "benefits",
-    "distributions": "distributions", "cases": "cases", "rectifications": "rectifications",
-}
-
-
-def header(c: Column) -> str:
-    """The CSV header of a column: its Chinese name, with the unit for money (read back by
-    the loader as 元)."""
-    return f"{c.title}(元)" if c.kind == "money" else c.title
-
-
-def cell_text(value: Any, kind: str) -> str:
-    """One value as CSV text: money in 元 to the 分, ISO dates, 是/否, lists joined by ；.
-
-    >>> from datetime import date
-    >>> cell_text(19479215, "money"), cell_text(date(2018, 3, 5), "date")
-    ('194792.15', '2018-03-05')
-    >>> cell_text(("松洞村", "杨庄村"), "list"), cell_text(None, "int"), cell_text(True, "bool")
-    ('松洞村；杨庄村', '', '是')
-    """
-    if value is None or value == "" or value == ():
-        return ""
-    if kind == "money":
-        return money.plain(value)
-    if kind == "date":
-        return value.isoformat()
-    if kind == "bool":
-        return "是" if value else "否"
-    if kind == "list":
-        return LIST_SEP.join(value)
-    return str(value)
-
-
-def cell_json(value: Any, kind: str) -> Any:
-    """One value for JSON: money stays a decimal *string* (JSON numbers become floats)."""
-    if value is None:
-        return None
-    if kind == "money":
-        return money.plain(value)
-    if kind == "date":
-        return value.isoformat()
-    if kind == "list":
-        return list(value)
-    return value
-
-
-def row_text(record: Any, table: Table) -> dict[str, str]:
-    """A record as ``{Chinese header: text}``, the CSV row."""
-    return {header(c): cell_text(getattr(record, c.key), c.kind) for c in table.columns}
-
-
-def row_json(record: Any, table: Table) -> dict[str, Any]:
-    """A record as ``{English key: value}``, the JSON row."""
-    return {c.key: cell_json(getattr(record, c.key), c.kind) for c in table.columns}
-
-
-def records(ds: Dataset, table: Table) -> list:
-    return list(getattr(ds, _DATASET_FIELD[table.name]))
 
 
 def csv_text(table: Table, rows: Iterable[Any]) -> str:
@@ -355,9 +296,7 @@ def write_downloads(ds: Dataset, write: Write) -> Downloads:
 def slice_path(kind: str, key: str) -> str:
     """Where the data of one project/fund/village page lives, relative to ``downloads/``;
     depends only on the record's id."""
-    from generator.render import slug  # render imports this module: import when called
-
-    return f"slices/{kind}/{slug(key)}.json"
+    return urls.data_slice(kind, key)
 
 
 def _rows(name: str, items: Iterable[Any]) -> list[dict[str, Any]]:
@@ -385,11 +324,9 @@ def slices(ds: Dataset) -> Iterable[tuple[str, str, dict[str, Any]]]:
             "disbursements": _rows("disbursements", ds.disbursements_of_fund(f.id)),
             "notices": _rows("notices", ds.notices_of("fund", f.id)),
         }}
-    from generator.render import village_slug, village_view
-
     for v in sorted(ds.villages, key=lambda v: (v.township, v.code, v.name)):
         view = village_view(ds, v)
-        yield "villages", village_slug(v), {"page": f"{v.township}{v.name}", "tables": {
+        yield "villages", urls.village_slug(v), {"page": f"{v.township}{v.name}", "tables": {
             "villages": _rows("villages", [v]),
             "projects": _rows("projects", view["projects"]),
             "benefits": _rows("benefits", [b for g in view["benefit_groups"]
@@ -410,7 +347,7 @@ def notice_township(ds: Dataset, subject: str) -> list[str]:
     if kind == "distribution" and (d := ds.distribution(key)) and (p := ds.project(d.project_id)):
         return [p.township] if p.township else []
     if kind == "benefit":
-        program, _, year = key.rpartition(":")
+        program, year = benefit_key(key)
         towns = set()
         for b in ds.benefits:
             if b.program == program and str(b.year) == year and (v := ds.village(b.village)):

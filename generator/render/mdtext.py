@@ -39,3 +39,14 @@ def escape_md(value: object) -> Markup:
     text = text.replace("=", "&#61;")
     lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     return Markup("<br>".join(line for line in lines))
+
+
+def link(text: object, target: str) -> Markup:
+    """A Markdown link whose text is escaped; ``target`` is a path from ``urls``."""
+    return Markup(f"[{escape_md(text)}]({target})")
+
+
+def phone(number: str) -> Markup:
+    """A big tappable phone link: ``tel:`` takes digits, ``+`` and ``-`` only."""
+    digits = re.sub(r"[^\d+\-]", "", number)
+    return Markup(f"[{escape_md(number)}](tel:{digits}){{ .gs-phone }}")

@@ -14,15 +14,13 @@ from decimal import Decimal
 
 from generator.findings import CODES, Finding, Report
 from generator.model import Dataset
+from generator.model.tables import DATASET_FIELD
 from generator.rules import all_rules
 from generator.rules.money import MAX_BALANCE_RATE, balance_by_year, balance_rate
 from generator.rules.notices import MIN_DAYS, notice_days, project_start, required_fields
 
 PUBLIC_PREFIXES = ("N", "T", "M", "Q", "R", "V")
 DATA_ACCURACY_MIN = Decimal("0.95")  # seed 004: 数据信息精准率低于95%的，约谈
-TABLE_COUNTS = ("villages", "projects", "funding", "targets", "funds", "allocations",
-                "disbursements", "notices", "benefits", "distributions", "cases",
-                "rectifications")
 
 
 @dataclass
@@ -162,7 +160,7 @@ def compliance(ds: Dataset, report: Report) -> Compliance:
         rate = balance_rate(funds, paid)
         balance.append({"year": year, "funds": funds, "paid": paid, "rate": rate,
                         "ok": rate < MAX_BALANCE_RATE, "judged": year < ds.as_of.year})
-    records = sum(len(getattr(ds, name)) for name in TABLE_COUNTS)
+    records = sum(len(getattr(ds, name)) for name in DATASET_FIELD.values())
     flagged = {(f.file, f.row) for f in report.findings
                if f.row is not None and f.code.startswith(PUBLIC_PREFIXES)}
     return Compliance(

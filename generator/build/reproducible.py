@@ -19,8 +19,7 @@ import dataclasses
 import json
 import os
 import subprocess
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
@@ -70,29 +69,6 @@ def source_date_epoch(data_dir: Path, dataset: object | None) -> int:
     if dataset is not None and (newest := newest_record_date(dataset)) is not None:
         return int(datetime.combine(newest, time(), tzinfo=UTC).timestamp())
     return FALLBACK_EPOCH
-
-
-@contextmanager
-def data_epoch(data_dir: Path) -> Iterator[int | None]:
-    """While checking: ``SOURCE_DATE_EPOCH`` from git when the user has not set it.
-
-    The rules' "today" (``check.as_of_date``) and the 核对日期 on the compliance page then
-    come from the data's last commit, not the wall clock, so CI builds of one commit agree.
-    Outside git the day of the build stays "today" unless site.yaml gives 数据截止日期.
-    """
-    given = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if given.isdigit():
-        yield int(given)
-        return
-    epoch = git_epoch(data_dir)
-    if epoch is None:
-        yield None
-        return
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
-    try:
-        yield epoch
-    finally:
-        os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
 def build_env(epoch: int) -> dict[str, str]:

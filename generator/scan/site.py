@@ -45,12 +45,6 @@ from generator.privacy import (  # noqa: F401  (id_checksum_ok, mask_value: re-e
     mask_value,
 )
 
-F.declare("S003", "error", "链接到未列出的外部网站", "页面链接到外部网站：{url}",
-          "外部链接须在 site.yaml 的 links（外部链接）中列出，如 `links: [{host}]`；"
-          "否则请删除该链接。")
-F.declare("S004", "error", "页面中有不属于主题的脚本", "页面中有不是主题模板写入的脚本：{snippet}",
-          "记录中的文字不能成为脚本。请检查模板覆盖文件和手写页面，不要用 safe 输出数据。")
-
 DOWNLOAD_SUFFIXES = {".csv", ".json", ".xlsx", ".txt", ".xml", ".ics", ".md"}  # + feeds
 ALWAYS_LINKABLE = ("beian.miit.gov.cn",)  # the ICP record link every government site shows
 _EXECUTABLE = {"", "text/javascript", "application/javascript", "module",
@@ -291,8 +285,9 @@ def _theme_scripts(dirs: tuple[Path, ...]) -> tuple[re.Pattern[str], ...]:
     return tuple(patterns)
 
 
-def theme_template_dirs(project_dir: Path | None = None) -> tuple[Path, ...]:
-    """Material's templates and the project's ``custom_dir`` (``site_templates/overrides``)."""
+def theme_template_dirs(custom_dir: Path | None = None) -> tuple[Path, ...]:
+    """Material's templates and the project's ``custom_dir`` (default
+    ``./site_templates/overrides``): the only places an inline script may come from."""
     dirs = []
     try:
         import material
@@ -300,8 +295,7 @@ def theme_template_dirs(project_dir: Path | None = None) -> tuple[Path, ...]:
         dirs.append(Path(material.__file__).resolve().parent / "templates")
     except ImportError:  # pragma: no cover - Material is a dependency
         pass
-    here = Path(project_dir) if project_dir else Path.cwd()
-    dirs.append(here / "site_templates" / "overrides")
+    dirs.append(Path(custom_dir) if custom_dir else Path.cwd() / "site_templates" / "overrides")
     return tuple(d for d in dirs if d.is_dir())
 
 
@@ -438,12 +432,14 @@ def scan(site_dir: Path, private_values: Iterable[str] = (), *, official_phones:
     ``template_dirs``: where the theme's templates are (default: Material's and
     ``./site_templates/overrides``); an inline script must come from one of them."""
     dirs = tuple(template_dirs) if template_dirs is not None else theme_template_dirs()
-    rules = _rules(private_values, official_phones, link_hosts, dirs)
+    rules = scan_rules(private_values, official_phones, link_hosts, dirs)
     return SiteScan(Path(site_dir), rules).findings()
 
 
-def _rules(private_values: Iterable[str], official_phones: Iterable[str],
-           link_hosts: Iterable[str], template_dirs: tuple[Path, ...]) -> ScanRules:
+def scan_rules(private_values: Iterable[str], official_phones: Iterable[str],
+               link_hosts: Iterable[str], template_dirs: tuple[Path, ...]) -> ScanRules:
+    """What the site may hold: the private values to look for, the official phones that
+    may be printed, the hosts a page may link to, the theme's template folders."""
     return ScanRules(frozenset(private_values), frozenset(official_phones),
                      frozenset(h.lower() for h in link_hosts if h), template_dirs)
 
@@ -543,38 +539,3 @@ def _collapse(found: list[F.Finding]) -> list[F.Finding]:
             more = f"（共 {files} 个文件，这里是第一个）" if files > 1 else ""
             out.append(dataclasses.replace(f, message=f.message + more))
     return out
-
-
-def project_rules(checked, project_dir: Path) -> ScanRules:
-    """What the data says the site may hold: private values, official phones (site.yaml
-    and supervision phones), allowed link hosts, and the project's template overrides."""
-    from generator.privacy import official_phones
-
-    site = checked.dataset.site if checked.dataset is not None else None
-    phones = [p.number for p in site.all_phones] if site else []
-    hosts = list(site.links) if site else []
-    if site and site.base_url:
-        hosts.append(urlsplit(site.base_url).hostname or "")
-    return _rules(checked.loaded.private_values, official_phones(phones, checked.loaded.tables),
-                  hosts, theme_template_dirs(project_dir))
-
-
-def scan_project(site_dir: Path, checked, project_dir: Path) -> list[F.Finding]:
-    """``scan`` with everything the data says (``project_rules``)."""
-    return SiteScan(Path(site_dir), project_rules(checked, project_dir)).findings()
-
-
-def scan_site(site_dir: Path, data_dir: Path | None = None,
-              project_dir: Path | None = None) -> tuple[F.Report, bool]:
-    """``gongshi scan``: the scan of an already built site, as a report.
-
-    With the data folder it knows the private values, the official phones and the allowed
-    link hosts; without it (``False`` is returned) every landline counts as private."""
-    from generator.check import check
-
-    project_dir = Path(project_dir) if project_dir else Path.cwd()
-    if data_dir is not None and Path(data_dir).is_dir():
-        checked = check(Path(data_dir))
-        return F.Report(scan_project(Path(site_dir), checked, project_dir)), True
-    found = scan(Path(site_dir), template_dirs=theme_template_dirs(project_dir))
-    return F.Report(found), False

@@ -17,7 +17,7 @@ Every shard writes into the same folder, each file by exactly one process. The r
 byte for byte the site one ``mkdocs build`` writes (``tests/test_reproducible.py``
 checks it).
 
-Run by the build as ``python -m generator.shards -f CONFIG -d OUT --shard K/N --side FILE``.
+Run by the build as ``python -m generator.build.shards -f CONFIG -d OUT --shard K/N --side FILE``.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def run(project_dir: Path, config_file: str, out_dir: Path, env: dict[str, str],
                 log = open(Path(tmp) / f"{k}.log", "w+", encoding="utf-8", errors="replace")  # noqa: SIM115
                 logs.append(log)
                 procs.append(subprocess.Popen(
-                    [sys.executable, "-m", "generator.shards", "-f", config_file,
+                    [sys.executable, "-m", "generator.build.shards", "-f", config_file,
                      "-d", str(Path(out_dir).resolve()), "--shard", f"{k}/{n}",
                      "--side", str(Path(tmp) / f"{k}.json")],
                     cwd=project_dir, env=env, stdout=log, stderr=subprocess.STDOUT))
@@ -197,7 +197,7 @@ class _NotDirty(logging.Filter):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m generator.shards")
+    parser = argparse.ArgumentParser(prog="python -m generator.build.shards")
     parser.add_argument("-f", "--config-file", required=True)
     parser.add_argument("-d", "--site-dir", required=True)
     parser.add_argument("--shard", default="0/1", help="K/N: this process builds block K of N")

@@ -26,8 +26,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from generator import downloads
-from generator.model import Dataset
+from generator.load import load
+from generator.model import tables
+from generator.model.dataset import Dataset, build_model
+from generator.model.siteconfig import build_site
 from generator.records import TABLE_BY_NAME
 
 # Tables whose records have pages or lists that must keep them; the linked tables shown on
@@ -44,7 +46,7 @@ TRACKED: dict[str, dict[str, tuple[str, str]]] = {
     "distributions": {},
     "rectifications": {},
 }
-CACHE_DIR = Path(".gongshi") / "history"
+CACHE_DIR = "history"  # under the project's .gongshi/
 _CACHE_VERSION = "1"
 
 Snapshot = dict[str, dict[str, dict[str, str]]]  # table → id → {Chinese field title: text}
@@ -102,17 +104,17 @@ def snapshot(ds: Dataset) -> Snapshot:
     for name, linked in TRACKED.items():
         table = TABLE_BY_NAME[name]
         rows: dict[str, dict[str, str]] = {}
-        for r in downloads.records(ds, table):
+        for r in tables.records(ds, table):
             key = getattr(r, table.key or "id")
             if not key or key in rows:
                 continue
-            rows[key] = {c.title: downloads.cell_text(getattr(r, c.key), c.kind)
+            rows[key] = {c.title: tables.cell_text(getattr(r, c.key), c.kind)
                          for c in table.columns}
         for title, (child, fk) in linked.items():
             ctable = TABLE_BY_NAME[child]
             lines: dict[str, list[str]] = {}
-            for r in downloads.records(ds, ctable):
-                parts = [f"{c.title} {downloads.cell_text(getattr(r, c.key), c.kind)}"
+            for r in tables.records(ds, ctable):
+                parts = [f"{c.title} {tables.cell_text(getattr(r, c.key), c.kind)}"
                          for c in ctable.columns if c.key != fk and getattr(r, c.key)]
                 lines.setdefault(getattr(r, fk), []).append("，".join(parts))
             for key, values in rows.items():
@@ -176,10 +178,6 @@ def load_version(top: Path, version: Version, cache: Path | None) -> Snapshot | 
     path = cache / _cache_key(version.tree) if cache else None
     if path and path.exists():
         return json.loads(path.read_text(encoding="utf-8"))
-    from generator.load import load
-    from generator.model import build_model
-    from generator.siteconfig import build_site
-
     with tempfile.TemporaryDirectory(prefix="gongshi-history-") as tmp:
         data = Path(tmp) / "data"
         data.mkdir()
@@ -198,7 +196,7 @@ def load_version(top: Path, version: Version, cache: Path | None) -> Snapshot | 
     return snap
 
 
-def history(ds: Dataset, data_dir: Path, project_dir: Path | None = None) -> History:
+def history(ds: Dataset, data_dir: Path, cache_dir: Path | None = None) -> History:
     """Changes per record and withdrawn records, from the committed versions of
     ``data_dir`` followed by the data being built now (uncommitted edits show undated)."""
     data_dir = Path(data_dir).resolve()
@@ -207,7 +205,7 @@ def history(ds: Dataset, data_dir: Path, project_dir: Path | None = None) -> His
     top, found, note = versions(data_dir)
     if top is None or not found:
         return History(note=note)
-    cache = (Path(project_dir) / CACHE_DIR) if project_dir else None
+    cache = Path(cache_dir) if cache_dir else None
     steps: list[tuple[date | None, str, Snapshot]] = []
     for ver in found:
         snap = load_version(top, ver, cache)

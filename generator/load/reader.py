@@ -20,9 +20,10 @@ from typing import Any
 
 import yaml
 
-from generator import cores, tidy
+from generator import cores
+from generator.load import tidy
 from generator import findings as F
-from generator.cells import Parser, parser_for
+from generator.load.cells import Parser, parser_for
 from generator.dates import cell_to_text
 from generator.money import yuan
 from generator.records import (

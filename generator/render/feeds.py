@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote
 
-from generator import downloads
+from generator.render import downloads, urls
 from generator.dates import zh_date
-from generator.history import History
-from generator.model import Dataset, parse_subject
+from generator.model.history import History
+from generator.model import Dataset, benefit_key, parse_subject
 
 ATOM = "http://www.w3.org/2005/Atom"
 _XML = "http://www.w3.org/XML/1998/namespace"
@@ -53,17 +53,13 @@ def entry_id(site_code: str, kind: str, key: str) -> str:
 
 def subject_path(subject: str) -> str:
     """The site path of a notice's subject (directory URLs), from its id only."""
-    from generator.render import slug  # render imports the open-data modules
-
     parsed = parse_subject(subject)
     if parsed is None:
         return "notices/"
     kind, key = parsed
     if kind == "benefit":
-        program, _, year = key.rpartition(":")
-        return f"benefits/{slug(f'{program}-{year}')}/"
-    folder = {"project": "projects", "fund": "funds", "distribution": "distributions"}[kind]
-    return f"{folder}/{slug(key)}/"
+        return urls.site_path(urls.benefit(*benefit_key(key)))
+    return urls.site_path(urls.record(kind, key))
 
 
 def _subject_title(ds: Dataset, subject: str) -> str:
@@ -76,7 +72,7 @@ def _subject_title(ds: Dataset, subject: str) -> str:
     if kind == "fund" and (f := ds.fund(key)):
         return f.document_no or key
     if kind == "benefit":
-        program, _, year = key.rpartition(":")
+        program, year = benefit_key(key)
         return f"{year}年{program}"
     return key
 
@@ -159,13 +155,11 @@ def atom(ds: Dataset, items: list[Entry], feed_name: str, title: str, self_path:
 
 def write_feeds(ds: Dataset, hist: History, write: downloads.Write) -> dict[str, str]:
     """Write the county feed and one per township; returns ``{township or "": path}``."""
-    from generator.render import slug
-
     items = entries(ds, hist)
     paths = {"": f"{FOLDER}/{COUNTY_FEED}"}
     write(paths[""], atom(ds, items, "notices", f"{ds.site.name}：最新公示", paths[""]))
     for town in ds.townships:
-        path = f"{FOLDER}/townships/{slug(town)}.xml"
+        path = urls.feed_township(town)
         paths[town] = path
         mine = [e for e in items if town in e.townships]
         write(path, atom(ds, mine, f"township:{town}", f"{town}：最新公示", path))

@@ -1,0 +1,380 @@
+"""The pipeline: the only code that calls several stages, in order, and hands each what it
+needs (the rules' "today", the project's paths, the history of the data).
+
+    check   load → model → rules                                   (gongshi check)
+    build   check → history → render → mkdocs (+ scan while it writes) → PDFs → scan → swap
+    build_counties, scan_site, serve                              (gongshi build --all, scan, serve)
+
+A stage never calls a later one and never reaches back for an earlier one: the scan does not
+run the check (it is given what the check found), render does not read git (it is given the
+history), the rules do not read the environment (they are given the date).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from generator import findings as F
+from generator import watch
+from generator.build import pdf as pdf_stage
+from generator.build import reproducible, shards
+from generator.build.swap import swap_in
+from generator.dates import parse_date
+from generator.findings import Report
+from generator.load import Loaded, load
+from generator.model import Dataset, build_model
+from generator.model.history import CACHE_DIR, History, history
+from generator.model.siteconfig import Site, build_site
+from generator.privacy import official_phones
+from generator.project import Project, county_project, open_project
+from generator.render import RenderResult, render
+from generator.rules import run_rules
+from generator.scan import ScanRules, SiteScan, scan, scan_rules, theme_template_dirs
+
+Log = Callable[[str], None]
+SETTLE_S = 1.0  # files younger than this may still be being written: scanned later
+
+
+# --- check -------------------------------------------------------------------------------
+
+
+def as_of(site: Site, data_dir: Path) -> date:
+    """The rules' "today", the same for ``check``, ``build`` and ``serve``: site.yaml
+    数据截止日期, else ``SOURCE_DATE_EPOCH``, else the day of the data's last git commit
+    (CI builds of one commit agree), else the day it runs."""
+    if site.data_date:
+        parsed, _ = parse_date(site.data_date)
+        if parsed:
+            return parsed
+    given = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    epoch = int(given) if given.isdigit() else reproducible.git_epoch(data_dir)
+    if epoch is not None:
+        return datetime.fromtimestamp(epoch, tz=UTC).date()
+    return date.today()
+
+
+@dataclass
+class Checked:
+    dataset: Dataset | None  # None when the input is unusable
+    report: Report
+    loaded: Loaded
+    timings: dict[str, float] = field(default_factory=dict)  # load_s, check_s (seconds)
+
+
+def check(data_dir: Path, skip: Iterable[str] = (), today: date | None = None) -> Checked:
+    """Everything ``gongshi check`` does; ``build`` starts from the same result.
+
+    ``today`` overrides the rules' date (default ``as_of``)."""
+    data_dir = Path(data_dir)
+    t0 = time.perf_counter()
+    loaded = load(data_dir)
+    timings = {"load_s": time.perf_counter() - t0}
+    report = Report(list(loaded.findings), notes=list(loaded.notes))
+    if report.fatal:
+        return Checked(None, report, loaded, timings)
+    t0 = time.perf_counter()
+    site, site_findings = build_site(loaded.site, loaded.site_origin)
+    report.extend(site_findings)
+    ds, model_findings = build_model(loaded, site)
+    ds.as_of = today or as_of(site, data_dir)
+    report.extend(model_findings)
+    report.extend(run_rules(ds, skip))
+    timings["check_s"] = time.perf_counter() - t0
+    return Checked(ds, report, loaded, timings)
+
+
+def data_history(ds: Dataset, data_dir: Path, project: Project) -> History:
+    """变更记录 and withdrawn records of ``data_dir`` (cached in ``.gongshi/history/``)."""
+    return history(ds, data_dir, project.work / CACHE_DIR)
+
+
+def scan_rules_for(checked: Checked, project: Project) -> ScanRules:
+    """What the data says the site may hold: private values, official phones (site.yaml
+    and supervision phones), allowed link hosts, and the project's theme templates."""
+    site = checked.dataset.site if checked.dataset is not None else None
+    phones = [p.number for p in site.all_phones] if site else []
+    hosts = list(site.links) if site else []
+    if site and site.base_url:
+        hosts.append(urlsplit(site.base_url).hostname or "")
+    return scan_rules(checked.loaded.private_values,
+                      official_phones(phones, checked.loaded.tables), hosts,
+                      theme_template_dirs(project.custom_dir))
+
+
+# --- build -------------------------------------------------------------------------------
+
+
+@dataclass
+class BuildResult:
+    checked: Checked
+    published: bool = False
+    rendered: RenderResult | None = None
+    scan_findings: list[F.Finding] = field(default_factory=list)
+    mkdocs_output: str = ""
+    mkdocs_processes: int = 0
+    pdf: bool = False  # PDFs were printed (asked for, and Chromium was found)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+
+    @property
+    def exit_code(self) -> int:
+        if self.published:
+            return 0
+        return 2 if self.checked.report.fatal else 1
+
+
+def mkdocs_build(project: Project, out_dir: Path, epoch: int | None = None,
+                 while_running: Callable[[], object] | None = None,
+                 processes: int = 1) -> tuple[bool, str, list[list]]:
+    """Run the real ``mkdocs build --strict`` on the generated config into ``out_dir``,
+    split over ``processes`` (see ``build.shards``).
+
+    Returns (success, MkDocs' output, the search entries to append to the index).
+    ``epoch`` becomes ``SOURCE_DATE_EPOCH`` (see ``build.reproducible``), so the same data
+    gives the same bytes. ``while_running`` is called about once a second until MkDocs exits
+    (the build scans what MkDocs has written so far)."""
+    env = reproducible.build_env(reproducible.FALLBACK_EPOCH if epoch is None else epoch)
+    return shards.run(project.root, project.generated_config.name, out_dir, env, processes,
+                      while_running)
+
+
+def build(project_dir: Path, data_dir: Path | None = None, site_dir: Path | None = None,
+          allow_findings: bool = False, log: Log = lambda _: None,
+          pdf: bool = False, jobs: int | None = None) -> BuildResult:
+    """Check, render, ``mkdocs build``, (PDFs when ``pdf``), scan, then swap into place.
+
+    The site is built into a temporary folder beside ``site/`` and swapped in only when
+    every step succeeded, so a failed build leaves the published site as it was.
+    ``jobs``: how many processes MkDocs may use (default: the cores, at most four).
+
+    PDFs of the printable notices are opt-in: Chromium prints about one a second, hours for
+    a county's first build (later builds reuse unchanged PDFs from ``.gongshi/pdf/``). The
+    browser is looked for *before* render, so that without it the print pages carry no PDF
+    links."""
+    project = open_project(Path(project_dir))
+    data_dir = Path(data_dir) if data_dir else project.data_dir
+    site_dir = Path(site_dir) if site_dir else project.site_dir
+
+    t0 = time.perf_counter()
+    checked = check(data_dir)
+    result = BuildResult(checked, timings=dict(checked.timings))
+    timings = result.timings
+    report = checked.report
+    log(f"读取并检查数据：{sum(len(r) for r in checked.loaded.tables.values())} 条记录，"
+        f"错误 {report.count('error')}，提醒 {report.count('warning')}"
+        f"（{time.perf_counter() - t0:.1f} 秒）")
+    if checked.dataset is None or report.fatal:
+        log("数据无法使用，未生成网站；原网站保持不变。")
+        return result
+    if report.count("error") and not allow_findings:
+        log("数据有错误，未发布；原网站保持不变。改正后重新运行，或加 --allow-findings 强制发布。")
+        return result
+
+    chromium = None
+    if pdf:
+        chromium = pdf_stage.available()
+        if chromium is None:
+            log(pdf_stage.MISSING)
+    result.pdf = chromium is not None
+
+    t0 = time.perf_counter()
+    hist = data_history(checked.dataset, data_dir, project)
+    result.rendered = render(checked.dataset, project, report, hist, result.pdf)
+    r = result.rendered
+    timings["render_s"] = time.perf_counter() - t0
+    log(f"生成页面：改写 {len(r.written)} 个，未变 {r.unchanged} 个，删除 {len(r.removed)} 个"
+        f"（{timings['render_s']:.1f} 秒）")
+
+    tmp = site_dir.with_name(f".{site_dir.name}.new")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    try:
+        t0 = time.perf_counter()
+        n = shards.shard_count(project.docs_dir,
+                               shards.default_jobs() if jobs is None else jobs)
+        if n > 1 and (keep := shards.unsplittable(project.generated_config)):
+            log(f"mkdocs.yml 用了 {'、'.join(keep)}，它可能需要在一个进程里看到全部页面，"
+                "所以 MkDocs 只用一个进程。")
+            n = 1
+        result.mkdocs_processes = n
+        log(f"MkDocs 生成网站（{n} 个进程），同时扫描已写出的文件…")
+        epoch = reproducible.source_date_epoch(data_dir, checked.dataset)
+        scanner = SiteScan(tmp, scan_rules_for(checked, project))
+        ok, output, entries = mkdocs_build(project, tmp, epoch,
+                                           lambda: scanner.sweep(settle=SETTLE_S), n)
+        result.mkdocs_output = output
+        timings["mkdocs_s"] = time.perf_counter() - t0
+        if not ok:
+            report.extend([F.make("B001", reason=_last_lines(output))])
+            log("MkDocs 生成失败；原网站保持不变。")
+            return result
+        log(f"MkDocs 生成完成（{timings['mkdocs_s']:.1f} 秒），"
+            f"其间扫描了 {len(scanner.done)} 个文件")
+
+        t0 = time.perf_counter()
+        reproducible.compact_search_index(tmp, entries)
+        if chromium is not None:
+            pdf_stage.make_pdfs(tmp, chromium, epoch, log, project.work / "pdf",
+                                checked.dataset.site.base_url)
+        timings["after_mkdocs_s"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        result.scan_findings = scanner.findings()
+        report.extend(result.scan_findings)
+        timings["scan_rest_s"] = time.perf_counter() - t0
+        log(f"扫描网站：发现 {len(result.scan_findings)} 个问题"
+            f"（MkDocs 完成后又用 {timings['scan_rest_s']:.1f} 秒）")
+        if result.scan_findings:
+            log("扫描发现问题，未发布；原网站保持不变。")
+            return result
+
+        t0 = time.perf_counter()
+        swap_in(tmp, site_dir)
+        timings["swap_s"] = time.perf_counter() - t0
+        result.published = True
+        log(f"已发布到 {site_dir}")
+        return result
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        _write_timings(project, result)
+
+
+def _write_timings(project: Project, result: BuildResult) -> None:
+    """``.gongshi/last-build.json``: how long each stage of the last build took, for the
+    webmaster (is it getting slow?) and for ``benchmarks/``."""
+    project.work.mkdir(exist_ok=True)
+    doc = {"published": result.published,
+           "pages_written": len(result.rendered.written) if result.rendered else 0,
+           "mkdocs_processes": result.mkdocs_processes,
+           **{k: round(v, 3) for k, v in result.timings.items()}}
+    (project.work / "last-build.json").write_text(json.dumps(doc, indent=1) + "\n", "utf-8")
+
+
+def _last_lines(text: str, n: int = 8) -> str:
+    lines = [line for line in text.splitlines() if line.strip()]
+    return "\n".join(lines[-n:]) or "（没有输出）"
+
+
+# --- several counties --------------------------------------------------------------------
+
+
+def counties(data_dir: Path) -> list[str]:
+    """Names of the county folders under ``data_dir`` (each holds a ``site.yaml``), sorted."""
+    return sorted(p.parent.name for p in Path(data_dir).glob("*/site.yaml"))
+
+
+def is_province(data_dir: Path) -> bool:
+    return not (Path(data_dir) / "site.yaml").exists() and bool(counties(data_dir))
+
+
+def build_counties(project_dir: Path, data_dir: Path, site_dir: Path,
+                   names: list[str] | None = None, allow_findings: bool = False,
+                   log: Log = lambda _: None,
+                   pdf: bool = False,
+                   jobs: int | None = None) -> Iterator[tuple[str, BuildResult]]:
+    """Build each county of ``data_dir`` into ``site_dir/<county>``, one after another
+    (memory stays that of one county; CI builds them in parallel, one job each).
+
+    Each county is published (swapped in) on its own: one county's bad data leaves its old
+    site in place and does not stop the others."""
+    project = open_project(Path(project_dir))
+    data_dir, site_dir = Path(data_dir).resolve(), Path(site_dir).resolve()
+    site_dir.mkdir(parents=True, exist_ok=True)
+    for county in names or counties(data_dir):
+        log(f"== {county} ==")
+        work = county_project(project, county)
+        yield county, build(work.root, data_dir / county, site_dir / county, allow_findings,
+                            log, pdf=pdf, jobs=jobs)
+
+
+# --- scan an existing site ---------------------------------------------------------------
+
+
+def scan_site(site_dir: Path, data_dir: Path | None = None,
+              project_dir: Path | None = None) -> tuple[Report, bool]:
+    """``gongshi scan``: the scan of an already built site, as a report.
+
+    With the data folder it knows the private values, the official phones and the allowed
+    link hosts; without it (``False`` is returned) every landline counts as private."""
+    project = open_project(Path(project_dir) if project_dir else Path.cwd())
+    if data_dir is not None and Path(data_dir).is_dir():
+        checked = check(Path(data_dir))
+        rules = scan_rules_for(checked, project)
+        return Report(SiteScan(Path(site_dir), rules).findings()), True
+    found = scan(Path(site_dir), template_dirs=theme_template_dirs(project.custom_dir))
+    return Report(found), False
+
+
+# --- serve -------------------------------------------------------------------------------
+
+
+@dataclass
+class DataWatcher:
+    """Re-renders the project's pages from ``data_dir`` when the data changed (``gongshi
+    serve``; ``mkdocs serve`` reloads the browser when the pages change).
+
+    The data folder is polled (mtime and size of every file, ``watch.snapshot``): no extra
+    dependency, and it works on network drives and in containers where inotify does not.
+    Render rewrites only the pages whose text changed, so MkDocs rebuilds once."""
+
+    project_dir: Path
+    data_dir: Path
+    on_render: Callable[[Checked, RenderResult | None], None] = lambda c, r: None
+    last: watch.Snapshot = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.last = watch.snapshot(self.data_dir)
+
+    def poll(self) -> RenderResult | None:
+        """Check and render once if any data file changed since the last poll.
+
+        Returns the render result, or None when nothing changed or the data is unusable
+        (the findings are handed to ``on_render``; the previous pages stay)."""
+        now = watch.snapshot(self.data_dir)
+        if now == self.last:
+            return None
+        self.last = now
+        checked, result = rerender(Path(self.project_dir), Path(self.data_dir))
+        self.on_render(checked, result)
+        return result
+
+    def start(self, interval: float = 1.0) -> threading.Event:
+        """Poll in a daemon thread; set the returned event to stop."""
+        return watch.every(interval, self.poll)
+
+
+def rerender(project_dir: Path, data_dir: Path) -> tuple[Checked, RenderResult | None]:
+    """Check and render (no MkDocs): what ``serve`` does on start and on every change."""
+    project = open_project(project_dir)
+    checked = check(data_dir)
+    result = None
+    if checked.dataset is not None and not checked.report.fatal:
+        result = render(checked.dataset, project, checked.report,
+                        data_history(checked.dataset, data_dir, project))
+    return checked, result
+
+
+def serve(project_dir: Path, data_dir: Path, port: int,
+          on_render: Callable[[Checked, RenderResult | None], None]) -> int:
+    """``gongshi serve``: render, then ``mkdocs serve`` while the data folder is watched.
+    Returns MkDocs' exit code (2 when the data is unusable)."""
+    checked, result = rerender(project_dir, data_dir)
+    on_render(checked, result)
+    if result is None:
+        return 2
+    DataWatcher(project_dir, data_dir, on_render).start()
+    project = open_project(project_dir)
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", str(project.generated_config),
+           "-a", f"127.0.0.1:{port}"]
+    return subprocess.call(cmd, env=env, cwd=project.root)

@@ -1,0 +1,255 @@
+"""The render stage: the public model → Markdown pages in MkDocs' ``docs_dir`` and the
+generated MkDocs config.
+
+Python computes what each page shows (``views``, ``model.totals``); the Jinja2 templates in
+``site_templates/pages/`` only lay it out. Every value a template prints goes through
+``mdtext.escape_md`` (the environment's ``finalize``), so record text can never become
+markup. A file is rewritten only when its text changed, and files of the generated folders
+that no record produces any more are removed. Paths come from ``urls`` only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator import cores
+from generator.errors import TemplateError
+from generator.findings import CODES, Report
+from generator.model import Dataset, totals
+from generator.model.history import History
+from generator.project import GENERATED_DIRS, Project, open_project
+from generator.records import Village
+from generator.render import opendata, print_pages, urls
+from generator.render.config import write_config
+from generator.render.templates import environment
+from generator.render.views import (
+    Views,
+    benefit_programs,
+    home_stats,
+    project_sort_key,
+    village_view,
+)
+from generator.rules.compliance import compliance
+
+# Pages kept out of the search index: lists that repeat what record pages hold, and pages of
+# figures. Material loads the whole index on a page's first load, so every page weighs on
+# a villager's phone (architecture.md: "The search index is a download too").
+NOT_SEARCHED = ("projects/index.md", "funds/index.md", "notices/index.md", "cases/index.md",
+                "compliance/", "downloads/", "archive/", "print/")
+
+
+@dataclass
+class RenderResult:
+    written: list[Path] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[Path] = field(default_factory=list)
+
+
+class _Writer:
+    """Writes a file only when its bytes change, and remembers what it wrote."""
+
+    def __init__(self, content: Path, result: RenderResult) -> None:
+        self.content = content
+        self.result = result
+        self.seen: set[Path] = set()
+        self._read: dict[str, bytes] = {}  # files ``previous`` read, until they are written
+
+    def write(self, rel: str, text: str) -> None:
+        path = self.content / rel
+        self.seen.add(path)
+        data = text.encode("utf-8")
+        before = self._read.pop(rel, None)
+        if before is None and path.exists():
+            before = path.read_bytes()
+        if before == data:
+            self.result.unchanged += 1
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        self.result.written.append(path)
+
+    def previous(self, rel: str) -> str | None:
+        """A generated file as the last build left it (``None`` if there is none). The
+        bytes are kept for ``write`` to compare with, so the file is read once."""
+        try:
+            data = (self.content / rel).read_bytes()
+        except OSError:
+            return None
+        self._read[rel] = data
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+    def remove_stale(self) -> None:
+        """Files of the generated folders that this render did not write: records that are
+        gone (their pages are replaced by 已撤回 pages where history keeps them)."""
+        for name in GENERATED_DIRS:
+            folder = self.content / name
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.rglob("*"), reverse=True):
+                if path.is_file() and path not in self.seen:
+                    path.unlink()
+                    self.result.removed.append(path)
+                elif path.is_dir() and not any(path.iterdir()):
+                    path.rmdir()
+
+
+
+
+def _front_matter(**meta: Any) -> str:
+    """YAML front matter, each value written as JSON (which YAML reads as the same value):
+    ``yaml.safe_dump`` took 9 s of a county's 9,500 pages."""
+    lines = "".join(f"{k}: {json.dumps(meta[k], ensure_ascii=False)}\n" for k in sorted(meta))
+    return "---\n" + lines + "---\n\n"
+
+
+
+
+def render(ds: Dataset, project: Project | Path, report: Report | None = None,
+           history: History | None = None, pdf: bool = False) -> RenderResult:
+    """Write every generated page into the project's ``docs_dir`` and the MkDocs config.
+
+    ``history`` is the published history of the data (``model.history``), computed by the
+    pipeline; ``pdf`` says whether this build prints PDFs, so print pages link to them only
+    then. A county template that does not render raises ``TemplateError``."""
+    if not isinstance(project, Project):
+        project = open_project(project)
+    result = RenderResult()
+    out = _Writer(project.docs_dir, result)
+    env = environment(project.templates)
+    v = Views(ds)
+    env.globals["od"] = opendata.OpenData(ds, history or History())
+    base = {"site": ds.site, "ds": ds, "v": v, "sums": totals.Totals(ds),
+            "prints": print_pages.PrintIndex(ds, pdf)}
+
+    def page(template: str, rel: str, **ctx: Any) -> None:
+        root = "../" * rel.count("/")
+        meta = ctx.pop("meta", {})
+        if rel.startswith(NOT_SEARCHED):
+            meta = {**meta, "search": {"exclude": True}}
+        text = _render_template(env, template, {**base, "root": root, **ctx})
+        out.write(rel, _front_matter(**meta) + text if meta else text)
+
+    # Two processes share the work when there is a second core: a forked child writes the
+    # downloads, feeds and archive (a third of the time) while this one writes the record
+    # pages; then both take print pages, 50 at a time, until none are left. The child
+    # writes through its own copy of ``out``; what it wrote is added at the end.
+    prints = base["prints"]
+    take = cores.shares(len(prints.items), 50)
+
+    def write_print_pages() -> None:
+        print_pages.render_pages(prints, page, out.write, out.previous,
+                              (prints.items[i] for i in cores.taken(take)))
+
+    def child() -> tuple[RenderResult, set[Path]]:
+        out.result, out.seen = RenderResult(), set()
+        opendata.publish(env.globals["od"], page, out.write)
+        write_print_pages()
+        return out.result, out.seen
+
+    if cores.can_fork():
+        child_done = cores.beside(child)
+    else:
+        opendata.publish(env.globals["od"], page, out.write)
+        child_done = None
+
+    projects = sorted(ds.projects, key=project_sort_key)
+    page("home.md.j2", "index.md", stats=home_stats(ds),
+         latest=sorted(ds.notices, key=lambda n: (n.posted_on or date.min, n.id),
+                       reverse=True)[:10])
+    page("projects_index.md.j2", "projects/index.md", projects=projects)
+    for p in projects:
+        page("project.md.j2", urls.project(p.id), p=p,
+             meta={"pub_date": _iso(p.accepted_on or p.started_on or p.start)})
+    funds = sorted(ds.funds, key=lambda f: (f.issued_on or date.min, f.id), reverse=True)
+    page("funds_index.md.j2", "funds/index.md", funds=funds)
+    for f in funds:
+        page("fund.md.j2", urls.fund(f.id), f=f, meta={"pub_date": _iso(f.issued_on)})
+    by_township: dict[str, list[Village]] = defaultdict(list)
+    for vil in sorted(ds.villages, key=lambda x: (x.township, x.code, x.name)):
+        by_township[vil.township].append(vil)
+    page("villages_index.md.j2", "villages/index.md", townships=dict(sorted(by_township.items())))
+    for vil in ds.villages:
+        page("village.md.j2", urls.village(vil), village=vil,
+             **village_view(ds, vil))
+    programs = benefit_programs(ds)
+    page("benefits_index.md.j2", "benefits/index.md", programs=programs)
+    for prog in programs:
+        page("benefit_program.md.j2", urls.benefit(prog["program"], prog["year"]), prog=prog)
+    dists = sorted(ds.distributions, key=lambda d: d.id)
+    page("distributions_index.md.j2", "distributions/index.md", distributions=dists)
+    for d in dists:
+        page("distribution.md.j2", urls.distribution(d.id), d=d,
+             rows=sorted(ds.benefits_of_distribution(d.id),
+                         key=lambda b: (b.village, b.origin.file, b.origin.row)))
+    notices = sorted(ds.notices, key=lambda n: (n.posted_on or date.min, n.id), reverse=True)
+    page("notices_index.md.j2", "notices/index.md", notices=notices)
+    rect = sorted(ds.rectifications, key=lambda r: (r.found_on or date.min, r.id), reverse=True)
+    page("rectifications_index.md.j2", "rectifications/index.md", items=rect)
+    cases = sorted(ds.cases, key=lambda c: (c.published_on or date.min, c.id), reverse=True)
+    page("cases_index.md.j2", "cases/index.md", cases=cases)
+    for c in cases:
+        page("case.md.j2", urls.case(c.id), c=c, meta={"pub_date": _iso(c.published_on)})
+    page("report.md.j2", "report/index.md")
+    c = compliance(ds, report or Report())
+    page("compliance.md.j2", "compliance/index.md", c=c, codes=CODES)
+    page("rules.md.j2", "compliance/rules.md", c=c)
+    write_print_pages()
+    if child_done:
+        theirs, seen = child_done()
+        result.written.extend(theirs.written)
+        result.unchanged += theirs.unchanged
+        out.seen |= seen
+    out.remove_stale()
+    write_config(ds, project)
+    return result
+
+
+def _iso(d: date | None) -> str:
+    return d.isoformat() if d else ""
+
+
+
+
+def _render_template(env: jinja2.Environment, name: str, ctx: dict[str, Any]) -> str:
+    """One page; a template that does not render (most often a county's override) becomes a
+    ``TemplateError`` naming its file and line instead of a traceback."""
+    try:
+        return env.get_template(name).render(**ctx)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"模板语法错误：{exc.message}", file=exc.filename or name,
+                            line=exc.lineno,
+                            hint="对照 site_templates/pages/ 中的同名模板检查这一行。") from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(f"找不到模板 {exc.name}", file=name,
+                            hint="模板文件名要和 site_templates/pages/ 中的一致。") from None
+    except jinja2.UndefinedError as exc:
+        file, line = _template_position(exc, name)
+        raise TemplateError(f"模板用到了没有的名称：{exc.message}", file=file, line=line,
+                            hint="名称拼错了，或这一页的模板没有这个变量"
+                                 "（每类页面可用的变量见 docs/templates.md）。") from None
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        file, line = _template_position(exc, name)
+        raise TemplateError(f"模板出错：{exc}", file=file, line=line) from None
+
+
+def _template_position(exc: BaseException, name: str) -> tuple[str, int | None]:
+    """The template file and line a render error happened at, from the traceback (Jinja2
+    rewrites template frames so that they carry the template's file and line)."""
+    tb = exc.__traceback__
+    found: tuple[str, int | None] = (name, None)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found

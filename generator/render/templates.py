@@ -1,0 +1,69 @@
+"""The Jinja2 environment of the page templates: the search path, the filters and the
+globals every template may use.
+
+Templates are a search path, most specific first: the county's
+``site_templates/county/``, then the project's ``site_templates/pages/``, then the built-in
+pages. Every value a template prints goes through ``escape_md`` (``finalize``), and an
+undefined name is an error (``StrictUndefined``), so a typo in an override fails the build
+instead of printing nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from generator import money
+from generator.dates import zh_date
+from generator.render import urls
+from generator.render.mdtext import escape_md, link, phone
+from generator.rules.compliance import percent
+
+BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "site_templates" / "pages"
+
+
+def template_dirs(templates_dir: Path) -> list[Path]:
+    """The search path: county overrides, the project's pages, the built-in pages."""
+    paths = [templates_dir / "county", templates_dir / "pages", BUILTIN_TEMPLATES]
+    return [p for p in paths if p.is_dir()]
+
+
+def environment(templates_dir: Path) -> jinja2.Environment:
+    """``templates_dir`` is the project's ``site_templates/``."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in template_dirs(templates_dir)]),
+        autoescape=False,
+        finalize=escape_md,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(yuan=_yuan, wan=_wan, date=_date, md=escape_md, slug=urls.slug, n=_n,
+                       percent=percent)
+    env.globals.update(link=link, phone=phone, urls=urls)
+    return env
+
+
+def _yuan(fen: int | None) -> Markup:
+    return Markup(money.yuan(fen)) if fen is not None else Markup("")
+
+
+def _wan(fen: int | None) -> Markup:
+    return Markup(money.wan(fen)) if fen is not None else Markup("")
+
+
+def _n(value: int | None) -> str:
+    """An optional count: empty when unknown, so a missing value never prints as “None”."""
+    return "" if value is None else str(value)
+
+
+def date_span(d: date | None) -> Markup:
+    """A date that never breaks inside on a phone (2019年3月 / 5日)."""
+    return Markup(f'<span class="gs-nw">{zh_date(d)}</span>') if d else Markup("")
+
+
+_date = date_span

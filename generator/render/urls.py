@@ -1,0 +1,131 @@
+"""The one URL and path scheme of the site: where every page, print page and data slice
+lives, built from the record's id only (never from its position or its name).
+
+Paths are *content paths* (``projects/JL2018-001.md``, relative to MkDocs' ``docs_dir``),
+which templates join to ``root`` (the way up from the page being written) for a Markdown
+link; ``site_path`` turns one into the folder URL MkDocs publishes it at. Everything else in
+the generator and every template asks this module, so a page can never be written at one
+path and linked at another.
+"""
+
+from __future__ import annotations
+
+import re
+
+from generator.records import Village
+
+PRINT_DIR = "print"
+DOWNLOADS_DIR = "downloads"
+
+# Folder of each kind of record page (a notice subject's kind → its folder).
+FOLDERS = {"project": "projects", "fund": "funds", "village": "villages",
+           "distribution": "distributions", "case": "cases", "benefit": "benefits"}
+
+_UNSAFE = re.compile(r"[^\w.\-]+")
+
+
+def slug(text: str) -> str:
+    """A file/URL name that depends only on the id: ``JL2018-001`` stays, spaces and slashes
+    become ``-``.
+
+    >>> slug("JL2018-001"), slug("教育补助 2018/秋")
+    ('JL2018-001', '教育补助-2018-秋')
+    """
+    return _UNSAFE.sub("-", text.strip()).strip("-.") or "-"
+
+
+def village_slug(v: Village) -> str:
+    """A village is named by its 12-digit code; a village without one by township and name."""
+    return slug(v.code) if v.code else slug(f"{v.township}-{v.name}")
+
+
+def benefit_slug(program: str, year: int | str) -> str:
+    return slug(f"{program}-{year}")
+
+
+def record(kind: str, key: str) -> str:
+    """The page of a record by its kind (``project``, ``fund``, ``distribution``, ``case``)
+    and id.
+
+    >>> record("project", "JL2018-001")
+    'projects/JL2018-001.md'
+    """
+    return f"{FOLDERS[kind]}/{slug(key)}.md"
+
+
+def project(pid: str) -> str:
+    return record("project", pid)
+
+
+def fund(fid: str) -> str:
+    return record("fund", fid)
+
+
+def distribution(did: str) -> str:
+    return record("distribution", did)
+
+
+def case(cid: str) -> str:
+    return record("case", cid)
+
+
+def village(v: Village) -> str:
+    return f"villages/{village_slug(v)}.md"
+
+
+def benefit(program: str, year: int | str) -> str:
+    return f"benefits/{benefit_slug(program, year)}.md"
+
+
+def index(kind: str) -> str:
+    """The list page of a kind: ``index("project")`` → ``projects/index.md``."""
+    return f"{FOLDERS.get(kind, kind)}/index.md"
+
+
+def print_project(pid: str, after: bool) -> str:
+    return f"{PRINT_DIR}/projects/{slug(pid)}-{'after' if after else 'before'}.md"
+
+
+def print_fund(fid: str) -> str:
+    return f"{PRINT_DIR}/funds/{slug(fid)}.md"
+
+
+def print_benefits(program: str, year: int | str, v: Village) -> str:
+    return f"{PRINT_DIR}/benefits/{benefit_slug(program, year)}-{village_slug(v)}.md"
+
+
+def print_distribution(did: str) -> str:
+    return f"{PRINT_DIR}/distributions/{slug(did)}.md"
+
+
+def data_slice(kind: str, key: str) -> str:
+    """Where the data of one project/fund/village page lives, relative to ``downloads/``."""
+    return f"slices/{kind}/{slug(key)}.json"
+
+
+def feed_township(town: str) -> str:
+    return f"feeds/townships/{slug(town)}.xml"
+
+
+def site_path(content_path: str) -> str:
+    """The folder URL MkDocs publishes a content path at (``use_directory_urls``).
+
+    >>> site_path("projects/JL2018-001.md"), site_path("villages/index.md"), site_path("index.md")
+    ('projects/JL2018-001/', 'villages/', '')
+    """
+    path = content_path[:-3] if content_path.endswith(".md") else content_path
+    if path == "index":
+        return ""
+    return path[: -len("index")] if path.endswith("/index") else path + "/"
+
+
+def absolute(base_url: str, content_path: str) -> str:
+    """The address of a page as a phone opens it; the site path when ``base_url`` is unknown.
+
+    >>> absolute("https://fupin.example.gov.cn/", "projects/JL2018-001.md")
+    'https://fupin.example.gov.cn/projects/JL2018-001/'
+    >>> absolute("", "villages/index.md")
+    'villages/'
+    """
+    path = site_path(content_path)
+    return base_url.rstrip("/") + "/" + path if base_url else path
