@@ -71,16 +71,18 @@ def tree_rss_mb(root: int) -> int:
     return total * os.sysconf("SC_PAGE_SIZE") // 2**20
 
 
-def run(cmd: list[str], cwd: Path, env: dict | None = None,
-        check: bool = True) -> tuple[float, int, str]:
+def run(
+    cmd: list[str], cwd: Path, env: dict | None = None, check: bool = True
+) -> tuple[float, int, str]:
     """Run ``cmd``; wall seconds, peak RSS in MB of its process tree, and its output.
 
     The peak is the largest sum of the tree's resident sets, sampled four times a second
     (``gongshi build`` runs MkDocs in several processes at once), and never less than its
     largest single process (``os.wait4``)."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     peak = [0]
     done = threading.Event()
 
@@ -109,8 +111,11 @@ def make_project(root: Path) -> Path:
     root.mkdir(parents=True)
     shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(REPO / "site_templates", root / "site_templates")
-    shutil.copytree(REPO / "content", root / "content",
-                    ignore=shutil.ignore_patterns(*GENERATED_DIRS, *GENERATED_FILES))
+    shutil.copytree(
+        REPO / "content",
+        root / "content",
+        ignore=shutil.ignore_patterns(*GENERATED_DIRS, *GENERATED_FILES),
+    )
     return root
 
 
@@ -128,8 +133,11 @@ def stages(project: Path) -> dict:
     checked = check(project / "data")
     t0 = time.perf_counter()
     result = render(checked.dataset, project, checked.report)
-    return {**checked.timings, "render_s": time.perf_counter() - t0,
-            "pages_written": len(result.written)}
+    return {
+        **checked.timings,
+        "render_s": time.perf_counter() - t0,
+        "pages_written": len(result.written),
+    }
 
 
 def pdf_sample(site: Path, n: int) -> dict:
@@ -142,8 +150,11 @@ def pdf_sample(site: Path, n: int) -> dict:
     t0 = time.perf_counter()
     made = printing.make_pdfs(site, printing.available() or "chromium", 946684800)
     took = time.perf_counter() - t0
-    return {"print_pages": len(every), "pdf_sample": made,
-            "pdf_s_each": took / made if made else 0.0}
+    return {
+        "print_pages": len(every),
+        "pdf_sample": made,
+        "pdf_s_each": took / made if made else 0.0,
+    }
 
 
 def rename_one(project: Path) -> None:
@@ -178,9 +189,14 @@ def zensical(project: Path, py: str) -> dict:
     if not index.exists():
         found = sorted(out.rglob("search*.json"))
         index = found[0] if found else index
-    return {"zensical_s": took, "zensical_cpu_s": cpu, "zensical_mb": rss, "zensical_files": files,
-            "zensical_bytes": size,
-            "zensical_index_bytes": index.stat().st_size if index.exists() else 0}
+    return {
+        "zensical_s": took,
+        "zensical_cpu_s": cpu,
+        "zensical_mb": rss,
+        "zensical_files": files,
+        "zensical_bytes": size,
+        "zensical_index_bytes": index.stat().st_size if index.exists() else 0,
+    }
 
 
 def bench_size(name: str, base: Path, with_zensical: bool) -> dict:
@@ -206,13 +222,28 @@ def bench_size(name: str, base: Path, with_zensical: bool) -> dict:
         row["build_log"] = out[-2000:]
 
     bare = project / "bare"
-    took, rss, _ = run([py, "-m", "mkdocs", "build", "--strict", "--quiet",
-                        "-f", "mkdocs.generated.yml", "-d", str(bare)], project, env)
+    took, rss, _ = run(
+        [
+            py,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--quiet",
+            "-f",
+            "mkdocs.generated.yml",
+            "-d",
+            str(bare),
+        ],
+        project,
+        env,
+    )
     row["mkdocs_s"], row["mkdocs_mb"], row["mkdocs_cpu_s"] = took, rss, LAST_CPU[0]
     raw = (bare / "search" / "search_index.json").read_bytes()
     row["index_raw_bytes"], row["index_raw_gz_bytes"] = len(raw), len(gzip.compress(raw, 9))
     if not row["published"]:  # ... the bare build, with the index compacted as build does
         from generator.build.reproducible import compact_search_index
+
         compact_search_index(bare)
         site = bare
     pages = len(list(site.rglob("*.html")))
@@ -250,8 +281,14 @@ def bench_province(n: int, base: Path) -> dict:
     project = make_project(base / f"province{n}")
     for i in range(n):
         name, region, prefix = synth.county_prefix(i)
-        synth.generate(project / "data" / name, synth.SIZES["county"], seed=i, county=name,
-                       region=region, prefix=prefix)
+        synth.generate(
+            project / "data" / name,
+            synth.SIZES["county"],
+            seed=i,
+            county=name,
+            region=region,
+            prefix=prefix,
+        )
     nopdf = dict(env, PATH=str(Path(py).parent))  # PDFs: see bench_size
     took, rss, _ = run([py, "-m", "generator", "build", "--all"], project, nopdf)
     files, size = tree_size(project / "site")
@@ -283,21 +320,30 @@ def table(rows: list[dict]) -> str:
             f"| {fmt_mb(r['index_raw_bytes'])} → {fmt_mb(r['index_bytes'])} "
             f"({fmt_mb(r['index_gz_bytes'])}) | {r['rewritten_after_rename']} · "
             f"{r['check_after_rename_s']:.0f} + {r['render_after_rename_s']:.0f} s "
-            f"| {r['print_pages']:,} · {r['pdf_s_each']:.2f} s → {r['pdf_s_projected']:.0f} s |")
+            f"| {r['print_pages']:,} · {r['pdf_s_each']:.2f} s → {r['pdf_s_projected']:.0f} s |"
+        )
     z = [r for r in rows if "zensical_s" in r]
     if z:
-        lines += ["", "| size | MkDocs + Material: wall (CPU), memory | Zensical 0.0.73: "
-                  "wall (CPU), memory | Zensical site | Zensical search index |",
-                  "|---|---|---|---|---|"]
+        lines += [
+            "",
+            "| size | MkDocs + Material: wall (CPU), memory | Zensical 0.0.73: "
+            "wall (CPU), memory | Zensical site | Zensical search index |",
+            "|---|---|---|---|---|",
+        ]
         for r in z:
-            lines.append(f"| {r['size']} | {r['mkdocs_s']:.0f} s ({r['mkdocs_cpu_s']:.0f} s), "
-                         f"{r['mkdocs_mb']} MB | {r['zensical_s']:.0f} s "
-                         f"({r['zensical_cpu_s']:.0f} s), {r['zensical_mb']} MB "
-                         f"| {fmt_mb(r['zensical_bytes'])} | {fmt_mb(r['zensical_index_bytes'])} |")
+            lines.append(
+                f"| {r['size']} | {r['mkdocs_s']:.0f} s ({r['mkdocs_cpu_s']:.0f} s), "
+                f"{r['mkdocs_mb']} MB | {r['zensical_s']:.0f} s "
+                f"({r['zensical_cpu_s']:.0f} s), {r['zensical_mb']} MB "
+                f"| {fmt_mb(r['zensical_bytes'])} | {fmt_mb(r['zensical_index_bytes'])} |"
+            )
     if not all(r["published"] for r in rows):
-        lines += ["", "\\* not published: the post-build scan refused the site (see "
-                  "results.json); sizes are those of the bare MkDocs build with the index "
-                  "compacted."]
+        lines += [
+            "",
+            "\\* not published: the post-build scan refused the site (see "
+            "results.json); sizes are those of the bare MkDocs build with the index "
+            "compacted.",
+        ]
     return "\n".join(lines)
 
 
@@ -317,9 +363,12 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("sizes", nargs="*", default=["small", "county"])
     ap.add_argument("--province", type=int, default=0, help="build N counties (slow)")
-    ap.add_argument("--zensical", choices=["small", "all", "none"], default="small",
-                    help="which sizes Zensical also builds (default: small; the county "
-                         "adds minutes)")
+    ap.add_argument(
+        "--zensical",
+        choices=["small", "all", "none"],
+        default="small",
+        help="which sizes Zensical also builds (default: small; the county adds minutes)",
+    )
     ap.add_argument("--stages", help=argparse.SUPPRESS)
     ap.add_argument("--pdf-sample", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -335,19 +384,26 @@ def main() -> int:
     t0 = time.perf_counter()
     for name in args.sizes if not args.province else []:
         print(f"… {name}", file=sys.stderr, flush=True)
-        rows.append(bench_size(name, base, args.zensical == "all"
-                               or (args.zensical == "small" and name == "small")))
+        rows.append(
+            bench_size(
+                name, base, args.zensical == "all" or (args.zensical == "small" and name == "small")
+            )
+        )
         (base / "results.json").write_text(json.dumps(rows, indent=1, ensure_ascii=False))
-    print(f"Measured {date.today().isoformat()} on {machine()} "
-          f"({time.perf_counter() - t0:.0f} s in all).\n")
+    print(
+        f"Measured {date.today().isoformat()} on {machine()} "
+        f"({time.perf_counter() - t0:.0f} s in all).\n"
+    )
     if rows:
         print(table(rows))
     if args.province:
         r = bench_province(args.province, base)
         (base / "province.json").write_text(json.dumps(r, indent=1))
-        print(f"\nProvince: {r['counties']} counties built one after another in "
-              f"{r['build_s']:.0f} s, peak memory {r['peak_mb']} MB, "
-              f"{r['files']:,} files, {fmt_mb(r['site_bytes'])}.")
+        print(
+            f"\nProvince: {r['counties']} counties built one after another in "
+            f"{r['build_s']:.0f} s, peak memory {r['peak_mb']} MB, "
+            f"{r['files']:,} files, {fmt_mb(r['site_bytes'])}."
+        )
     return 0
 
 

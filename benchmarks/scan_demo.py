@@ -14,8 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from generator.pipeline import check
-from generator.pipeline import scan_rules_for
+from generator.pipeline import check, scan_rules_for
 from generator.project import open_project
 from generator.scan import SiteScan
 
@@ -36,8 +35,10 @@ def main() -> None:
         found = SiteScan(site, scan_rules_for(checked, open_project(REPO))).findings()
         best = min(best, time.perf_counter() - t0)
         cpu = min(cpu, time.process_time() - c0)
-    print(f"scan_demo: {len(files)} files, {size:.1f} MB, {len(found)} findings, "
-          f"best of 3 {best:.2f} s wall, {cpu:.2f} s CPU ({size / cpu:.1f} MB/s CPU)")
+    print(
+        f"scan_demo: {len(files)} files, {size:.1f} MB, {len(found)} findings, "
+        f"best of 3 {best:.2f} s wall, {cpu:.2f} s CPU ({size / cpu:.1f} MB/s CPU)"
+    )
 
 
 if __name__ == "__main__":

@@ -37,8 +37,10 @@ def print_report(report: Report, limit: int = 0) -> None:
         first = group[0]
         style = _STYLE.get(first.severity, "")
         title = c.title if c else ""
-        console.print(f"\n[{style}]{SEVERITY_ZH.get(first.severity, first.severity)} {code} "
-                      f"{title}（{len(group)} 条）[/{style}]")
+        console.print(
+            f"\n[{style}]{SEVERITY_ZH.get(first.severity, first.severity)} {code} "
+            f"{title}（{len(group)} 条）[/{style}]"
+        )
         hints = {f.hint for f in group}
         if len(hints) == 1:
             console.print(f"  怎么改：{first.hint}", style="dim")
@@ -53,8 +55,10 @@ def print_report(report: Report, limit: int = 0) -> None:
     if limit and len(items) > limit:
         console.print(f"……还有 {len(items) - limit} 条，用 --format json 查看全部。")
     summary = "，".join(f"{c} {len(g)} 条" for c, g in groups.items())
-    console.print(f"\n共 {len(items)} 条：错误 {report.count('error') + report.count('fatal')}，"
-                  f"提醒 {report.count('warning')}（{summary}）")
+    console.print(
+        f"\n共 {len(items)} 条：错误 {report.count('error') + report.count('fatal')}，"
+        f"提醒 {report.count('warning')}（{summary}）"
+    )
 
 
 def print_notes(report: Report) -> None:
@@ -74,8 +78,7 @@ def _write(report: Report, fmt: str, output: str | None) -> None:
         if _in_github_actions():  # annotations on the offending file and line
             click.echo(report.to_github(), nl=False)
         return
-    text = {"json": report.to_json, "junit": report.to_junit,
-            "github": report.to_github}[fmt]()
+    text = {"json": report.to_json, "junit": report.to_junit, "github": report.to_github}[fmt]()
     if output:
         Path(output).write_text(text, encoding="utf-8")
         console.print(f"已写入 {output}")
@@ -83,8 +86,14 @@ def _write(report: Report, fmt: str, output: str | None) -> None:
         click.echo(text, nl=not text.endswith("\n"))
 
 
-data_option = click.option("--data", "data_dir", default="data", show_default=True,
-                           type=click.Path(file_okay=False), help="数据文件夹 / data folder")
+data_option = click.option(
+    "--data",
+    "data_dir",
+    default="data",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="数据文件夹 / data folder",
+)
 
 
 class _Commands(click.Group):
@@ -116,9 +125,14 @@ def main() -> None:
 
 @main.command()
 @data_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "junit", "github"]),
-              default="table", show_default=True,
-              help="输出格式（github：GitHub Actions 注释；在 Actions 中表格格式也会输出注释）")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "junit", "github"]),
+    default="table",
+    show_default=True,
+    help="输出格式（github：GitHub Actions 注释；在 Actions 中表格格式也会输出注释）",
+)
 @click.option("--output", "-o", default=None, help="把 json/junit/github 结果写入文件")
 @click.option("--skip", multiple=True, help="跳过某条规则的代码或标签，可重复")
 def check(data_dir: str, fmt: str, output: str | None, skip: tuple[str, ...]) -> None:
@@ -135,18 +149,39 @@ def check(data_dir: str, fmt: str, output: str | None, skip: tuple[str, ...]) ->
 
 @main.command()
 @data_option
-@click.option("--site", "site_dir", default="site", show_default=True,
-              type=click.Path(file_okay=False), help="网站输出文件夹")
+@click.option(
+    "--site",
+    "site_dir",
+    default="site",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="网站输出文件夹",
+)
 @click.option("--allow-findings", is_flag=True, help="数据有错误时仍然发布（错误会列出）")
-@click.option("--all", "all_counties", is_flag=True,
-              help="多县：把 data/<县>/ 逐个生成到 site/<县>/")
+@click.option(
+    "--all", "all_counties", is_flag=True, help="多县：把 data/<县>/ 逐个生成到 site/<县>/"
+)
 @click.option("--county", "county_names", multiple=True, help="多县：只生成这个县，可重复")
-@click.option("--pdf", is_flag=True,
-              help="同时用 Chromium 把打印公告存成 PDF（每页约 1 秒；未变的 PDF 会复用）")
-@click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="MkDocs 同时用几个进程（默认：CPU 核数，最多 4）")
-def build(data_dir: str, site_dir: str, allow_findings: bool, all_counties: bool,
-          county_names: tuple[str, ...], pdf: bool, jobs: int | None) -> None:
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="同时用 Chromium 把打印公告存成 PDF（每页约 1 秒；未变的 PDF 会复用）",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="MkDocs 同时用几个进程（默认：CPU 核数，最多 4）",
+)
+def build(
+    data_dir: str,
+    site_dir: str,
+    allow_findings: bool,
+    all_counties: bool,
+    county_names: tuple[str, ...],
+    pdf: bool,
+    jobs: int | None,
+) -> None:
     """检查数据、生成页面、用 MkDocs 生成网站并扫描，成功后替换 site/。
 
     \b
@@ -160,10 +195,16 @@ def build(data_dir: str, site_dir: str, allow_findings: bool, all_counties: bool
 
     if all_counties or county_names or is_province(Path(data_dir)):
         code = 0
-        for county, result in build_counties(Path.cwd(), Path(data_dir), Path(site_dir),
-                                             list(county_names), allow_findings,
-                                             log=lambda m: console.print(m), pdf=pdf,
-                                             jobs=jobs):
+        for county, result in build_counties(
+            Path.cwd(),
+            Path(data_dir),
+            Path(site_dir),
+            list(county_names),
+            allow_findings,
+            log=lambda m: console.print(m),
+            pdf=pdf,
+            jobs=jobs,
+        ):
             if result.checked.report.findings:
                 print_report(result.checked.report, limit=50)
             if result.mkdocs_output and not result.published:
@@ -172,8 +213,15 @@ def build(data_dir: str, site_dir: str, allow_findings: bool, all_counties: bool
             code = max(code, result.exit_code)
         sys.exit(code)
     with console.status("正在生成…"):
-        result = run_build(Path.cwd(), Path(data_dir), Path(site_dir), allow_findings,
-                           log=lambda m: console.print(m), pdf=pdf, jobs=jobs)
+        result = run_build(
+            Path.cwd(),
+            Path(data_dir),
+            Path(site_dir),
+            allow_findings,
+            log=lambda m: console.print(m),
+            pdf=pdf,
+            jobs=jobs,
+        )
     if result.checked.report.findings:
         print_report(result.checked.report, limit=200)
     if result.mkdocs_output and not result.published:
@@ -182,8 +230,14 @@ def build(data_dir: str, site_dir: str, allow_findings: bool, all_counties: bool
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="输出格式")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="输出格式",
+)
 def rules(fmt: str) -> None:
     """列出全部核对规则：编号、级别、标题和依据（网站“公开规则”页也列出）。
 
@@ -226,8 +280,14 @@ def serve(data_dir: str, port: int) -> None:
 
 
 @main.command()
-@click.option("--output", "-o", default="台账模板.xlsx", show_default=True,
-              type=click.Path(dir_okay=False), help="模板文件名")
+@click.option(
+    "--output",
+    "-o",
+    default="台账模板.xlsx",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="模板文件名",
+)
 @click.option("--force", is_flag=True, help="文件已存在时覆盖")
 def template(output: str, force: bool) -> None:
     """生成 Excel 台账模板：每张表一个工作表，带下拉列表和填写说明。
@@ -248,8 +308,13 @@ def template(output: str, force: bool) -> None:
 
 @main.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--out", default="data", show_default=True, type=click.Path(file_okay=False),
-              help="写入整理后 CSV 的文件夹")
+@click.option(
+    "--out",
+    default="data",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="写入整理后 CSV 的文件夹",
+)
 @click.option("--table", default=None, help="文件对应的表（文件名不是表名时），如 projects 或 项目")
 @click.option("--force", is_flag=True, help="覆盖已有的同名 CSV")
 def import_(file: str, out: str, table: str | None, force: bool) -> None:
@@ -265,8 +330,10 @@ def import_(file: str, out: str, table: str | None, force: bool) -> None:
     result = import_file(source, out_dir, table, force)
     print_report(result.report)
     if result.dropped:
-        console.print(f"[yellow]已删除不公开的列：{'、'.join(result.dropped)}。"
-                      "这些列没有写入输出文件。[/yellow]")
+        console.print(
+            f"[yellow]已删除不公开的列：{'、'.join(result.dropped)}。"
+            "这些列没有写入输出文件。[/yellow]"
+        )
     if result.report.exit_code:
         console.print("[red]有错误，没有写入任何文件。[/red]请在原表中改正后再导入。")
     for path in result.existing:
@@ -274,16 +341,24 @@ def import_(file: str, out: str, table: str | None, force: bool) -> None:
     for path, n in result.written:
         console.print(f"已写入 {path}（{n} 条）")
     if result.written and source.resolve().is_relative_to(out_dir.resolve()):
-        console.print(f"[yellow]请把原文件 {source} 移出 {out_dir}/，否则记录会被读两遍；"
-                      "原文件如有身份证号等信息，不要提交到代码仓库。[/yellow]")
+        console.print(
+            f"[yellow]请把原文件 {source} 移出 {out_dir}/，否则记录会被读两遍；"
+            "原文件如有身份证号等信息，不要提交到代码仓库。[/yellow]"
+        )
     sys.exit(result.exit_code)
 
 
 @main.command("scan")
 @click.argument("site_dir", default="site", type=click.Path(exists=True, file_okay=False))
 @data_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "junit"]), default="table",
-              show_default=True, help="输出格式")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "junit"]),
+    default="table",
+    show_default=True,
+    help="输出格式",
+)
 @click.option("--output", "-o", default=None, help="把 json/junit 结果写入文件")
 def scan_command(site_dir: str, data_dir: str, fmt: str, output: str | None) -> None:
     """扫描已生成的网站：个人信息（只显示打码后的值）、外部资源、不属于主题的脚本。
@@ -296,7 +371,9 @@ def scan_command(site_dir: str, data_dir: str, fmt: str, output: str | None) -> 
 
     report, with_data = scan_site(Path(site_dir), Path(data_dir))
     if not with_data:
-        console.print(f"[yellow]没有找到数据文件夹 {data_dir}：不知道哪些电话是公开的监督电话，"
-                      "也不知道原表中的个人信息。用 --data 指定数据文件夹。[/yellow]")
+        console.print(
+            f"[yellow]没有找到数据文件夹 {data_dir}：不知道哪些电话是公开的监督电话，"
+            "也不知道原表中的个人信息。用 --data 指定数据文件夹。[/yellow]"
+        )
     _write(report, fmt, output)
     sys.exit(1 if report.findings else 0)

@@ -24,8 +24,11 @@ T = TypeVar("T")
 def can_fork() -> bool:
     """Forking is safe and useful: ``fork`` exists (not on Windows), there is a second
     core, and no other thread runs (``gongshi serve`` watches files in one)."""
-    return ("fork" in mp.get_all_start_methods() and (os.cpu_count() or 1) >= 2
-            and threading.active_count() == 1)
+    return (
+        "fork" in mp.get_all_start_methods()
+        and (os.cpu_count() or 1) >= 2
+        and threading.active_count() == 1
+    )
 
 
 def beside(job: Callable[[], T]) -> Callable[[], T]:

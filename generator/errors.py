@@ -15,8 +15,9 @@ class GongshiError(Exception):
 
     kind = "错误"
 
-    def __init__(self, message: str, file: str = "", line: int | None = None,
-                 hint: str = "") -> None:
+    def __init__(
+        self, message: str, file: str = "", line: int | None = None, hint: str = ""
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.file = file

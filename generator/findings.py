@@ -40,73 +40,184 @@ declare = _code  # rule modules declare their own codes next to the rule that us
 
 
 # Loading: files, tables, columns.
-_code("L001", "fatal", "缺少数据文件夹", "找不到数据文件夹 {path}",
-      "请确认命令在项目根目录运行，或用 --data 指定数据文件夹。")
-_code("L002", "fatal", "缺少必需的表", "缺少必需的数据表“{table}”（{name}）",
-      "请在数据文件夹中放入 {name}.csv、{name}.xlsx 或 {name}.yaml，或同名文件夹。")
-_code("L003", "fatal", "文件无法读取", "文件无法读取：{reason}",
-      "请用 Excel/WPS 另存为 .xlsx，或另存为 UTF-8 编码的 CSV 后再试。")
-_code("L004", "error", "缺少必需的列", "表“{table}”缺少必需的列“{title}”（{key}）",
-      "请在表头加上“{title}”一列。表头可以用中文“{title}”或英文“{key}”。")
-_code("L005", "warning", "未识别的列", "列“{header}”不是“{table}”表的标准列，不会发布",
-      "如果是笔误，请改成标准列名；标准列名见使用说明。不需要的列可以保留。")
-_code("L006", "warning", "未识别的工作表", "工作表“{sheet}”不对应任何数据表，已跳过",
-      "请把工作表命名为数据表的名称（如 projects 或 项目），或把文件放进对应文件夹。")
-_code("L007", "error", "表头重复", "表头“{header}”出现了不止一次",
-      "请删除或改名重复的列。")
-_code("L008", "fatal", "站点配置有误", "site.yaml：{reason}",
-      "site.yaml 应是“键: 值”的列表，如 `name: 兰陵县扶贫项目资金公告公示`。")
-_code("L009", "warning", "未识别的文件", "文件 {path} 不对应任何数据表，已跳过",
-      "文件名应是数据表的名称（如 projects.csv），或放在同名文件夹中。")
-_code("L010", "fatal", "缺少站点设置", "数据文件夹 {path} 中没有 site.yaml",
-      "请在数据文件夹中建立 site.yaml，至少写上 name（站点名称）和 office（主办单位）；"
-      "可复制示例数据 data/site.yaml 修改。")
-_code("L011", "error", "合计与明细不符",
-      "“{label}”行的“{title}”为 {stated}，{basis}之和为 {computed}",
-      "请核对：可能漏填、多填了一行，或合计算错了。合计行本身不作为记录发布。")
+_code(
+    "L001",
+    "fatal",
+    "缺少数据文件夹",
+    "找不到数据文件夹 {path}",
+    "请确认命令在项目根目录运行，或用 --data 指定数据文件夹。",
+)
+_code(
+    "L002",
+    "fatal",
+    "缺少必需的表",
+    "缺少必需的数据表“{table}”（{name}）",
+    "请在数据文件夹中放入 {name}.csv、{name}.xlsx 或 {name}.yaml，或同名文件夹。",
+)
+_code(
+    "L003",
+    "fatal",
+    "文件无法读取",
+    "文件无法读取：{reason}",
+    "请用 Excel/WPS 另存为 .xlsx，或另存为 UTF-8 编码的 CSV 后再试。",
+)
+_code(
+    "L004",
+    "error",
+    "缺少必需的列",
+    "表“{table}”缺少必需的列“{title}”（{key}）",
+    "请在表头加上“{title}”一列。表头可以用中文“{title}”或英文“{key}”。",
+)
+_code(
+    "L005",
+    "warning",
+    "未识别的列",
+    "列“{header}”不是“{table}”表的标准列，不会发布",
+    "如果是笔误，请改成标准列名；标准列名见使用说明。不需要的列可以保留。",
+)
+_code(
+    "L006",
+    "warning",
+    "未识别的工作表",
+    "工作表“{sheet}”不对应任何数据表，已跳过",
+    "请把工作表命名为数据表的名称（如 projects 或 项目），或把文件放进对应文件夹。",
+)
+_code("L007", "error", "表头重复", "表头“{header}”出现了不止一次", "请删除或改名重复的列。")
+_code(
+    "L008",
+    "fatal",
+    "站点配置有误",
+    "site.yaml：{reason}",
+    "site.yaml 应是“键: 值”的列表，如 `name: 兰陵县扶贫项目资金公告公示`。",
+)
+_code(
+    "L009",
+    "warning",
+    "未识别的文件",
+    "文件 {path} 不对应任何数据表，已跳过",
+    "文件名应是数据表的名称（如 projects.csv），或放在同名文件夹中。",
+)
+_code(
+    "L010",
+    "fatal",
+    "缺少站点设置",
+    "数据文件夹 {path} 中没有 site.yaml",
+    "请在数据文件夹中建立 site.yaml，至少写上 name（站点名称）和 office（主办单位）；"
+    "可复制示例数据 data/site.yaml 修改。",
+)
+_code(
+    "L011",
+    "error",
+    "合计与明细不符",
+    "“{label}”行的“{title}”为 {stated}，{basis}之和为 {computed}",
+    "请核对：可能漏填、多填了一行，或合计算错了。合计行本身不作为记录发布。",
+)
 # Notes (severity info, in ``Report.notes``): what the loader normalised, once per file.
-_code("I001", "info", "已自动整理", "读取时自动整理了：{what}",
-      "请核对整理结果；如有不对，请在原表中改正后重新检查。")
+_code(
+    "I001",
+    "info",
+    "已自动整理",
+    "读取时自动整理了：{what}",
+    "请核对整理结果；如有不对，请在原表中改正后重新检查。",
+)
 # Values.
-_code("V001", "error", "金额无法识别", "“{title}”的值“{value}”无法识别为金额：{reason}",
-      "请填写数字，如 1234.50 或 12.5万；单位为万元时请在表头写“{title}(万元)”。")
-_code("V002", "error", "日期无法识别", "“{title}”的值“{value}”无法识别为日期：{reason}",
-      "请填写如 2018-03-05、2018/3/5 或 2018年3月5日 的日期。")
-_code("V003", "error", "数字无法识别", "“{title}”的值“{value}”不是整数",
-      "请只填写整数，如 151。")
+_code(
+    "V001",
+    "error",
+    "金额无法识别",
+    "“{title}”的值“{value}”无法识别为金额：{reason}",
+    "请填写数字，如 1234.50 或 12.5万；单位为万元时请在表头写“{title}(万元)”。",
+)
+_code(
+    "V002",
+    "error",
+    "日期无法识别",
+    "“{title}”的值“{value}”无法识别为日期：{reason}",
+    "请填写如 2018-03-05、2018/3/5 或 2018年3月5日 的日期。",
+)
+_code("V003", "error", "数字无法识别", "“{title}”的值“{value}”不是整数", "请只填写整数，如 151。")
 _code("V004", "error", "必填项为空", "“{title}”不能为空", "请补填“{title}”。")
-_code("V005", "warning", "不在规定的取值中", "“{title}”的值“{value}”不在规定的取值中",
-      "规定的取值：{choices}。")
-_code("V006", "error", "是否值无法识别", "“{title}”的值“{value}”应为“是”或“否”",
-      "请填写“是”或“否”。")
+_code(
+    "V005",
+    "warning",
+    "不在规定的取值中",
+    "“{title}”的值“{value}”不在规定的取值中",
+    "规定的取值：{choices}。",
+)
+_code(
+    "V006", "error", "是否值无法识别", "“{title}”的值“{value}”应为“是”或“否”", "请填写“是”或“否”。"
+)
 # References and identity.
-_code("R001", "error", "找不到所指的记录", "{what}“{value}”不存在",
-      "{hint}",
-      source="数据质量（素材004：数据信息精准率低于95%的约谈）")
-_code("R002", "error", "编号重复", "{what}“{value}”重复，第一次出现在 {first}",
-      "每条记录的编号必须唯一：请改正其中一个编号，或删除重复的行。",
-      source="数据质量（素材004：数据信息精准率低于95%的约谈）")
-_code("R003", "error", "公示对象格式有误", "公示对象“{value}”的格式无法识别",
-      "公示对象应写成 project:项目编号、fund:资金编号、distribution:分配编号 或 "
-      "benefit:补助项目:年度。",
-      source="数据质量（素材004：数据信息精准率低于95%的约谈）")
+_code(
+    "R001",
+    "error",
+    "找不到所指的记录",
+    "{what}“{value}”不存在",
+    "{hint}",
+    source="数据质量（素材004：数据信息精准率低于95%的约谈）",
+)
+_code(
+    "R002",
+    "error",
+    "编号重复",
+    "{what}“{value}”重复，第一次出现在 {first}",
+    "每条记录的编号必须唯一：请改正其中一个编号，或删除重复的行。",
+    source="数据质量（素材004：数据信息精准率低于95%的约谈）",
+)
+_code(
+    "R003",
+    "error",
+    "公示对象格式有误",
+    "公示对象“{value}”的格式无法识别",
+    "公示对象应写成 project:项目编号、fund:资金编号、distribution:分配编号 或 "
+    "benefit:补助项目:年度。",
+    source="数据质量（素材004：数据信息精准率低于95%的约谈）",
+)
 # Privacy in free text.
-_code("P001", "warning", "公开栏目中有个人信息",
-      "“{title}”中有{kind}（{masked}），已隐去，不会发布",
-      "身份证号、银行账号、私人电话不能写在公开的栏目里，请从原表中删除。")
+_code(
+    "P001",
+    "warning",
+    "公开栏目中有个人信息",
+    "“{title}”中有{kind}（{masked}），已隐去，不会发布",
+    "身份证号、银行账号、私人电话不能写在公开的栏目里，请从原表中删除。",
+)
 # Output.
-_code("S001", "error", "网站中发现个人信息", "发布的文件中出现了个人信息（{kind}）：{masked}",
-      "个人身份证号、银行账号、私人电话不得公开。请检查备注等文字栏，删除后重新生成。")
-_code("S002", "error", "网站引用了外部资源", "页面从外部网站加载资源：{url}",
-      "字体、脚本、图片必须放在本站内，不能从其他网站加载。"
-      "请检查 site_templates/overrides/ 中的模板和样式（含 @import、url()），改用本站文件。")
-_code("S003", "error", "链接到未列出的外部网站", "页面链接到外部网站：{url}",
-      "外部链接须在 site.yaml 的 links（外部链接）中列出，如 `links: [{host}]`；"
-      "否则请删除该链接。")
-_code("S004", "error", "页面中有不属于主题的脚本", "页面中有不是主题模板写入的脚本：{snippet}",
-      "记录中的文字不能成为脚本。请检查模板覆盖文件和手写页面，不要用 safe 输出数据。")
-_code("B001", "fatal", "网站生成失败", "MkDocs 生成网站失败：{reason}",
-      "原网站保持不变。请查看上面的 MkDocs 输出。")
+_code(
+    "S001",
+    "error",
+    "网站中发现个人信息",
+    "发布的文件中出现了个人信息（{kind}）：{masked}",
+    "个人身份证号、银行账号、私人电话不得公开。请检查备注等文字栏，删除后重新生成。",
+)
+_code(
+    "S002",
+    "error",
+    "网站引用了外部资源",
+    "页面从外部网站加载资源：{url}",
+    "字体、脚本、图片必须放在本站内，不能从其他网站加载。"
+    "请检查 site_templates/overrides/ 中的模板和样式（含 @import、url()），改用本站文件。",
+)
+_code(
+    "S003",
+    "error",
+    "链接到未列出的外部网站",
+    "页面链接到外部网站：{url}",
+    "外部链接须在 site.yaml 的 links（外部链接）中列出，如 `links: [{host}]`；否则请删除该链接。",
+)
+_code(
+    "S004",
+    "error",
+    "页面中有不属于主题的脚本",
+    "页面中有不是主题模板写入的脚本：{snippet}",
+    "记录中的文字不能成为脚本。请检查模板覆盖文件和手写页面，不要用 safe 输出数据。",
+)
+_code(
+    "B001",
+    "fatal",
+    "网站生成失败",
+    "MkDocs 生成网站失败：{reason}",
+    "原网站保持不变。请查看上面的 MkDocs 输出。",
+)
 
 
 @dataclass(frozen=True)
@@ -132,8 +243,16 @@ class Finding:
         return " ".join(parts)
 
 
-def make(code: str, *, file: str = "", row: int | None = None, column: str = "",
-         severity: str | None = None, subject: str = "", **values: object) -> Finding:
+def make(
+    code: str,
+    *,
+    file: str = "",
+    row: int | None = None,
+    column: str = "",
+    severity: str | None = None,
+    subject: str = "",
+    **values: object,
+) -> Finding:
     """Build a finding from the code table, filling message and hint from ``values``."""
     c = CODES[code]
     return Finding(
@@ -168,8 +287,17 @@ class Report:
 
     def sorted(self) -> list[Finding]:
         order = {s: i for i, s in enumerate(SEVERITIES)}
-        return sorted(self.findings, key=lambda f: (order.get(f.severity, 9), f.code, f.file,
-                                                    f.row or 0, f.column, f.message))
+        return sorted(
+            self.findings,
+            key=lambda f: (
+                order.get(f.severity, 9),
+                f.code,
+                f.file,
+                f.row or 0,
+                f.column,
+                f.message,
+            ),
+        )
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -191,10 +319,13 @@ class Report:
 
     def to_json(self) -> str:
         return json.dumps(
-            {"summary": {s: self.count(s) for s in SEVERITIES},
-             "findings": [asdict(f) for f in self.sorted()],
-             "notes": [asdict(f) for f in self.notes]},
-            ensure_ascii=False, indent=2,
+            {
+                "summary": {s: self.count(s) for s in SEVERITIES},
+                "findings": [asdict(f) for f in self.sorted()],
+                "notes": [asdict(f) for f in self.notes],
+            },
+            ensure_ascii=False,
+            indent=2,
         )
 
     def to_github(self) -> str:
@@ -220,12 +351,13 @@ class Report:
             body = escape(f"{f.message}\n{f.hint}")
             tag = "failure" if f.severity in ("fatal", "error") else "skipped"
             cases.append(
-                f'  <testcase classname={quoteattr(f.file or "gongshi")} name={name}>'
+                f"  <testcase classname={quoteattr(f.file or 'gongshi')} name={name}>"
                 f"<{tag} message={quoteattr(f.message)}>{body}</{tag}></testcase>"
             )
         failures = self.count("fatal") + self.count("error")
         return (
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             f'<testsuite name="gongshi check" tests="{len(cases)}" failures="{failures}">\n'
-            + "\n".join(cases) + "\n</testsuite>\n"
+            + "\n".join(cases)
+            + "\n</testsuite>\n"
         )

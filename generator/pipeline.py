@@ -107,9 +107,12 @@ def scan_rules_for(checked: Checked, project: Project) -> ScanRules:
     hosts = list(site.links) if site else []
     if site and site.base_url:
         hosts.append(urlsplit(site.base_url).hostname or "")
-    return scan_rules(checked.loaded.private_values,
-                      official_phones(phones, checked.loaded.tables), hosts,
-                      theme_template_dirs(project.custom_dir))
+    return scan_rules(
+        checked.loaded.private_values,
+        official_phones(phones, checked.loaded.tables),
+        hosts,
+        theme_template_dirs(project.custom_dir),
+    )
 
 
 # --- build -------------------------------------------------------------------------------
@@ -133,9 +136,13 @@ class BuildResult:
         return 2 if self.checked.report.fatal else 1
 
 
-def mkdocs_build(project: Project, out_dir: Path, epoch: int | None = None,
-                 while_running: Callable[[], object] | None = None,
-                 processes: int = 1) -> tuple[bool, str, list[list]]:
+def mkdocs_build(
+    project: Project,
+    out_dir: Path,
+    epoch: int | None = None,
+    while_running: Callable[[], object] | None = None,
+    processes: int = 1,
+) -> tuple[bool, str, list[list]]:
     """Run the real ``mkdocs build --strict`` on the generated config into ``out_dir``,
     split over ``processes`` (see ``build.shards``).
 
@@ -144,13 +151,20 @@ def mkdocs_build(project: Project, out_dir: Path, epoch: int | None = None,
     gives the same bytes. ``while_running`` is called about once a second until MkDocs exits
     (the build scans what MkDocs has written so far)."""
     env = reproducible.build_env(reproducible.FALLBACK_EPOCH if epoch is None else epoch)
-    return shards.run(project.root, project.generated_config.name, out_dir, env, processes,
-                      while_running)
+    return shards.run(
+        project.root, project.generated_config.name, out_dir, env, processes, while_running
+    )
 
 
-def build(project_dir: Path, data_dir: Path | None = None, site_dir: Path | None = None,
-          allow_findings: bool = False, log: Log = lambda _: None,
-          pdf: bool = False, jobs: int | None = None) -> BuildResult:
+def build(
+    project_dir: Path,
+    data_dir: Path | None = None,
+    site_dir: Path | None = None,
+    allow_findings: bool = False,
+    log: Log = lambda _: None,
+    pdf: bool = False,
+    jobs: int | None = None,
+) -> BuildResult:
     """Check, render, ``mkdocs build``, (PDFs when ``pdf``), scan, then swap into place.
 
     The site is built into a temporary folder beside ``site/`` and swapped in only when
@@ -170,9 +184,11 @@ def build(project_dir: Path, data_dir: Path | None = None, site_dir: Path | None
     result = BuildResult(checked, timings=dict(checked.timings))
     timings = result.timings
     report = checked.report
-    log(f"读取并检查数据：{sum(len(r) for r in checked.loaded.tables.values())} 条记录，"
+    log(
+        f"读取并检查数据：{sum(len(r) for r in checked.loaded.tables.values())} 条记录，"
         f"错误 {report.count('error')}，提醒 {report.count('warning')}"
-        f"（{time.perf_counter() - t0:.1f} 秒）")
+        f"（{time.perf_counter() - t0:.1f} 秒）"
+    )
     if checked.dataset is None or report.fatal:
         log("数据无法使用，未生成网站；原网站保持不变。")
         return result
@@ -192,47 +208,56 @@ def build(project_dir: Path, data_dir: Path | None = None, site_dir: Path | None
     result.rendered = render(checked.dataset, project, report, hist, result.pdf)
     r = result.rendered
     timings["render_s"] = time.perf_counter() - t0
-    log(f"生成页面：改写 {len(r.written)} 个，未变 {r.unchanged} 个，删除 {len(r.removed)} 个"
-        f"（{timings['render_s']:.1f} 秒）")
+    log(
+        f"生成页面：改写 {len(r.written)} 个，未变 {r.unchanged} 个，删除 {len(r.removed)} 个"
+        f"（{timings['render_s']:.1f} 秒）"
+    )
 
     tmp = site_dir.with_name(f".{site_dir.name}.new")
     if tmp.exists():
         shutil.rmtree(tmp)
     try:
         t0 = time.perf_counter()
-        n = shards.shard_count(project.docs_dir,
-                               shards.default_jobs() if jobs is None else jobs)
+        n = shards.shard_count(project.docs_dir, shards.default_jobs() if jobs is None else jobs)
         if n > 1 and (keep := shards.unsplittable(project.generated_config)):
-            log(f"mkdocs.yml 用了 {'、'.join(keep)}，它可能需要在一个进程里看到全部页面，"
-                "所以 MkDocs 只用一个进程。")
+            log(
+                f"mkdocs.yml 用了 {'、'.join(keep)}，它可能需要在一个进程里看到全部页面，"
+                "所以 MkDocs 只用一个进程。"
+            )
             n = 1
         result.mkdocs_processes = n
         log(f"MkDocs 生成网站（{n} 个进程），同时扫描已写出的文件…")
         epoch = reproducible.source_date_epoch(data_dir, checked.dataset)
         scanner = SiteScan(tmp, scan_rules_for(checked, project))
-        ok, output, entries = mkdocs_build(project, tmp, epoch,
-                                           lambda: scanner.sweep(settle=SETTLE_S), n)
+        ok, output, entries = mkdocs_build(
+            project, tmp, epoch, lambda: scanner.sweep(settle=SETTLE_S), n
+        )
         result.mkdocs_output = output
         timings["mkdocs_s"] = time.perf_counter() - t0
         if not ok:
             report.extend([F.make("B001", reason=_last_lines(output))])
             log("MkDocs 生成失败；原网站保持不变。")
             return result
-        log(f"MkDocs 生成完成（{timings['mkdocs_s']:.1f} 秒），"
-            f"其间扫描了 {len(scanner.done)} 个文件")
+        log(
+            f"MkDocs 生成完成（{timings['mkdocs_s']:.1f} 秒），"
+            f"其间扫描了 {len(scanner.done)} 个文件"
+        )
 
         t0 = time.perf_counter()
         reproducible.compact_search_index(tmp, entries)
         if chromium is not None:
-            pdf_stage.make_pdfs(tmp, chromium, epoch, log, project.work / "pdf",
-                                checked.dataset.site.base_url)
+            pdf_stage.make_pdfs(
+                tmp, chromium, epoch, log, project.work / "pdf", checked.dataset.site.base_url
+            )
         timings["after_mkdocs_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         result.scan_findings = scanner.findings()
         report.extend(result.scan_findings)
         timings["scan_rest_s"] = time.perf_counter() - t0
-        log(f"扫描网站：发现 {len(result.scan_findings)} 个问题"
-            f"（MkDocs 完成后又用 {timings['scan_rest_s']:.1f} 秒）")
+        log(
+            f"扫描网站：发现 {len(result.scan_findings)} 个问题"
+            f"（MkDocs 完成后又用 {timings['scan_rest_s']:.1f} 秒）"
+        )
         if result.scan_findings:
             log("扫描发现问题，未发布；原网站保持不变。")
             return result
@@ -253,10 +278,12 @@ def _write_timings(project: Project, result: BuildResult) -> None:
     """``.gongshi/last-build.json``: how long each stage of the last build took, for the
     webmaster (is it getting slow?) and for ``benchmarks/``."""
     project.work.mkdir(exist_ok=True)
-    doc = {"published": result.published,
-           "pages_written": len(result.rendered.written) if result.rendered else 0,
-           "mkdocs_processes": result.mkdocs_processes,
-           **{k: round(v, 3) for k, v in result.timings.items()}}
+    doc = {
+        "published": result.published,
+        "pages_written": len(result.rendered.written) if result.rendered else 0,
+        "mkdocs_processes": result.mkdocs_processes,
+        **{k: round(v, 3) for k, v in result.timings.items()},
+    }
     (project.work / "last-build.json").write_text(json.dumps(doc, indent=1) + "\n", "utf-8")
 
 
@@ -277,11 +304,16 @@ def is_province(data_dir: Path) -> bool:
     return not (Path(data_dir) / "site.yaml").exists() and bool(counties(data_dir))
 
 
-def build_counties(project_dir: Path, data_dir: Path, site_dir: Path,
-                   names: list[str] | None = None, allow_findings: bool = False,
-                   log: Log = lambda _: None,
-                   pdf: bool = False,
-                   jobs: int | None = None) -> Iterator[tuple[str, BuildResult]]:
+def build_counties(
+    project_dir: Path,
+    data_dir: Path,
+    site_dir: Path,
+    names: list[str] | None = None,
+    allow_findings: bool = False,
+    log: Log = lambda _: None,
+    pdf: bool = False,
+    jobs: int | None = None,
+) -> Iterator[tuple[str, BuildResult]]:
     """Build each county of ``data_dir`` into ``site_dir/<county>``, one after another
     (memory stays that of one county; CI builds them in parallel, one job each).
 
@@ -293,15 +325,26 @@ def build_counties(project_dir: Path, data_dir: Path, site_dir: Path,
     for county in names or counties(data_dir):
         log(f"== {county} ==")
         work = county_project(project, county)
-        yield county, build(work.root, data_dir / county, site_dir / county, allow_findings,
-                            log, pdf=pdf, jobs=jobs)
+        yield (
+            county,
+            build(
+                work.root,
+                data_dir / county,
+                site_dir / county,
+                allow_findings,
+                log,
+                pdf=pdf,
+                jobs=jobs,
+            ),
+        )
 
 
 # --- scan an existing site ---------------------------------------------------------------
 
 
-def scan_site(site_dir: Path, data_dir: Path | None = None,
-              project_dir: Path | None = None) -> tuple[Report, bool]:
+def scan_site(
+    site_dir: Path, data_dir: Path | None = None, project_dir: Path | None = None
+) -> tuple[Report, bool]:
     """``gongshi scan``: the scan of an already built site, as a report.
 
     With the data folder it knows the private values, the official phones and the allowed
@@ -359,13 +402,21 @@ def rerender(project_dir: Path, data_dir: Path) -> tuple[Checked, RenderResult |
     checked = check(data_dir)
     result = None
     if checked.dataset is not None and not checked.report.fatal:
-        result = render(checked.dataset, project, checked.report,
-                        data_history(checked.dataset, data_dir, project))
+        result = render(
+            checked.dataset,
+            project,
+            checked.report,
+            data_history(checked.dataset, data_dir, project),
+        )
     return checked, result
 
 
-def serve(project_dir: Path, data_dir: Path, port: int,
-          on_render: Callable[[Checked, RenderResult | None], None]) -> int:
+def serve(
+    project_dir: Path,
+    data_dir: Path,
+    port: int,
+    on_render: Callable[[Checked, RenderResult | None], None],
+) -> int:
     """``gongshi serve``: render, then ``mkdocs serve`` while the data folder is watched.
     Returns MkDocs' exit code (2 when the data is unusable)."""
     checked, result = rerender(project_dir, data_dir)
@@ -375,6 +426,14 @@ def serve(project_dir: Path, data_dir: Path, port: int,
     DataWatcher(project_dir, data_dir, on_render).start()
     project = open_project(project_dir)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", str(project.generated_config),
-           "-a", f"127.0.0.1:{port}"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "serve",
+        "-f",
+        str(project.generated_config),
+        "-a",
+        f"127.0.0.1:{port}",
+    ]
     return subprocess.call(cmd, env=env, cwd=project.root)

@@ -31,8 +31,10 @@ _ID15 = re.compile(rf"(?<![0-9A-Za-z])[1-9]\d{{5}}{_DATE6}\d{{3}}(?![0-9A-Za-z])
 _CARD = re.compile(r"(?<![0-9A-Za-z])\d{4}([ \-]?)\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?(?![0-9A-Za-z])")
 _CC = r"(?:(?:\+|00)\s?86|（\+?86）|\(\+?86\))[\s\-]?"
 _MOBILE = re.compile(rf"(?<![0-9A-Za-z+])(?:{_CC})?1[3-9]\d(?:[\s\-]?\d{{4}}){{2}}(?![0-9A-Za-z])")
-_LANDLINE = re.compile(rf"(?<![0-9A-Za-z+])(?:{_CC})?(?:（0\d{{2,3}}）|\(0\d{{2,3}}\)|0\d{{2,3}})"
-                       r"[\s\-]?[2-9]\d{6,7}(?![0-9A-Za-z])")
+_LANDLINE = re.compile(
+    rf"(?<![0-9A-Za-z+])(?:{_CC})?(?:（0\d{{2,3}}）|\(0\d{{2,3}}\)|0\d{{2,3}})"
+    r"[\s\-]?[2-9]\d{6,7}(?![0-9A-Za-z])"
+)
 _RUN = re.compile(r"[0-9+(（][0-9Xx \-()（）+]{6,}")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -76,7 +78,7 @@ def phone_key(number: str) -> str:
     digits = re.sub(r"\D", "", number)
     for prefix in ("0086", "86"):
         if digits.startswith(prefix) and len(digits) - len(prefix) >= 10:
-            return digits[len(prefix):]
+            return digits[len(prefix) :]
     return digits
 
 
@@ -169,8 +171,11 @@ def official_phones(site_phones: Iterable[str], tables: dict[str, list]) -> froz
     out = {str(p) for p in site_phones if p}
     for row in tables.get("projects", []):
         values = getattr(row, "values", None)
-        phone = values.get("supervisor_phone") if isinstance(values, dict) else getattr(
-            row, "supervisor_phone", "")
+        phone = (
+            values.get("supervisor_phone")
+            if isinstance(values, dict)
+            else getattr(row, "supervisor_phone", "")
+        )
         if phone:
             out.update(re.split(r"[、,，;；/]", str(phone)))
     return frozenset(p.strip() for p in out if p.strip())
@@ -180,7 +185,8 @@ _PREFIX = 4  # known non-numeric values are at least 6 characters long
 _NUMERIC_VALUE = re.compile(r"[0-9Xx\s\-+()（）]+")
 _DIGIT_RUN = re.compile(r"(?<![0-9A-Za-z])[0-9]+[Xx]?(?![0-9A-Za-z])")
 _SEPARATED_RUN = re.compile(
-    r"(?<![0-9A-Za-z])[0-9](?:[0-9]|[\s\-](?=[0-9]))*[0-9Xx](?![0-9A-Za-z])")
+    r"(?<![0-9A-Za-z])[0-9](?:[0-9]|[\s\-](?=[0-9]))*[0-9Xx](?![0-9A-Za-z])"
+)
 
 
 def _digits(value: str) -> str:
@@ -215,11 +221,12 @@ class Redactor:
         spans: list[tuple[int, int]] = []
         if self._numbers:
             for pattern in (_DIGIT_RUN, _SEPARATED_RUN):
-                spans += [m.span() for m in pattern.finditer(text)
-                          if _digits(m.group()) in self._numbers]
+                spans += [
+                    m.span() for m in pattern.finditer(text) if _digits(m.group()) in self._numbers
+                ]
         if self._words:
             for i in range(len(text) - _PREFIX + 1):
-                for w in self._words.get(text[i:i + _PREFIX], ()):
+                for w in self._words.get(text[i : i + _PREFIX], ()):
                     if text.startswith(w, i):
                         spans.append((i, i + len(w)))
                         break
@@ -265,7 +272,7 @@ class Redactor:
         parts: list[str] = []
         last = 0
         for h in found:
-            parts.append(text[last:h.start])
+            parts.append(text[last : h.start])
             parts.append(REDACTED)
             hits.append((h.kind, h.masked))
             last = h.end

@@ -28,9 +28,22 @@ COUNTIES_DIR = "counties"
 
 # Folders and files of docs_dir the generator owns (git-ignored, rewritten, pruned); every
 # other file there is written by hand and left alone.
-GENERATED_DIRS = ("projects", "funds", "villages", "benefits", "distributions", "notices",
-                  "rectifications", "cases", "report", "print", "downloads", "feeds",
-                  "archive", "compliance")
+GENERATED_DIRS = (
+    "projects",
+    "funds",
+    "villages",
+    "benefits",
+    "distributions",
+    "notices",
+    "rectifications",
+    "cases",
+    "report",
+    "print",
+    "downloads",
+    "feeds",
+    "archive",
+    "compliance",
+)
 GENERATED_FILES = ("index.md",)
 
 
@@ -101,8 +114,9 @@ def open_project(root: Path) -> Project:
     docs = config.get("docs_dir") or MKDOCS_DEFAULT_DOCS_DIR
     theme = config.get("theme")
     custom = theme.get("custom_dir") if isinstance(theme, dict) else None
-    return Project(root, (root / str(docs)).resolve(),
-                   (root / str(custom)).resolve() if custom else None)
+    return Project(
+        root, (root / str(docs)).resolve(), (root / str(custom)).resolve() if custom else None
+    )
 
 
 def _sync_tree(src: Path, dst: Path, skip: tuple[str, ...]) -> None:

@@ -30,8 +30,16 @@ class Origin:
 NO_ORIGIN = Origin("", 0)
 
 
-def col(title: str, kind: str = "text", *, required: bool = False, choices: tuple[str, ...] = (),
-        aliases: tuple[str, ...] = (), help: str = "", suggestions: tuple[str, ...] = ()) -> Any:
+def col(
+    title: str,
+    kind: str = "text",
+    *,
+    required: bool = False,
+    choices: tuple[str, ...] = (),
+    aliases: tuple[str, ...] = (),
+    help: str = "",
+    suggestions: tuple[str, ...] = (),
+) -> Any:
     """Declare a column. ``kind`` is one of text, money, date, int, year, bool, list.
 
     ``choices`` is a fixed vocabulary (other values are reported); ``suggestions`` only
@@ -41,10 +49,18 @@ def col(title: str, kind: str = "text", *, required: bool = False, choices: tupl
         default = ""
     elif kind == "list":
         default = ()
-    return field(default=default, metadata={
-        "title": title, "kind": kind, "required": required, "choices": choices,
-        "aliases": aliases, "help": help, "suggestions": suggestions,
-    })
+    return field(
+        default=default,
+        metadata={
+            "title": title,
+            "kind": kind,
+            "required": required,
+            "choices": choices,
+            "aliases": aliases,
+            "help": help,
+            "suggestions": suggestions,
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -59,12 +75,36 @@ class Column:
     suggestions: tuple[str, ...] = ()
 
 
-CATEGORIES = ("产业发展", "光伏扶贫", "基础设施", "公共服务", "就业扶贫", "教育扶贫", "健康扶贫",
-              "金融扶贫", "易地搬迁", "旅游扶贫", "电商扶贫", "资产收益", "其他",
-              "种植", "养殖", "储藏库", "物业入股")
+CATEGORIES = (
+    "产业发展",
+    "光伏扶贫",
+    "基础设施",
+    "公共服务",
+    "就业扶贫",
+    "教育扶贫",
+    "健康扶贫",
+    "金融扶贫",
+    "易地搬迁",
+    "旅游扶贫",
+    "电商扶贫",
+    "资产收益",
+    "其他",
+    "种植",
+    "养殖",
+    "储藏库",
+    "物业入股",
+)
 PROJECT_STATUSES = ("拟建", "公示中", "实施中", "已完工", "已验收", "已终止")
-FUND_SOURCES = ("中央财政", "省级财政", "市级财政", "县级财政", "统筹整合资金", "自筹", "社会帮扶",
-                "金融信贷")
+FUND_SOURCES = (
+    "中央财政",
+    "省级财政",
+    "市级财政",
+    "县级财政",
+    "统筹整合资金",
+    "自筹",
+    "社会帮扶",
+    "金融信贷",
+)
 NOTICE_KINDS = ("事前公示", "事后公告", "资金公告", "分配公示")
 TARGET_KINDS = ("产出指标", "效益指标", "满意度指标")
 RECTIFICATION_SOURCES = ("督查", "巡视", "审计", "信访", "自查")
@@ -79,8 +119,17 @@ CASE_MEASURES: dict[str, tuple[str, ...]] = {
 }
 # What the Excel template's drop-down offers for 处理结果: the fixed measures, the usual
 # forms of 组织处理 (any other wording is still accepted), and 移送司法.
-ORGANISATIONAL_MEASURES = ("批评教育", "责令检查", "通报批评", "诫勉谈话", "停职检查",
-                           "调整岗位", "责令辞职", "免职", "降职")
+ORGANISATIONAL_MEASURES = (
+    "批评教育",
+    "责令检查",
+    "通报批评",
+    "诫勉谈话",
+    "停职检查",
+    "调整岗位",
+    "责令辞职",
+    "免职",
+    "降职",
+)
 MEASURE_SUGGESTIONS: tuple[str, ...] = (
     *(f"{kind}:{m}" for kind, measures in CASE_MEASURES.items() for m in measures),
     *(f"组织处理:{m}" for m in ORGANISATIONAL_MEASURES),
@@ -239,8 +288,12 @@ class Case:
     problem: str = col("问题", required=True)
     amount_involved: int | None = col("涉及金额", "money")
     amount_recovered: int | None = col("追缴金额", "money")
-    measures: tuple[str, ...] = col("处理结果", "list", suggestions=MEASURE_SUGGESTIONS,
-                                    help="每项写成“类别:处分”，多项用、或；分隔")
+    measures: tuple[str, ...] = col(
+        "处理结果",
+        "list",
+        suggestions=MEASURE_SUGGESTIONS,
+        help="每项写成“类别:处分”，多项用、或；分隔",
+    )
     status: str = col("状态")
     origin: Origin = NO_ORIGIN
 
@@ -283,8 +336,18 @@ def columns_of(record: type) -> tuple[Column, ...]:
     for f in dataclasses.fields(record):
         if "title" in f.metadata:
             m = f.metadata
-            cols.append(Column(f.name, m["title"], m["kind"], m["required"], m["choices"],
-                               m["aliases"], m["help"], m["suggestions"]))
+            cols.append(
+                Column(
+                    f.name,
+                    m["title"],
+                    m["kind"],
+                    m["required"],
+                    m["choices"],
+                    m["aliases"],
+                    m["help"],
+                    m["suggestions"],
+                )
+            )
     return tuple(cols)
 
 

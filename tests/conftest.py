@@ -34,8 +34,9 @@ def make_project(root: Path, data: Path | None = None) -> Path:
     return root
 
 
-def write_data(tmp_path: Path, files: dict[str, str | bytes | dict[str, list[list]]],
-               site: str | None) -> Path:
+def write_data(
+    tmp_path: Path, files: dict[str, str | bytes | dict[str, list[list]]], site: str | None
+) -> Path:
     """A ``data/`` folder under ``tmp_path``. ``str`` values are written as UTF-8, ``bytes``
     as they are, and ``{sheet: rows}`` as an XLSX workbook with those sheets in order."""
     import openpyxl

@@ -27,24 +27,33 @@ def _first(site: Path, folder: str) -> str:
 
 
 def _pages(site: Path) -> list[str]:
-    pages = ["", "villages/", _first(site, "projects"), _first(site, "villages"),
-             _first(site, "funds"), _first(site, "benefits"), _first(site, "cases"),
-             _first(site, "distributions"), "print/projects/JL2018-001-before/"]
+    pages = [
+        "",
+        "villages/",
+        _first(site, "projects"),
+        _first(site, "villages"),
+        _first(site, "funds"),
+        _first(site, "benefits"),
+        _first(site, "cases"),
+        _first(site, "distributions"),
+        "print/projects/JL2018-001-before/",
+    ]
     if (site / "compliance" / "index.html").is_file():
         pages.append("compliance/")
     return pages
 
 
 def _serious(results) -> list[str]:
-    return [f"{v['id']} ({v['impact']}): {v['help']} — "
-            f"{[n['target'] for n in v['nodes']][:3]}"
-            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def test_every_page_type_passes_axe(browser, demo, demo_url):  # noqa: F811
     axe = Axe()
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
-                                  locale="zh-CN")
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN")
     failures = {}
     try:
         page = context.new_page()

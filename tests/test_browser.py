@@ -28,8 +28,13 @@ except ImportError:  # a developer's machine without the test extras; CI has the
         raise
     pytest.skip("playwright is not installed: pip install -e '.[test]'", allow_module_level=True)
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 PHONE = {"width": 360, "height": 800}
 PROJECT = "projects/SX2019001/"
 PROJECT_NAME = "张寨镇东节村扶贫养驴场建设项目"
@@ -84,8 +89,9 @@ def browser():
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True,
-                                  has_touch=True, locale="zh-CN")
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True, locale="zh-CN"
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
@@ -115,14 +121,16 @@ def test_phone_page_fits_the_screen_and_text_is_large(phone, url, rel):
     phone.goto(url + rel, wait_until="networkidle")
     width = phone.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1], f"the page scrolls sideways: {width}"
-    body = phone.evaluate("() => parseFloat(getComputedStyle(document.querySelector("
-                          "'article.md-typeset')).fontSize)")
+    body = phone.evaluate(
+        "() => parseFloat(getComputedStyle(document.querySelector('article.md-typeset')).fontSize)"
+    )
     assert body >= 16
     small = [e for e in phone.evaluate(_FONT_SIZES) if e[1] < 16 - 0.01]
     assert small == [], f"text smaller than 16px: {small[:10]}"
 
 
 # --- (b) without JavaScript -------------------------------------------------------------
+
 
 def test_project_page_reads_without_javascript(browser, url):
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
@@ -141,6 +149,7 @@ def test_project_page_reads_without_javascript(browser, url):
 
 # --- (c) no request leaves 127.0.0.1 ------------------------------------------------------
 
+
 @pytest.mark.parametrize("rel", ["", PROJECT])
 def test_every_request_stays_on_the_site(phone, url, rel):
     requests: list[str] = []
@@ -149,12 +158,16 @@ def test_every_request_stays_on_the_site(phone, url, rel):
     phone.locator("label[for=__search]").first.click()  # loads the search worker and index
     phone.wait_for_load_state("networkidle")
     assert requests
-    outside = [u for u in requests if urlsplit(u).scheme not in ("data", "blob")
-               and urlsplit(u).hostname != "127.0.0.1"]
+    outside = [
+        u
+        for u in requests
+        if urlsplit(u).scheme not in ("data", "blob") and urlsplit(u).hostname != "127.0.0.1"
+    ]
     assert outside == []
 
 
 # --- (d) search finds a village -----------------------------------------------------------
+
 
 def test_search_finds_a_village_and_opens_it(phone, url):
     village = next(v for v in _villages() if v["区划代码"] == VILLAGE.split("/")[1])
@@ -171,6 +184,7 @@ def test_search_finds_a_village_and_opens_it(phone, url):
 
 
 # --- hostile text runs no script in a real browser ------------------------------------------
+
 
 def test_hostile_project_page_runs_no_script(browser, hostile):  # noqa: F811
     dialogs: list[tuple[str, str]] = []
@@ -198,11 +212,15 @@ def test_hostile_project_page_runs_no_script(browser, hostile):  # noqa: F811
 
 # --- (e) search: part of a project name, a contractor, a document number -----------------
 
-@pytest.mark.parametrize("text, target", [
-    ("养驴场", PROJECT),
-    ("莘县宏达建筑工程有限公司（虚构）", PROJECT),
-    ("莘财农〔2019〕15号", "funds/F2019-01/"),
-])
+
+@pytest.mark.parametrize(
+    "text, target",
+    [
+        ("养驴场", PROJECT),
+        ("莘县宏达建筑工程有限公司（虚构）", PROJECT),
+        ("莘财农〔2019〕15号", "funds/F2019-01/"),
+    ],
+)
 def test_search_finds_projects_contractors_and_document_numbers(phone, url, text, target):
     phone.goto(url, wait_until="networkidle")
     phone.locator("label[for=__search]").first.click()
@@ -216,10 +234,12 @@ def test_search_finds_projects_contractors_and_document_numbers(phone, url, text
 
 # --- (f) the larger-type switch persists; reading needs no switch ------------------------
 
+
 def test_larger_type_switch_persists_and_fits_the_phone(phone, url):
     phone.goto(url + PROJECT, wait_until="networkidle")
-    size = ("() => parseFloat(getComputedStyle("
-            "document.querySelector('article.md-typeset')).fontSize)")
+    size = (
+        "() => parseFloat(getComputedStyle(document.querySelector('article.md-typeset')).fontSize)"
+    )
     normal = phone.evaluate(size)
     phone.get_by_role("button", name="大字").click()
     large = phone.evaluate(size)
@@ -234,6 +254,7 @@ def test_larger_type_switch_persists_and_fits_the_phone(phone, url):
 
 # --- (g) page weight: a project page on a slow network -----------------------------------
 
+
 def test_project_page_weight_beyond_cached_theme_assets(browser, url):
     """Bytes a phone downloads for a project page, leaving out Material's own assets (cached
     after the first page of the site). The search index counts: Material fetches it on
@@ -242,14 +263,23 @@ def test_project_page_weight_beyond_cached_theme_assets(browser, url):
     sizes: dict[str, int] = {}
     try:
         page = context.new_page()
-        page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body()))
-                if r.ok and r.request.method == "GET" else None)
+        page.on(
+            "response",
+            lambda r: (
+                sizes.__setitem__(r.url, len(r.body()))
+                if r.ok and r.request.method == "GET"
+                else None
+            ),
+        )
         page.goto(url + PROJECT, wait_until="networkidle")
         page.wait_for_timeout(500)
     finally:
         context.close()
-    theme = [u for u in sizes if "/assets/javascripts/" in u
-             or ("/assets/stylesheets/" in u and "gongshi.css" not in u)]
+    theme = [
+        u
+        for u in sizes
+        if "/assets/javascripts/" in u or ("/assets/stylesheets/" in u and "gongshi.css" not in u)
+    ]
     own = {u: n for u, n in sizes.items() if u not in theme}
     assert any(u.endswith(PROJECT) for u in own)
     assert sum(own.values()) <= 150 * 1024, sorted(own.items(), key=lambda kv: -kv[1])

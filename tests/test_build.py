@@ -33,6 +33,7 @@ def tree_hashes(folder: Path) -> dict[str, str]:
 
 # --- a failed build publishes nothing ----------------------------------------------------
 
+
 @pytest.fixture
 def published(tmp_path, contract) -> Path:
     """A copy of the contract county whose ``site/`` holds the site built from it."""
@@ -84,7 +85,8 @@ def test_a_warning_in_one_mkdocs_process_fails_the_split_build(published, monkey
 
     before = tree_hashes(published / "site")
     (published / "content" / "zz-notice.md").write_text(
-        "# 补充说明\n\n见[旧公告](old-notice.md)。\n", "utf-8")
+        "# 补充说明\n\n见[旧公告](old-notice.md)。\n", "utf-8"
+    )
     monkeypatch.setattr(shards, "PAGES_PER_SHARD", 10)
 
     result = build_project(published, jobs=3)
@@ -92,8 +94,9 @@ def test_a_warning_in_one_mkdocs_process_fails_the_split_build(published, monkey
     assert not result.published
     assert result.exit_code == 2
     assert "old-notice.md" in result.mkdocs_output
-    assert any(f.code == "B001" and "old-notice.md" in f.message
-               for f in result.checked.report.findings)
+    assert any(
+        f.code == "B001" and "old-notice.md" in f.message for f in result.checked.report.findings
+    )
     assert tree_hashes(published / "site") == before
     assert not any(p.name.startswith(".site") for p in published.iterdir())
 
@@ -105,8 +108,9 @@ def test_a_plugin_that_needs_every_page_keeps_mkdocs_in_one_process(tmp_path, mo
 
     project = make_project(tmp_path / "county", CONTRACT)
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text("utf-8").replace("plugins:\n", "plugins:\n  - tags\n"),
-                      "utf-8")
+    config.write_text(
+        config.read_text("utf-8").replace("plugins:\n", "plugins:\n  - tags\n"), "utf-8"
+    )
     monkeypatch.setattr(shards, "PAGES_PER_SHARD", 10)
     messages: list[str] = []
 
@@ -119,8 +123,10 @@ def test_a_plugin_that_needs_every_page_keeps_mkdocs_in_one_process(tmp_path, mo
 
 # --- the navigation holds sections, never records ---------------------------------------
 
+
 def nav_titles(project: Path) -> list[str]:
     """Titles of the sections listed in the project's ``mkdocs.yml``."""
+
     def walk(items):
         for item in items:
             if isinstance(item, dict):
@@ -161,17 +167,31 @@ def grown(tmp_path_factory) -> tuple[bytes, bytes]:
     for i in range(50):
         pid = f"TY2021-{i + 1:03d}"
         village = villages[i % 3]
-        more.append({"id": pid, "year": 2021, "name": f"{village}第{i + 1}号产业扶贫项目",
-                     "category": "产业发展", "township": "白水镇" if village == "白水村"
-                     else "青山镇", "villages": village, "content": f"建设大棚{i + 1}座",
-                     "implementer": "青山镇人民政府", "responsible_person": "林一",
-                     "status": "实施中", "households": 10 + i, "persons": 30 + i,
-                     "supervisor": "周二", "supervisor_phone": "0531-7000101"})
+        more.append(
+            {
+                "id": pid,
+                "year": 2021,
+                "name": f"{village}第{i + 1}号产业扶贫项目",
+                "category": "产业发展",
+                "township": "白水镇" if village == "白水村" else "青山镇",
+                "villages": village,
+                "content": f"建设大棚{i + 1}座",
+                "implementer": "青山镇人民政府",
+                "responsible_person": "林一",
+                "status": "实施中",
+                "households": 10 + i,
+                "persons": 30 + i,
+                "supervisor": "周二",
+                "supervisor_phone": "0531-7000101",
+            }
+        )
         funding.append(f"{pid},中央财政,{100000 + i * 1000}.00")
     (project / "data" / "projects" / "more.yaml").write_text(
-        yaml.safe_dump(more, allow_unicode=True, sort_keys=False), "utf-8")
+        yaml.safe_dump(more, allow_unicode=True, sort_keys=False), "utf-8"
+    )
     (project / "data" / "project_funding" / "more.csv").write_text(
-        "\n".join(funding) + "\n", "utf-8")
+        "\n".join(funding) + "\n", "utf-8"
+    )
     second = build_project(project)
     assert second.published, second.checked.report.to_json() + second.mkdocs_output
     assert len(list((project / "site" / "projects").glob("*/index.html"))) == 53
@@ -192,9 +212,14 @@ def test_project_page_of_a_grown_county_names_no_other_project(grown):
 
 # --- nothing is loaded from another host --------------------------------------------------
 
+
 def _css_urls(text: str) -> list[str]:
-    return [a or b for a, b in re.findall(
-        r"""url\(\s*['"]?([^'")\s]+)|@import\s+(?:url\()?\s*['"]([^'"]+)""", text)]
+    return [
+        a or b
+        for a, b in re.findall(
+            r"""url\(\s*['"]?([^'")\s]+)|@import\s+(?:url\()?\s*['"]([^'"]+)""", text
+        )
+    ]
 
 
 @pytest.mark.parametrize("county", ["contract", "demo"])
@@ -211,8 +236,11 @@ def test_no_page_loads_from_another_host(county, request):
         if found := outside_loads(page, site_url):
             outside[path.relative_to(site).as_posix()] = found
     for path in sorted(site.rglob("*.css")):
-        found = [u for u in _css_urls(path.read_text("utf-8", errors="replace"))
-                 if urlsplit(u).netloc or urlsplit(u).scheme not in ("", "data")]
+        found = [
+            u
+            for u in _css_urls(path.read_text("utf-8", errors="replace"))
+            if urlsplit(u).netloc or urlsplit(u).scheme not in ("", "data")
+        ]
         if found:
             outside[path.relative_to(site).as_posix()] = found
     assert outside == {}

@@ -14,13 +14,14 @@ from pathlib import Path
 import pytest
 from conftest import TEST_DATA, write_data
 
+from generator.findings import Finding
 from generator.pipeline import Checked
 from generator.pipeline import check as run_check
-from generator.findings import Finding
 
 SITE = "站点名称: 金岭镇扶贫项目资金公告公示（测试）\n县区: 测试县\n"
-VILLAGES = ("区划代码,乡镇,村名,是否贫困村\n"
-            "371324001201,金岭镇,大洼村,是\n371324001202,金岭镇,小洼村,否\n")
+VILLAGES = (
+    "区划代码,乡镇,村名,是否贫困村\n371324001201,金岭镇,大洼村,是\n371324001202,金岭镇,小洼村,否\n"
+)
 PROJECTS = "项目编号,年度,项目名称,乡镇,实施地点\nJL2018-001,2018,大洼村道路硬化,金岭镇,大洼村\n"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -31,8 +32,9 @@ def check(data: Path, skip: tuple[str, ...] = ()) -> Checked:
     return run_check(data, ("disclosure", *skip))
 
 
-def county(tmp_path: Path, files: dict[str, str | bytes | dict[str, list[list]]],
-           site: str | None = SITE) -> Path:
+def county(
+    tmp_path: Path, files: dict[str, str | bytes | dict[str, list[list]]], site: str | None = SITE
+) -> Path:
     return write_data(tmp_path, files, site)
 
 
@@ -58,6 +60,7 @@ def test_clean_data_has_no_findings(tmp_path: Path) -> None:
 
 # --- 4. bad input gives a finding, never a traceback ------------------------------------
 
+
 def test_unknown_village_in_project_villages(tmp_path: Path) -> None:
     projects = PROJECTS + "JL2018-002,2018,中洼村道路,金岭镇,小洼村、中洼村\n"
     report = check(county(tmp_path, {"villages.csv": VILLAGES, "projects.csv": projects})).report
@@ -77,16 +80,21 @@ def test_village_of_another_township_is_unknown(tmp_path: Path) -> None:
 
 def test_non_number_in_an_amount(tmp_path: Path) -> None:
     funding = "项目编号,资金来源,金额\nJL2018-001,中央财政,约五万\n"
-    report = check(county(tmp_path, {"villages.csv": VILLAGES, "projects.csv": PROJECTS,
-                                     "project_funding.csv": funding})).report
+    report = check(
+        county(
+            tmp_path,
+            {"villages.csv": VILLAGES, "projects.csv": PROJECTS, "project_funding.csv": funding},
+        )
+    ).report
     f = one(report.findings, "V001")
     assert where(f) == ("V001", "data/project_funding.csv", 2, "C列（金额）", "error")
     assert "约五万" in f.message
 
 
 def test_impossible_date(tmp_path: Path) -> None:
-    projects = ("项目编号,年度,项目名称,乡镇,计划开工日期\n"
-                "JL2018-001,2018,大洼村道路,金岭镇,2018-02-30\n")
+    projects = (
+        "项目编号,年度,项目名称,乡镇,计划开工日期\nJL2018-001,2018,大洼村道路,金岭镇,2018-02-30\n"
+    )
     report = check(county(tmp_path, {"projects.csv": projects})).report
     f = one(report.findings, "V002")
     assert where(f) == ("V002", "data/projects.csv", 2, "E列（计划开工日期）", "error")
@@ -94,12 +102,15 @@ def test_impossible_date(tmp_path: Path) -> None:
 
 
 def test_duplicate_project_id_names_the_first_occurrence(tmp_path: Path) -> None:
-    data = county(tmp_path, {
-        "villages.csv": VILLAGES,
-        "projects/2018.csv": PROJECTS,
-        "projects/2019.yaml": "- id: JL2018-001\n  year: 2019\n  name: 小洼村车间\n"
-                              "  township: 金岭镇\n  villages: 小洼村\n",
-    })
+    data = county(
+        tmp_path,
+        {
+            "villages.csv": VILLAGES,
+            "projects/2018.csv": PROJECTS,
+            "projects/2019.yaml": "- id: JL2018-001\n  year: 2019\n  name: 小洼村车间\n"
+            "  township: 金岭镇\n  villages: 小洼村\n",
+        },
+    )
     f = one(check(data).report.findings, "R002")
     assert where(f) == ("R002", "data/projects/2019.yaml", 1, "“id”", "error")
     assert "JL2018-001" in f.message
@@ -143,8 +154,9 @@ UNREADABLE = {
     # Excel's “Unicode 文本”: UTF-16LE with BOM, tab separated. Not in the contract.
     "utf-16 with BOM": UTF16_ZH.encode("utf-16"),
     "utf-16le no BOM, Chinese": UTF16_ZH.encode("utf-16-le"),
-    "utf-16le no BOM, English keys": "id,year,name,township\r\nA1,2018,road,JL\r\n"
-                                     .encode("utf-16-le"),
+    "utf-16le no BOM, English keys": "id,year,name,township\r\nA1,2018,road,JL\r\n".encode(
+        "utf-16-le"
+    ),
 }
 
 
@@ -201,17 +213,23 @@ def test_unknown_column_warned_once_per_csv_file(tmp_path: Path) -> None:
 
 
 def test_unknown_key_warned_once_per_yaml_file(tmp_path: Path) -> None:
-    records = "".join(f"- id: JL2018-00{i}\n  year: 2018\n  name: 道路{i}\n  township: 金岭镇\n"
-                      f"  villages: 大洼村\n  审核状态: 已审核\n" for i in range(1, 4))
+    records = "".join(
+        f"- id: JL2018-00{i}\n  year: 2018\n  name: 道路{i}\n  township: 金岭镇\n"
+        f"  villages: 大洼村\n  审核状态: 已审核\n"
+        for i in range(1, 4)
+    )
     report = check(county(tmp_path, {"villages.csv": VILLAGES, "projects.yaml": records})).report
     f = one(report.findings, "L005")
     assert (f.file, f.severity) == ("data/projects.yaml", "warning")
 
 
 def test_unknown_key_in_nested_yaml_lists_warned_once_per_file(tmp_path: Path) -> None:
-    records = "".join(f"- id: JL2018-00{i}\n  year: 2018\n  name: 道路{i}\n  township: 金岭镇\n"
-                      f"  villages: 大洼村\n  project_funding:\n    - source: 自筹\n"
-                      f"      amount: 1000\n      批注: 已核\n" for i in range(1, 4))
+    records = "".join(
+        f"- id: JL2018-00{i}\n  year: 2018\n  name: 道路{i}\n  township: 金岭镇\n"
+        f"  villages: 大洼村\n  project_funding:\n    - source: 自筹\n"
+        f"      amount: 1000\n      批注: 已核\n"
+        for i in range(1, 4)
+    )
     report = check(county(tmp_path, {"villages.csv": VILLAGES, "projects.yaml": records})).report
     f = one(report.findings, "L005")
     assert (f.file, f.severity) == ("data/projects.yaml", "warning")
@@ -219,28 +237,39 @@ def test_unknown_key_in_nested_yaml_lists_warned_once_per_file(tmp_path: Path) -
 
 
 def test_notice_subject_in_a_wrong_format(tmp_path: Path) -> None:
-    notices = ("- id: GS-1\n  subject: project:JL2018-001\n  kind: 事前公示\n"
-               "  posted_on: 2018-02-20\n"
-               "- id: GS-2\n  subject: 项目JL2018-001\n  kind: 事前公示\n  posted_on: 2018-02-20\n")
-    report = check(county(tmp_path, {"villages.csv": VILLAGES, "projects.csv": PROJECTS,
-                                     "notices.yaml": notices})).report
+    notices = (
+        "- id: GS-1\n  subject: project:JL2018-001\n  kind: 事前公示\n"
+        "  posted_on: 2018-02-20\n"
+        "- id: GS-2\n  subject: 项目JL2018-001\n  kind: 事前公示\n  posted_on: 2018-02-20\n"
+    )
+    report = check(
+        county(
+            tmp_path, {"villages.csv": VILLAGES, "projects.csv": PROJECTS, "notices.yaml": notices}
+        )
+    ).report
     f = one(report.findings, "R003")
     assert where(f) == ("R003", "data/notices.yaml", 5, "“subject”", "error")
     assert "项目JL2018-001" in f.message
 
 
 def test_notice_pointing_at_a_missing_project(tmp_path: Path) -> None:
-    notices = ("- id: GS-1\n  subject: project:JL2099-001\n  kind: 事前公示\n"
-               "  posted_on: 2018-02-20\n")
-    report = check(county(tmp_path, {"villages.csv": VILLAGES, "projects.csv": PROJECTS,
-                                     "notices.yaml": notices})).report
+    notices = (
+        "- id: GS-1\n  subject: project:JL2099-001\n  kind: 事前公示\n  posted_on: 2018-02-20\n"
+    )
+    report = check(
+        county(
+            tmp_path, {"villages.csv": VILLAGES, "projects.csv": PROJECTS, "notices.yaml": notices}
+        )
+    ).report
     f = one(report.findings, "R001")
     assert where(f) == ("R001", "data/notices.yaml", 1, "“subject”", "error")
 
 
 def test_all_findings_are_reported_at_once(tmp_path: Path) -> None:
-    projects = ("项目编号,年度,项目名称,乡镇,实施地点,计划开工日期,合同金额,受益户数\n"
-                "JL2018-001,2018,大洼村道路,金岭镇,大洼村,2018-02-30,约五万,一百二十\n")
+    projects = (
+        "项目编号,年度,项目名称,乡镇,实施地点,计划开工日期,合同金额,受益户数\n"
+        "JL2018-001,2018,大洼村道路,金岭镇,大洼村,2018-02-30,约五万,一百二十\n"
+    )
     report = check(county(tmp_path, {"villages.csv": VILLAGES, "projects.csv": projects})).report
     assert report.flat() == [
         ("V001", "data/projects.csv", 2, "G列（合同金额）"),
@@ -251,8 +280,10 @@ def test_all_findings_are_reported_at_once(tmp_path: Path) -> None:
 
 def test_required_value_missing_from_a_later_yaml_record(tmp_path: Path) -> None:
     """The first record has every key; the second lacks 乡镇 (township) altogether."""
-    records = ("- id: JL2018-001\n  year: 2018\n  name: 大洼村道路\n  township: 金岭镇\n"
-               "- id: JL2018-002\n  year: 2018\n  name: 小洼村道路\n")
+    records = (
+        "- id: JL2018-001\n  year: 2018\n  name: 大洼村道路\n  township: 金岭镇\n"
+        "- id: JL2018-002\n  year: 2018\n  name: 小洼村道路\n"
+    )
     report = check(county(tmp_path, {"projects.yaml": records})).report
     found = [f for f in report.findings if f.severity in ("error", "fatal")]
     assert len(found) == 1, report.findings
@@ -277,9 +308,9 @@ WEIRD = {
     "yaml scalar": "hello\n",
     "yaml list of scalars": "- JL2018-001\n- JL2018-002\n",
     "yaml value is a mapping": "- id: JL2018-001\n  year: 2018\n  name: x\n  township: 金岭镇\n"
-                               "  villages: {大洼村: 1}\n",
+    "  villages: {大洼村: 1}\n",
     "csv ragged rows": "项目编号,年度,项目名称,乡镇\nJL2018-001,2018\n"
-                       "JL2018-002,2018,x,金岭镇,多,余\n",
+    "JL2018-002,2018,x,金岭镇,多,余\n",
     "tab separated": "项目编号\t年度\t项目名称\t乡镇\nJL2018-001\t2018\t道路\t金岭镇\n",
 }
 
@@ -323,22 +354,40 @@ def test_skip_by_code_and_by_tag(tmp_path: Path) -> None:
 # --- 5. never-published columns and people's names in the model -------------------------
 
 ID_IN_NOTE = "37152219721126157X"  # fake, with a valid GB 11643 checksum
-BENEFITS = ("补助项目,年度,村,户主姓名,家庭人口,金额,发放日期,"
-            "身份证号,银行账号,联系电话,家庭住址,备注\r\n"
-            "教育补助,2018,大洼村,张三,4,1500,2018-09-01,371522198201036365,6228487956309454631,"
-            "13912345678,金岭镇大洼村3号,\r\n"
-            "教育补助,2018,小洼村,欧阳明华,3,1500,2018-09-01,371522194706056355,"
-            "6217998443682144837,13812345678,金岭镇小洼村5号,已电话核实（13712345678）\r\n"
-            "雨露计划,2018,大洼村,王小明,5,3000,2018-10-08,,,,,"
-            f"代领人身份证{ID_IN_NOTE}；卡号6228487956309454631\r\n")
-PRIVATE = ("371522198201036365", "6228487956309454631", "13912345678", "金岭镇大洼村3号",
-           "371522194706056355", "6217998443682144837", "13812345678", "金岭镇小洼村5号")
+BENEFITS = (
+    "补助项目,年度,村,户主姓名,家庭人口,金额,发放日期,"
+    "身份证号,银行账号,联系电话,家庭住址,备注\r\n"
+    "教育补助,2018,大洼村,张三,4,1500,2018-09-01,371522198201036365,6228487956309454631,"
+    "13912345678,金岭镇大洼村3号,\r\n"
+    "教育补助,2018,小洼村,欧阳明华,3,1500,2018-09-01,371522194706056355,"
+    "6217998443682144837,13812345678,金岭镇小洼村5号,已电话核实（13712345678）\r\n"
+    "雨露计划,2018,大洼村,王小明,5,3000,2018-10-08,,,,,"
+    f"代领人身份证{ID_IN_NOTE}；卡号6228487956309454631\r\n"
+)
+PRIVATE = (
+    "371522198201036365",
+    "6228487956309454631",
+    "13912345678",
+    "金岭镇大洼村3号",
+    "371522194706056355",
+    "6217998443682144837",
+    "13812345678",
+    "金岭镇小洼村5号",
+)
 
 
 @pytest.fixture
 def benefits_checked(tmp_path: Path):
-    return check(county(tmp_path, {"villages.csv": VILLAGES, "projects.csv": PROJECTS,
-                                   "benefits.csv": BENEFITS.encode("gbk")}))
+    return check(
+        county(
+            tmp_path,
+            {
+                "villages.csv": VILLAGES,
+                "projects.csv": PROJECTS,
+                "benefits.csv": BENEFITS.encode("gbk"),
+            },
+        )
+    )
 
 
 def test_private_columns_never_reach_rows_or_the_model(benefits_checked) -> None:
@@ -359,9 +408,17 @@ def test_household_heads_are_masked_in_the_model(benefits_checked) -> None:
 
 
 def test_names_are_not_masked_when_the_site_says_so(tmp_path: Path) -> None:
-    checked = check(county(tmp_path, {"villages.csv": VILLAGES, "projects.csv": PROJECTS,
-                                      "benefits.csv": BENEFITS.encode("gbk")},
-                           site=SITE + "mask_names: false\n"))
+    checked = check(
+        county(
+            tmp_path,
+            {
+                "villages.csv": VILLAGES,
+                "projects.csv": PROJECTS,
+                "benefits.csv": BENEFITS.encode("gbk"),
+            },
+            site=SITE + "mask_names: false\n",
+        )
+    )
     assert [b.household_head for b in checked.dataset.benefits] == ["张三", "欧阳明华", "王小明"]
 
 

@@ -32,20 +32,23 @@ def sh(script: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
     """Run a CI step with bash -e, with gongshi on PATH as after ``pip install -e .``."""
     path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     full = dict(os.environ, PATH=path, NO_MKDOCS_2_WARNING="1", **env)
-    return subprocess.run(["bash", "-e", "-c", script], cwd=cwd, env=full,
-                          capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        ["bash", "-e", "-c", script], cwd=cwd, env=full, capture_output=True, text=True, timeout=900
+    )
 
 
 def province(root: Path) -> Path:
     """A repository with two counties: data/北县/ and data/南县/."""
     project = make_project(root)
     for name in ("北县", "南县"):
-        shutil.copytree(TINY, project / "data" / name,
-                        ignore=shutil.ignore_patterns("expected.json"))
+        shutil.copytree(
+            TINY, project / "data" / name, ignore=shutil.ignore_patterns("expected.json")
+        )
     return project
 
 
 # --- the files themselves --------------------------------------------------------------
+
 
 def test_github_workflow_rebuilds_on_a_data_push_and_builds_counties_as_a_matrix():
     wf = load(GITHUB)
@@ -72,6 +75,7 @@ def test_gitlab_pipeline_checks_builds_and_publishes_pages():
 
 
 # --- the steps, run here ---------------------------------------------------------------
+
 
 def test_github_county_list_step(tmp_path):
     script = github_steps("counties")["列出要生成的县"]

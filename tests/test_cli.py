@@ -35,13 +35,23 @@ def run(cwd: Path, *args: str, exe: str | None = None) -> subprocess.CompletedPr
     ``check`` runs with ``--skip disclosure``: these fixtures are deliberately minimal tables
     for loading and integrity, which the disclosure rules (tests/test_rules.py) would flag.
     """
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("COLUMNS", "LINES", "FORCE_COLOR", "NO_COLOR", "TERM", "GITHUB_ACTIONS")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("COLUMNS", "LINES", "FORCE_COLOR", "NO_COLOR", "TERM", "GITHUB_ACTIONS")
+    }
     cmd = [exe] if exe else [sys.executable, "-m", "generator"]
     if args and args[0] == "check":
         args = (*args, "--skip", "disclosure")
-    return subprocess.run([*cmd, *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          encoding="utf-8", timeout=120)
+    return subprocess.run(
+        [*cmd, *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
 
 
 def project(tmp_path: Path, files: dict[str, str] | None = None, fixture: str = "") -> Path:
@@ -60,8 +70,9 @@ def project(tmp_path: Path, files: dict[str, str] | None = None, fixture: str = 
 
 @pytest.fixture
 def clean(tmp_path: Path) -> Path:
-    return project(tmp_path, {"site.yaml": SITE, "villages.csv": VILLAGES,
-                              "projects.csv": PROJECTS})
+    return project(
+        tmp_path, {"site.yaml": SITE, "villages.csv": VILLAGES, "projects.csv": PROJECTS}
+    )
 
 
 @pytest.fixture
@@ -72,6 +83,7 @@ def errors(tmp_path: Path) -> Path:
 
 # --- exit codes -------------------------------------------------------------------------
 
+
 def test_check_clean_data_exits_0(clean: Path) -> None:
     r = run(clean, "check")
     assert r.returncode == 0, r.stderr
@@ -80,10 +92,12 @@ def test_check_clean_data_exits_0(clean: Path) -> None:
 
 
 def test_check_with_warnings_only_exits_0(tmp_path: Path) -> None:
-    projects = (PROJECTS.replace("实施地点\n", "实施地点,审核状态\n")
-                .replace("大洼村\n", "大洼村,是\n"))
-    root = project(tmp_path, {"site.yaml": SITE, "villages.csv": VILLAGES,
-                              "projects.csv": projects})
+    projects = PROJECTS.replace("实施地点\n", "实施地点,审核状态\n").replace(
+        "大洼村\n", "大洼村,是\n"
+    )
+    root = project(
+        tmp_path, {"site.yaml": SITE, "villages.csv": VILLAGES, "projects.csv": projects}
+    )
     r = run(root, "check")
     assert r.returncode == 0, r.stderr
     assert "L005" in r.stderr and "提醒" in r.stderr
@@ -134,6 +148,7 @@ def test_skip_option(errors: Path) -> None:
 
 
 # --- output formats ---------------------------------------------------------------------
+
 
 def test_json_report_written_to_a_file(errors: Path) -> None:
     r = run(errors, "check", "--format", "json", "-o", "f.json")
@@ -188,25 +203,40 @@ def test_junit_on_clean_data_has_no_failures(clean: Path) -> None:
 def test_terminal_output_is_chinese_and_names_file_and_row(errors: Path) -> None:
     r = run(errors, "check")
     out = r.stderr
-    for text in ("找不到所指的记录", "金额无法识别", "怎么改", "错误", "提醒",
-                 "data/projects.csv", "第3行", "G列（合同金额）", "data/notices.yaml", "共 6 条"):
+    for text in (
+        "找不到所指的记录",
+        "金额无法识别",
+        "怎么改",
+        "错误",
+        "提醒",
+        "data/projects.csv",
+        "第3行",
+        "G列（合同金额）",
+        "data/notices.yaml",
+        "共 6 条",
+    ):
         assert text in out, text
 
 
 def test_terminal_output_keeps_file_paths_whole(tmp_path: Path) -> None:
     """A table split into a folder gives paths like data/projects/2018.csv; in an 80-column
     CI log the location must still be one piece a person can search for."""
-    root = project(tmp_path, {
-        "site.yaml": SITE, "villages.csv": VILLAGES,
-        "projects/2018.csv": "项目编号,年度,项目名称,乡镇,实施地点\n"
-                             "JL2018-001,2018,大洼村道路硬化,金岭镇,中洼村\n",
-    })
+    root = project(
+        tmp_path,
+        {
+            "site.yaml": SITE,
+            "villages.csv": VILLAGES,
+            "projects/2018.csv": "项目编号,年度,项目名称,乡镇,实施地点\n"
+            "JL2018-001,2018,大洼村道路硬化,金岭镇,中洼村\n",
+        },
+    )
     r = run(root, "check")
     assert r.returncode == 1
     assert "data/projects/2018.csv" in r.stderr, r.stderr
 
 
 # --- the entry point and help -----------------------------------------------------------
+
 
 def test_gongshi_entry_point_runs_check(errors: Path) -> None:
     r = run(errors, "check", "--format", "json", exe=gongshi_exe())

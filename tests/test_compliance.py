@@ -62,20 +62,36 @@ def rows_by_first_cell(page: Path) -> dict[str, list[str]]:
 
 def gongshi(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
-    return subprocess.run([*GONGSHI, *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=900)
+    return subprocess.run(
+        [*GONGSHI, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=900
+    )
 
 
 # --- the demo county -------------------------------------------------------------------
 
 PLANTED = {
     # code: (file, row, column, subject, words of the message)
-    "N005": ("data/notices.csv", 31, "E列（公示截止日期）", "project:JL2018-019",
-             ("GS2018-030", "2018年4月25日", "2018年5月1日", "只公示了7天")),
-    "M003": ("data/disbursements.xlsx", 39, "D列（金额）", "project:JL2018-027",
-             ("132,000.00", "120,000.00", "多拨 12,000.00 元")),
-    "Q004": ("data/rectifications.csv", 12, "J列（整改状态）", "rectification:ZG2018-11",
-             ("ZG2018-11", "2018年12月31日", "整改中")),
+    "N005": (
+        "data/notices.csv",
+        31,
+        "E列（公示截止日期）",
+        "project:JL2018-019",
+        ("GS2018-030", "2018年4月25日", "2018年5月1日", "只公示了7天"),
+    ),
+    "M003": (
+        "data/disbursements.xlsx",
+        39,
+        "D列（金额）",
+        "project:JL2018-027",
+        ("132,000.00", "120,000.00", "多拨 12,000.00 元"),
+    ),
+    "Q004": (
+        "data/rectifications.csv",
+        12,
+        "J列（整改状态）",
+        "rectification:ZG2018-11",
+        ("ZG2018-11", "2018年12月31日", "整改中"),
+    ),
 }
 
 
@@ -100,7 +116,12 @@ def test_demo_check_reports_planted_violation(demo_check: tuple[int, dict], code
     assert len(found) == 1, found
     f = found[0]
     assert (f["file"], f["row"], f["column"], f["subject"], f["severity"]) == (
-        file, row, column, subject, "warning")
+        file,
+        row,
+        column,
+        subject,
+        "warning",
+    )
     for word in words:
         assert word in f["message"]
 
@@ -140,9 +161,11 @@ def test_demo_warnings_do_not_block_publishing(demo) -> None:
 
 # Three mistakes: GS-01 posted 9 days (N005, project JL2018-001), JL2018-002 without
 # 中标单位 (N001), a 涉及金额 that is not an amount (V001, an error that blocks publishing).
-MISTAKES = (("notices", 2, "公示截止日期", "2018-03-18"),
-            ("projects", 3, "中标单位", ""),
-            ("cases", 2, "涉及金额", "一万二左右"))
+MISTAKES = (
+    ("notices", 2, "公示截止日期", "2018-03-18"),
+    ("projects", 3, "中标单位", ""),
+    ("cases", 2, "涉及金额", "一万二左右"),
+)
 
 
 @pytest.fixture(scope="module")
@@ -156,8 +179,13 @@ def flawed(tmp_path_factory: pytest.TempPathFactory) -> dict:
     refused = gongshi("build", cwd=project)
     refused_site = (project / "site").exists()
     allowed = gongshi("build", "--allow-findings", cwd=project)
-    return {"project": project, "refused": refused, "refused_site": refused_site,
-            "allowed": allowed, "page": project / "site" / "compliance" / "index.html"}
+    return {
+        "project": project,
+        "refused": refused,
+        "refused_site": refused_site,
+        "allowed": allowed,
+        "page": project / "site" / "compliance" / "index.html",
+    }
 
 
 def test_error_blocks_build_without_allow_findings(flawed: dict) -> None:
@@ -173,10 +201,14 @@ def test_allow_findings_publishes_and_lists_the_error(flawed: dict) -> None:
     assert allowed.returncode == 0, allowed.stderr[-3000:]
     assert "已发布" in allowed.stderr
     problems = {tuple(row) for table in tables(flawed["page"]) for row in table if len(row) == 2}
-    assert any(rule == "V001 金额无法识别" and "“涉及金额”的值“一万二左右”无法识别为金额" in text
-               for rule, text in problems), problems
-    assert ("N005 公示期不足10天",
-            "事前公示GS-01从2018年3月10日到2018年3月18日只公示了9天") in problems
+    assert any(
+        rule == "V001 金额无法识别" and "“涉及金额”的值“一万二左右”无法识别为金额" in text
+        for rule, text in problems
+    ), problems
+    assert (
+        "N005 公示期不足10天",
+        "事前公示GS-01从2018年3月10日到2018年3月18日只公示了9天",
+    ) in problems
     assert ("N001 项目公示要素不全", "项目“小洼村道路硬化”缺少公示要素“中标单位”") in problems
 
 

@@ -31,8 +31,9 @@ def _fen(text: str) -> int:
 
 def _csv(site: Path, rel: str) -> pd.DataFrame:
     """A download as text only: money never passes through a float."""
-    return pd.read_csv(site / "downloads" / rel, dtype=str, keep_default_na=False,
-                       encoding="utf-8-sig")
+    return pd.read_csv(
+        site / "downloads" / rel, dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    )
 
 
 def _sum_fen(column: pd.Series) -> int:
@@ -66,8 +67,9 @@ def test_csv_downloads_recompute_the_home_page_totals_to_the_fen(site: Path) -> 
     assert f"项目受益户数 {households} 户" in home
 
     # 分年度: each year's funding from the year's own download folder
-    by_year = re.findall(r"\b(20\d\d) (\d+) ([\d,]+\.\d{2}) (\d+)\b",
-                         home.split("分年度")[-1].split("最新公示")[0])
+    by_year = re.findall(
+        r"\b(20\d\d) (\d+) ([\d,]+\.\d{2}) (\d+)\b", home.split("分年度")[-1].split("最新公示")[0]
+    )
     assert by_year
     for year, count, money, _households in by_year:
         year_projects = _csv(site, f"{year}/projects.csv")
@@ -95,13 +97,19 @@ def test_downloads_are_excel_ready_and_keep_private_columns_out(demo, site: Path
 def test_sha256sums_verify_with_sha256sum(site: Path) -> None:
     sha256sum = require_tool("sha256sum")
     downloads = site / "downloads"
-    listed = [line.split("  ", 1)[1] for line in
-              (downloads / "SHA256SUMS").read_text(encoding="utf-8").splitlines()]
-    on_disk = sorted(p.relative_to(downloads).as_posix() for p in downloads.rglob("*")
-                     if p.is_file() and p.suffix in (".csv", ".json"))
+    listed = [
+        line.split("  ", 1)[1]
+        for line in (downloads / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    ]
+    on_disk = sorted(
+        p.relative_to(downloads).as_posix()
+        for p in downloads.rglob("*")
+        if p.is_file() and p.suffix in (".csv", ".json")
+    )
     assert sorted(listed) == on_disk  # every download is covered, manifest included
-    proc = subprocess.run([sha256sum, "-c", "--strict", "SHA256SUMS"], cwd=downloads,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sha256sum, "-c", "--strict", "SHA256SUMS"], cwd=downloads, capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     manifest = json.loads((downloads / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["data_date"] == "2019-04-30"
@@ -111,8 +119,11 @@ def test_sha256sums_verify_with_sha256sum(site: Path) -> None:
 @pytest.mark.parametrize("package", ["datapackage.json", "2018/datapackage.json"])
 def test_frictionless_validates_the_data_package(site: Path, package: str) -> None:
     path = site / "downloads" / package
-    proc = subprocess.run([sys.executable, "-m", "frictionless", "validate", "--json",
-                           str(path)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "frictionless", "validate", "--json", str(path)],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     report = json.loads(proc.stdout)
     assert report["valid"] is True
@@ -131,14 +142,18 @@ def test_project_fund_and_village_pages_link_to_their_data(site: Path) -> None:
     page = (site / "projects" / "JL2018-001" / "index.html").read_text(encoding="utf-8")
     m = re.search(r'href="([^"]*slices/projects/JL2018-001\.json)"', page)
     assert m and "下载本页数据" in page
-    data = json.loads((site / "projects" / "JL2018-001" / m.group(1)).resolve()
-                      .read_text(encoding="utf-8"))
+    data = json.loads(
+        (site / "projects" / "JL2018-001" / m.group(1)).resolve().read_text(encoding="utf-8")
+    )
     total = sum(_fen(r["amount"]) for r in data["tables"]["project_funding"])
     assert total > 0
-    assert re.search(r"合计.{0,80}?" + re.escape(f"{total // 100:,}.{total % 100:02d}"),
-                     _text(page))
-    for rel, pattern in (("funds/F2018-01", "slices/funds/F2018-01.json"),
-                         ("villages/371324104201", "slices/villages/371324104201.json")):
+    assert re.search(
+        r"合计.{0,80}?" + re.escape(f"{total // 100:,}.{total % 100:02d}"), _text(page)
+    )
+    for rel, pattern in (
+        ("funds/F2018-01", "slices/funds/F2018-01.json"),
+        ("villages/371324104201", "slices/villages/371324104201.json"),
+    ):
         html = (site / rel / "index.html").read_text(encoding="utf-8")
         link = re.search(r'href="([^"]*' + re.escape(pattern) + ')"', html)
         assert link, rel
@@ -161,7 +176,8 @@ def test_json_downloads_hold_one_row_per_line(site: Path) -> None:
     path = site / "downloads" / "projects.json"
     text = path.read_text(encoding="utf-8")
     doc = json.loads(text)
-    row_lines = [line.strip().rstrip(",") for line in text.splitlines()
-                 if line.startswith('  {"id": ')]
+    row_lines = [
+        line.strip().rstrip(",") for line in text.splitlines() if line.startswith('  {"id": ')
+    ]
     assert len(row_lines) == len(doc["rows"]) > 40
     assert [json.loads(line) for line in row_lines] == doc["rows"]

@@ -12,10 +12,10 @@ from pathlib import Path
 import pandas as pd
 from conftest import TEST_DATA
 
+from generator.model import Dataset
+from generator.model.history import History
 from generator.pipeline import check
 from generator.render.feeds import atom, entries
-from generator.model.history import History
-from generator.model import Dataset
 
 A = "{http://www.w3.org/2005/Atom}"
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$")
@@ -61,8 +61,9 @@ def test_county_feed_lists_every_notice_with_absolute_links(demo) -> None:
 
 def test_township_feeds_hold_only_their_townships_projects(demo) -> None:
     site = demo[0] / "site"
-    projects = pd.read_csv(site / "downloads" / "projects.csv", dtype=str,
-                           encoding="utf-8-sig").set_index("项目编号")["乡镇"]
+    projects = pd.read_csv(
+        site / "downloads" / "projects.csv", dtype=str, encoding="utf-8-sig"
+    ).set_index("项目编号")["乡镇"]
     feeds = sorted((site / "feeds" / "townships").glob("*.xml"))
     assert {f.stem for f in feeds} == {"金岭镇", "长城镇"}
     seen = 0
@@ -87,28 +88,44 @@ def test_feed_ids_and_links_depend_only_on_record_ids() -> None:
     ds = _tiny()
     before = {e.id: e.link for e in entries(ds, History())}
     # Same ids, everything else different: names, kinds, dates, order.
-    renamed = [dataclasses.replace(p, name=p.name + "（调整）", township="红旗镇")
-               for p in reversed(ds.projects)]
-    notices = [dataclasses.replace(n, kind="事后公告", posted_on=date(2021, 1, 2),
-                                   objections="有异议，已处理") for n in reversed(ds.notices)]
-    other = Dataset(site=ds.site, villages=ds.villages, projects=renamed, funding=ds.funding,
-                    funds=ds.funds, allocations=ds.allocations, notices=notices)
+    renamed = [
+        dataclasses.replace(p, name=p.name + "（调整）", township="红旗镇")
+        for p in reversed(ds.projects)
+    ]
+    notices = [
+        dataclasses.replace(
+            n, kind="事后公告", posted_on=date(2021, 1, 2), objections="有异议，已处理"
+        )
+        for n in reversed(ds.notices)
+    ]
+    other = Dataset(
+        site=ds.site,
+        villages=ds.villages,
+        projects=renamed,
+        funding=ds.funding,
+        funds=ds.funds,
+        allocations=ds.allocations,
+        notices=notices,
+    )
     after = {e.id: e.link for e in entries(other, History())}
     assert after == before
     assert set(before) == {f"urn:gongshi:9900000001:notice:{n.id}" for n in ds.notices}
     assert before["urn:gongshi:9900000001:notice:TY-GS-001"] == "projects/TY2020-001/"
     assert before["urn:gongshi:9900000001:notice:TY-GS-004"] == "funds/TYF2020-01/"
     # and the feed written for the changed data parses and carries the new dates
-    root = ET.fromstring(atom(other, entries(other, History()), "notices", "最新公示",
-                              "feeds/notices.xml").encode("utf-8"))
-    assert {e.findtext(f"{A}updated") for e in _check_atom(root)} == {
-        "2021-01-02T00:00:00+08:00"}
+    root = ET.fromstring(
+        atom(other, entries(other, History()), "notices", "最新公示", "feeds/notices.xml").encode(
+            "utf-8"
+        )
+    )
+    assert {e.findtext(f"{A}updated") for e in _check_atom(root)} == {"2021-01-02T00:00:00+08:00"}
 
 
 def test_feed_without_base_url_links_relative_to_itself(tmp_path: Path) -> None:
     ds = _tiny()
     assert not ds.site.base_url
-    root = ET.fromstring(atom(ds, entries(ds, History()), "notices", "最新公示",
-                              "feeds/notices.xml").encode("utf-8"))
+    root = ET.fromstring(
+        atom(ds, entries(ds, History()), "notices", "最新公示", "feeds/notices.xml").encode("utf-8")
+    )
     hrefs = [e.find(f"{A}link").get("href") for e in _check_atom(root)]
     assert hrefs and all(h.startswith("../") and "//" not in h for h in hrefs)

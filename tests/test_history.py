@@ -14,14 +14,20 @@ from pathlib import Path
 import pytest
 from conftest import TEST_DATA, build_project, make_project, require_tool
 
-from generator.pipeline import check
 from generator.model.history import history
+from generator.pipeline import check
 
 
 def _git(repo: Path, *args: str, when: str = "2020-01-01T09:00:00+08:00") -> None:
-    env = dict(os.environ, GIT_AUTHOR_NAME="县乡村振兴局", GIT_AUTHOR_EMAIL="fp@example.invalid",
-               GIT_COMMITTER_NAME="县乡村振兴局", GIT_COMMITTER_EMAIL="fp@example.invalid",
-               GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when)
+    env = dict(
+        os.environ,
+        GIT_AUTHOR_NAME="县乡村振兴局",
+        GIT_AUTHOR_EMAIL="fp@example.invalid",
+        GIT_COMMITTER_NAME="县乡村振兴局",
+        GIT_COMMITTER_EMAIL="fp@example.invalid",
+        GIT_AUTHOR_DATE=when,
+        GIT_COMMITTER_DATE=when,
+    )
     subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
 
 
@@ -56,8 +62,11 @@ def versioned(tmp_path_factory: pytest.TempPathFactory):
     _git(project, "add", "data")
     _git(project, "commit", "-q", "-m", "v1", when="2020-03-01T09:00:00+08:00")
     _edit(data / "projects" / "tiny.yaml", "households: 120", "households: 130")
-    _edit(data / "project_funding" / "tiny.csv", "TY2020-001,县级财政,80000.00",
-          "TY2020-001,县级财政,90000.00")
+    _edit(
+        data / "project_funding" / "tiny.csv",
+        "TY2020-001,县级财政,80000.00",
+        "TY2020-001,县级财政,90000.00",
+    )
     _drop_yaml_record(data / "projects" / "tiny.yaml", "TY2020-003")
     _drop_lines(data / "project_funding" / "tiny.csv", "TY2020-003")
     _drop_lines(data / "notices" / "tiny.yaml", "TY2020-003")

@@ -23,8 +23,9 @@ FORMATS = TEST_DATA / "formats"
 SITE = "站点名称: 金岭镇扶贫项目资金公告公示（测试）\n县区: 测试县\n"
 
 
-def county(tmp_path: Path, files: dict[str, str | bytes | dict[str, list[list]]],
-           site: str | None = SITE) -> Path:
+def county(
+    tmp_path: Path, files: dict[str, str | bytes | dict[str, list[list]]], site: str | None = SITE
+) -> Path:
     return write_data(tmp_path, files, site)
 
 
@@ -43,23 +44,67 @@ def values(loaded, table: str) -> list[dict]:
 
 D = dt.date
 EXPECTED_PROJECTS = [
-    {"id": "JL2018-001", "year": 2018, "name": "金岭镇𠮷家村道路硬化项目", "category": "基础设施",
-     "township": "金岭镇", "villages": ("𠮷家村", "大洼村"), "start": D(2018, 3, 5),
-     "end": D(2018, 9, 30), "households": 151, "contract_amount": 123450},
-    {"id": "JL2018-002", "year": 2018, "name": "䶮山村光伏扶贫电站", "category": "光伏扶贫",
-     "township": "金岭镇", "villages": ("䶮山村", "小洼村"), "start": D(2018, 4, 6),
-     "end": D(2018, 10, 31), "households": 120, "contract_amount": 123450,
-     "remarks": "按发电量分红，每户每年3000元"},
-    {"id": "JL2018-003", "year": 2018, "name": "大洼村扶贫车间", "category": "就业扶贫",
-     "township": "金岭镇", "villages": ("大洼村", "小洼村"), "start": D(2018, 5, 7),
-     "end": D(2018, 11, 30), "households": 1200, "contract_amount": 123450,
-     "remarks": "吸纳“贫困劳动力”务工"},
-    {"id": "JL2018-004", "year": 2018, "name": "小洼村储藏库", "category": "储藏库",
-     "township": "金岭镇", "villages": ("小洼村",), "start": D(2018, 6, 8),
-     "end": D(2018, 11, 30), "households": 35, "contract_amount": 12500000},
-    {"id": "JL2018-005", "year": 2018, "name": "金岭镇教育扶贫", "category": "教育扶贫",
-     "township": "金岭镇", "villages": ("371324001201", "371324001202"), "start": D(2018, 7, 9),
-     "end": D(2018, 12, 31), "remarks": "第一行\n第二行"},
+    {
+        "id": "JL2018-001",
+        "year": 2018,
+        "name": "金岭镇𠮷家村道路硬化项目",
+        "category": "基础设施",
+        "township": "金岭镇",
+        "villages": ("𠮷家村", "大洼村"),
+        "start": D(2018, 3, 5),
+        "end": D(2018, 9, 30),
+        "households": 151,
+        "contract_amount": 123450,
+    },
+    {
+        "id": "JL2018-002",
+        "year": 2018,
+        "name": "䶮山村光伏扶贫电站",
+        "category": "光伏扶贫",
+        "township": "金岭镇",
+        "villages": ("䶮山村", "小洼村"),
+        "start": D(2018, 4, 6),
+        "end": D(2018, 10, 31),
+        "households": 120,
+        "contract_amount": 123450,
+        "remarks": "按发电量分红，每户每年3000元",
+    },
+    {
+        "id": "JL2018-003",
+        "year": 2018,
+        "name": "大洼村扶贫车间",
+        "category": "就业扶贫",
+        "township": "金岭镇",
+        "villages": ("大洼村", "小洼村"),
+        "start": D(2018, 5, 7),
+        "end": D(2018, 11, 30),
+        "households": 1200,
+        "contract_amount": 123450,
+        "remarks": "吸纳“贫困劳动力”务工",
+    },
+    {
+        "id": "JL2018-004",
+        "year": 2018,
+        "name": "小洼村储藏库",
+        "category": "储藏库",
+        "township": "金岭镇",
+        "villages": ("小洼村",),
+        "start": D(2018, 6, 8),
+        "end": D(2018, 11, 30),
+        "households": 35,
+        "contract_amount": 12500000,
+    },
+    {
+        "id": "JL2018-005",
+        "year": 2018,
+        "name": "金岭镇教育扶贫",
+        "category": "教育扶贫",
+        "township": "金岭镇",
+        "villages": ("371324001201", "371324001202"),
+        "start": D(2018, 7, 9),
+        "end": D(2018, 12, 31),
+        "remarks": "第一行\n第二行",
+    },
 ]
 EXPECTED_FUNDING = [
     {"project_id": "JL2018-001", "source": "中央财政", "amount": 123450},
@@ -86,8 +131,12 @@ def test_four_formats_give_identical_values_with_their_own_origins(tmp_path: Pat
         for table in ("projects", "project_funding"):
             assert values(loaded, table) == values(first, table), (variant, table)
     files = {v: {r.origin.file for r in loaded.tables["projects"]} for v, loaded in loads.items()}
-    assert files == {"gb18030": {"data/projects.csv"}, "utf8_bom": {"data/projects.csv"},
-                     "xlsx": {"data/projects.xlsx"}, "yaml": {"data/projects.yaml"}}
+    assert files == {
+        "gb18030": {"data/projects.csv"},
+        "utf8_bom": {"data/projects.csv"},
+        "xlsx": {"data/projects.xlsx"},
+        "yaml": {"data/projects.yaml"},
+    }
     # Same records, different rows: the YAML rows are line numbers, the others sheet rows.
     assert [r.origin.row for r in first.tables["projects"]] == [2, 3, 4, 5, 6]
     assert [r.origin.row for r in loads["yaml"].tables["projects"]] == [2, 12, 23, 36, 47]
@@ -97,8 +146,11 @@ def test_four_formats_give_identical_values_with_their_own_origins(tmp_path: Pat
 def test_money_is_integer_fen_never_float(tmp_path: Path, variant: str) -> None:
     loaded = load(copy_variant(tmp_path, variant))
     amounts = [r.values["amount"] for r in loaded.tables["project_funding"]]
-    amounts += [r.values["contract_amount"] for r in loaded.tables["projects"]
-                if "contract_amount" in r.values]
+    amounts += [
+        r.values["contract_amount"]
+        for r in loaded.tables["projects"]
+        if "contract_amount" in r.values
+    ]
     assert amounts and all(type(a) is int for a in amounts)
 
 
@@ -127,8 +179,9 @@ def test_fixture_files_are_what_they_claim() -> None:
     assert "𠮷" in raw.decode("gb18030") and "\r\n" in raw.decode("gb18030")
     assert (FORMATS / "utf8_bom" / "projects.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     wb = openpyxl.load_workbook(FORMATS / "xlsx" / "projects.xlsx")
-    starts = [row[0] for row in wb.active.iter_rows(min_row=2, min_col=7, max_col=7,
-                                                    values_only=True)]
+    starts = [
+        row[0] for row in wb.active.iter_rows(min_row=2, min_col=7, max_col=7, values_only=True)
+    ]
     assert all(isinstance(v, dt.datetime) for v in starts)
 
 
@@ -144,13 +197,19 @@ def test_plain_gbk_csv_as_excel_writes_it(tmp_path: Path) -> None:
     text = "项目编号,年度,项目名称,乡镇,合同金额\r\nJL-1,2018,大洼村道路,金岭镇,￥1234.5\r\n"
     loaded = load(county(tmp_path, {"projects.csv": text.encode("gbk")}))
     assert loaded.findings == []
-    assert values(loaded, "projects") == [{"id": "JL-1", "year": 2018, "name": "大洼村道路",
-                                           "township": "金岭镇", "contract_amount": 123450}]
+    assert values(loaded, "projects") == [
+        {
+            "id": "JL-1",
+            "year": 2018,
+            "name": "大洼村道路",
+            "township": "金岭镇",
+            "contract_amount": 123450,
+        }
+    ]
 
 
 def test_utf8_without_bom_and_chinese_header_variants(tmp_path: Path) -> None:
-    text = ("项目编号 ,* 年度,项目名称：,乡　镇,合同金额（元）\n"
-            "JL-1,2018,大洼村道路,金岭镇,1234.5\n")
+    text = "项目编号 ,* 年度,项目名称：,乡　镇,合同金额（元）\nJL-1,2018,大洼村道路,金岭镇,1234.5\n"
     loaded = load(county(tmp_path, {"projects.csv": text}))
     assert loaded.findings == []
     assert values(loaded, "projects")[0]["contract_amount"] == 123450
@@ -163,11 +222,15 @@ def test_xlsx_number_cells_with_float_noise_are_read_as_excel_shows_them(tmp_pat
     not an error. (openpyxl rounds floats when it writes, so the XML is patched the way
     Excel writes it.)"""
     assert repr(1234.56 + 800.1) == "2034.6599999999999"  # what =1234.56+800.1 caches
-    data = county(tmp_path, {
-        "projects.csv": "项目编号,年度,项目名称,乡镇\nJL-1,2018,大洼村道路,金岭镇\n",
-        "project_funding.xlsx": {"资金来源": [["项目编号", "资金来源", "金额"],
-                                         ["JL-1", "自筹", 2034.66]]},
-    })
+    data = county(
+        tmp_path,
+        {
+            "projects.csv": "项目编号,年度,项目名称,乡镇\nJL-1,2018,大洼村道路,金岭镇\n",
+            "project_funding.xlsx": {
+                "资金来源": [["项目编号", "资金来源", "金额"], ["JL-1", "自筹", 2034.66]]
+            },
+        },
+    )
     book = data / "project_funding.xlsx"
     with zipfile.ZipFile(book) as z:
         parts = {name: z.read(name) for name in z.namelist()}
@@ -180,7 +243,8 @@ def test_xlsx_number_cells_with_float_noise_are_read_as_excel_shows_them(tmp_pat
     loaded = load(data)
     assert [f for f in loaded.findings if f.severity != "warning"] == []
     assert values(loaded, "project_funding") == [
-        {"project_id": "JL-1", "source": "自筹", "amount": 203466}]
+        {"project_id": "JL-1", "source": "自筹", "amount": 203466}
+    ]
 
 
 # --- 2. split folders, one sheet per table, nested YAML ---------------------------------
@@ -195,8 +259,9 @@ PROJECTS_2019 = """\
 
 
 def test_table_split_into_a_folder_of_files_in_different_formats(tmp_path: Path) -> None:
-    data = county(tmp_path, {"projects/2018.csv": PROJECTS_2018,
-                             "projects/2019.yaml": PROJECTS_2019})
+    data = county(
+        tmp_path, {"projects/2018.csv": PROJECTS_2018, "projects/2019.yaml": PROJECTS_2019}
+    )
     loaded = load(data)
     assert loaded.findings == []
     rows = {r.values["id"]: r.origin for r in loaded.tables["projects"]}
@@ -204,7 +269,9 @@ def test_table_split_into_a_folder_of_files_in_different_formats(tmp_path: Path)
     assert (rows["JL2018-001"].file, rows["JL2018-001"].row) == ("data/projects/2018.csv", 2)
     assert (rows["JL2019-001"].file, rows["JL2019-001"].row) == ("data/projects/2019.yaml", 1)
     assert sorted(s.file for s in loaded.sources if s.table == "projects") == [
-        "data/projects/2018.csv", "data/projects/2019.yaml"]
+        "data/projects/2018.csv",
+        "data/projects/2019.yaml",
+    ]
 
 
 def test_folder_named_in_chinese(tmp_path: Path) -> None:
@@ -214,32 +281,51 @@ def test_folder_named_in_chinese(tmp_path: Path) -> None:
 
 
 def test_workbook_with_one_sheet_per_table(tmp_path: Path) -> None:
-    data = county(tmp_path, {
-        "projects.csv": PROJECTS_2018,
-        "2018年资金台账.xlsx": {
-            "allocations": [["fund_id", "project_id", "amount"],
-                            ["ZJ2018-01", "JL2018-001", 50000]],
-            "资金拨付": [["项目编号", "资金编号", "拨付日期", "金额"],
-                     ["JL2018-001", "ZJ2018-01", dt.datetime(2018, 6, 1), "2.5万"],
-                     ["JL2018-001", "ZJ2018-01", "2018年7月1日", 25000.5]],
+    data = county(
+        tmp_path,
+        {
+            "projects.csv": PROJECTS_2018,
+            "2018年资金台账.xlsx": {
+                "allocations": [
+                    ["fund_id", "project_id", "amount"],
+                    ["ZJ2018-01", "JL2018-001", 50000],
+                ],
+                "资金拨付": [
+                    ["项目编号", "资金编号", "拨付日期", "金额"],
+                    ["JL2018-001", "ZJ2018-01", dt.datetime(2018, 6, 1), "2.5万"],
+                    ["JL2018-001", "ZJ2018-01", "2018年7月1日", 25000.5],
+                ],
+            },
         },
-    })
+    )
     loaded = load(data)
     assert loaded.findings == []
     assert values(loaded, "allocations") == [
-        {"fund_id": "ZJ2018-01", "project_id": "JL2018-001", "amount": 5000000}]
+        {"fund_id": "ZJ2018-01", "project_id": "JL2018-001", "amount": 5000000}
+    ]
     assert values(loaded, "disbursements") == [
-        {"project_id": "JL2018-001", "fund_id": "ZJ2018-01", "paid_on": D(2018, 6, 1),
-         "amount": 2500000},
-        {"project_id": "JL2018-001", "fund_id": "ZJ2018-01", "paid_on": D(2018, 7, 1),
-         "amount": 2500050},
+        {
+            "project_id": "JL2018-001",
+            "fund_id": "ZJ2018-01",
+            "paid_on": D(2018, 6, 1),
+            "amount": 2500000,
+        },
+        {
+            "project_id": "JL2018-001",
+            "fund_id": "ZJ2018-01",
+            "paid_on": D(2018, 7, 1),
+            "amount": 2500050,
+        },
     ]
     sheets = {s.table: s.sheet for s in loaded.sources if s.format == "xlsx"}
     assert sheets == {"allocations": "allocations", "disbursements": "资金拨付"}
 
 
 def test_nested_yaml_lists_become_linked_rows_with_the_parents_id(tmp_path: Path) -> None:
-    data = county(tmp_path, {"projects.yaml": """\
+    data = county(
+        tmp_path,
+        {
+            "projects.yaml": """\
 - id: JL2019-001
   year: 2019
   name: 小洼村扶贫车间
@@ -260,7 +346,9 @@ def test_nested_yaml_lists_become_linked_rows_with_the_parents_id(tmp_path: Path
   项目资金来源:
     - 资金来源: 县级财政
       金额: ¥1234.5
-"""})
+"""
+        },
+    )
     loaded = load(data)
     assert loaded.findings == []
     assert values(loaded, "project_funding") == [
@@ -269,13 +357,15 @@ def test_nested_yaml_lists_become_linked_rows_with_the_parents_id(tmp_path: Path
         {"project_id": "JL2019-002", "source": "县级财政", "amount": 123450},
     ]
     assert values(loaded, "project_targets") == [
-        {"project_id": "JL2019-001", "kind": "产出指标", "indicator": "建成车间", "target": "1"}]
+        {"project_id": "JL2019-001", "kind": "产出指标", "indicator": "建成车间", "target": "1"}
+    ]
     # each nested record keeps its own line
     assert [r.origin.row for r in loaded.tables["project_funding"]] == [6, 8, 19]
     assert "project_funding" not in values(loaded, "projects")[0]
 
 
 # --- 3. every value keeps its origin --------------------------------------------------
+
 
 def _only(loaded, code: str):
     found = [f for f in loaded.findings if f.code == code]
@@ -284,18 +374,22 @@ def _only(loaded, code: str):
 
 
 def test_csv_finding_names_file_spreadsheet_row_and_column(tmp_path: Path) -> None:
-    text = ("项目编号,年度,项目名称,乡镇,计划开工日期\n"
-            "JL-1,2018,大洼村道路,金岭镇,2018-03-05\n"
-            "JL-2,2018,,金岭镇,2018-03-05\n")
+    text = (
+        "项目编号,年度,项目名称,乡镇,计划开工日期\n"
+        "JL-1,2018,大洼村道路,金岭镇,2018-03-05\n"
+        "JL-2,2018,,金岭镇,2018-03-05\n"
+    )
     f = _only(load(county(tmp_path, {"projects.csv": text})), "V004")
     assert (f.file, f.row, f.column) == ("data/projects.csv", 3, "C列（项目名称）")
     assert f.where == "data/projects.csv 第3行 C列（项目名称）"
 
 
 def test_title_row_above_the_header_shifts_row_numbers(tmp_path: Path) -> None:
-    text = ("2018年金岭镇扶贫项目台账,,,,\n"
-            "项目编号,年度,项目名称,乡镇,计划开工日期\n"
-            "JL-1,2018,大洼村道路,金岭镇,2018-02-30\n")
+    text = (
+        "2018年金岭镇扶贫项目台账,,,,\n"
+        "项目编号,年度,项目名称,乡镇,计划开工日期\n"
+        "JL-1,2018,大洼村道路,金岭镇,2018-02-30\n"
+    )
     loaded = load(county(tmp_path, {"projects.csv": text.encode("gbk")}))
     f = _only(loaded, "V002")
     assert (f.file, f.row, f.column) == ("data/projects.csv", 3, "E列（计划开工日期）")
@@ -319,36 +413,59 @@ def test_xlsx_origin_counts_empty_top_rows_and_columns(tmp_path: Path) -> None:
 
 
 def test_xlsx_second_sheet_names_the_sheet_in_the_column(tmp_path: Path) -> None:
-    data = county(tmp_path, {"projects.xlsx": {
-        "项目": [["项目编号", "年度", "项目名称", "乡镇"], ["JL-1", 2018, "大洼村道路", "金岭镇"]],
-        "资金拨付": [["项目编号", "金额", "拨付日期"], ["JL-1", "1000", "2018-6-1"],
-                 ["JL-1", "五千元", "2018-6-2"]],
-    }})
+    data = county(
+        tmp_path,
+        {
+            "projects.xlsx": {
+                "项目": [
+                    ["项目编号", "年度", "项目名称", "乡镇"],
+                    ["JL-1", 2018, "大洼村道路", "金岭镇"],
+                ],
+                "资金拨付": [
+                    ["项目编号", "金额", "拨付日期"],
+                    ["JL-1", "1000", "2018-6-1"],
+                    ["JL-1", "五千元", "2018-6-2"],
+                ],
+            }
+        },
+    )
     f = _only(load(data), "V001")
     assert (f.file, f.row) == ("data/projects.xlsx", 3)
     assert f.column == "工作表“资金拨付” B列（金额）"
 
 
 def test_yaml_finding_row_is_the_records_line(tmp_path: Path) -> None:
-    data = county(tmp_path, {"projects.yaml": PROJECTS_2019 + """\
+    data = county(
+        tmp_path,
+        {
+            "projects.yaml": PROJECTS_2019
+            + """\
 - id: JL2019-002
   year: 2019
   name: 大洼村道路
   township: 金岭镇
   start: 2019-02-30
-"""})
+"""
+        },
+    )
     f = _only(load(data), "V002")
     assert (f.file, f.row, f.column) == ("data/projects.yaml", 5, "“start”")
 
 
 def test_nested_yaml_finding_row_is_the_nested_records_line(tmp_path: Path) -> None:
-    data = county(tmp_path, {"projects.yaml": PROJECTS_2019 + """\
+    data = county(
+        tmp_path,
+        {
+            "projects.yaml": PROJECTS_2019
+            + """\
   project_funding:
     - source: 中央财政
       amount: 10000
     - source: 自筹
       amount: 一万
-"""})
+"""
+        },
+    )
     f = _only(load(data), "V001")
     assert (f.file, f.row, f.column) == ("data/projects.yaml", 8, "“amount”")
 
@@ -362,17 +479,27 @@ def test_every_row_knows_the_column_label_of_each_value(tmp_path: Path) -> None:
 
 # --- 5. never-published columns (load side) -------------------------------------------
 
-PRIVATE = ["371522198201036365", "6228487956309454631", "13912345678", "金岭镇大洼村3号",
-           "37152219721126157X", "6217998443682144837", "13812345678", "金岭镇小洼村5号"]
+PRIVATE = [
+    "371522198201036365",
+    "6228487956309454631",
+    "13912345678",
+    "金岭镇大洼村3号",
+    "37152219721126157X",
+    "6217998443682144837",
+    "13812345678",
+    "金岭镇小洼村5号",
+]
 
 
 def _benefits_csv() -> bytes:
-    return ("补助项目,年度,村,户主姓名,家庭人口,金额,发放日期,"
-            "身份证号,银行账号,联系电话,家庭住址\r\n"
-            f"教育补助,2018,大洼村,张三,4,1500,2018-09-01,{PRIVATE[0]},{PRIVATE[1]},"
-            f"{PRIVATE[2]},{PRIVATE[3]}\r\n"
-            f"教育补助,2018,小洼村,欧阳明华,3,1500,2018-09-01,{PRIVATE[4]},{PRIVATE[5]},"
-            f"{PRIVATE[6]},{PRIVATE[7]}\r\n").encode("gbk")
+    return (
+        "补助项目,年度,村,户主姓名,家庭人口,金额,发放日期,"
+        "身份证号,银行账号,联系电话,家庭住址\r\n"
+        f"教育补助,2018,大洼村,张三,4,1500,2018-09-01,{PRIVATE[0]},{PRIVATE[1]},"
+        f"{PRIVATE[2]},{PRIVATE[3]}\r\n"
+        f"教育补助,2018,小洼村,欧阳明华,3,1500,2018-09-01,{PRIVATE[4]},{PRIVATE[5]},"
+        f"{PRIVATE[6]},{PRIVATE[7]}\r\n"
+    ).encode("gbk")
 
 
 def _assert_private_values_only_in_private(loaded) -> None:
@@ -386,23 +513,45 @@ def _assert_private_values_only_in_private(loaded) -> None:
 
 
 def test_private_columns_from_gbk_csv_are_kept_out_of_rows(tmp_path: Path) -> None:
-    loaded = load(county(tmp_path, {"projects.csv": PROJECTS_2018,
-                                    "benefits.csv": _benefits_csv()}))
+    loaded = load(
+        county(tmp_path, {"projects.csv": PROJECTS_2018, "benefits.csv": _benefits_csv()})
+    )
     assert loaded.findings == []
     _assert_private_values_only_in_private(loaded)
     assert values(loaded, "benefits")[0] == {
-        "program": "教育补助", "year": 2018, "village": "大洼村", "household_head": "张三",
-        "persons": 4, "amount": 150000, "paid_on": D(2018, 9, 1)}
+        "program": "教育补助",
+        "year": 2018,
+        "village": "大洼村",
+        "household_head": "张三",
+        "persons": 4,
+        "amount": 150000,
+        "paid_on": D(2018, 9, 1),
+    }
 
 
 def test_private_columns_by_alias_in_xlsx_and_in_nested_yaml(tmp_path: Path) -> None:
-    header = ["program", "year", "village", "household_head", "amount",
-              "身份证号码", "银行卡号", "手机号", "住址"]
-    data = county(tmp_path, {
-        "projects.csv": PROJECTS_2018,
-        "benefits.xlsx": {"补助": [header, ["雨露计划", 2018, "大洼村", "张三", 3000,
-                                          *PRIVATE[:3], PRIVATE[3]]]},
-        "distributions.yaml": f"""\
+    header = [
+        "program",
+        "year",
+        "village",
+        "household_head",
+        "amount",
+        "身份证号码",
+        "银行卡号",
+        "手机号",
+        "住址",
+    ]
+    data = county(
+        tmp_path,
+        {
+            "projects.csv": PROJECTS_2018,
+            "benefits.xlsx": {
+                "补助": [
+                    header,
+                    ["雨露计划", 2018, "大洼村", "张三", 3000, *PRIVATE[:3], PRIVATE[3]],
+                ]
+            },
+            "distributions.yaml": f"""\
 - id: FP2018-01
   income: 1500
   benefits:
@@ -416,15 +565,22 @@ def test_private_columns_by_alias_in_xlsx_and_in_nested_yaml(tmp_path: Path) -> 
       phone: {PRIVATE[6]}
       address: {PRIVATE[7]}
 """,
-    })
+        },
+    )
     loaded = load(data)
     assert loaded.findings == []
     _assert_private_values_only_in_private(loaded)
     assert values(loaded, "benefits")[1]["distribution_id"] == "FP2018-01"
 
 
-@pytest.mark.parametrize("data", [Path(__file__).resolve().parent.parent / "data",
-                                  TEST_DATA / "contract_county", TEST_DATA / "bad" / "errors"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        Path(__file__).resolve().parent.parent / "data",
+        TEST_DATA / "contract_county",
+        TEST_DATA / "bad" / "errors",
+    ],
+)
 def test_loading_on_two_cores_gives_what_one_core_gives(data, monkeypatch):
     """Half of the files are read by a forked child; rows, their order and origins,
     findings, notes and the private values must be those of reading them one by one."""

@@ -52,11 +52,16 @@ def test_every_print_page_has_its_pdf(site):
     assert any(p.parent.name.endswith("-after") for p in pages)
 
 
-@pytest.mark.parametrize("rel, words", [
-    ("projects/JL2018-001-before", ["事前公示", "公示期", "兰陵县扶贫开发办公室", "12317",
-                                    "资金规模"]),
-    ("funds/F2018-01", ["资金公告", "鲁财农指", "12317"]),
-])
+@pytest.mark.parametrize(
+    "rel, words",
+    [
+        (
+            "projects/JL2018-001-before",
+            ["事前公示", "公示期", "兰陵县扶贫开发办公室", "12317", "资金规模"],
+        ),
+        ("funds/F2018-01", ["资金公告", "鲁财农指", "12317"]),
+    ],
+)
 def test_pdf_is_a4_with_chinese_text_and_a_qr_code_to_the_page(site, rel, words):
     name = rel.split("/")[1]
     pdf = pdfium.PdfDocument(site / "print" / rel / f"{name}.pdf")

@@ -13,9 +13,9 @@ from conftest import TEST_DATA, build_project, make_project
 from test_site import Page
 
 from generator import cores
+from generator.errors import TemplateError
 from generator.pipeline import check
 from generator.records import NOTICE_KINDS
-from generator.errors import TemplateError
 from generator.render import RenderResult, render
 
 CONTRACT = TEST_DATA / "contract_county"
@@ -33,14 +33,18 @@ def rel(project: Path, paths) -> set[str]:
 
 
 def generated_pages(project: Path) -> set[str]:
-    return {p.relative_to(project / "content").as_posix()
-            for p in (project / "content").rglob("*.md")}
+    return {
+        p.relative_to(project / "content").as_posix() for p in (project / "content").rglob("*.md")
+    }
 
 
 def generated_files(project: Path) -> set[str]:
     """Pages and the downloads, feeds and QR codes written beside them."""
-    return {p.relative_to(project / "content").as_posix()
-            for p in (project / "content").rglob("*") if p.is_file()}
+    return {
+        p.relative_to(project / "content").as_posix()
+        for p in (project / "content").rglob("*")
+        if p.is_file()
+    }
 
 
 # Files that list a digest of every download: they change whenever any download does.
@@ -48,6 +52,7 @@ DIGESTS = {"downloads/SHA256SUMS", "downloads/manifest.json"}
 
 
 # --- a rebuild touches only what changed ---------------------------------------------------
+
 
 @pytest.fixture
 def rendered(tmp_path) -> Path:
@@ -69,8 +74,11 @@ def test_rendering_again_without_changes_writes_nothing(rendered):
 
 def test_renaming_a_project_rewrites_only_the_pages_that_show_it(rendered):
     old, new = "张寨镇东节村扶贫养驴场建设项目", "张寨镇东节村扶贫养驴场改扩建项目"
-    showing = {p for p in generated_files(rendered)
-               if old in (rendered / "content" / p).read_bytes().decode("utf-8", "replace")}
+    showing = {
+        p
+        for p in generated_files(rendered)
+        if old in (rendered / "content" / p).read_bytes().decode("utf-8", "replace")
+    }
     assert {"projects/SX2019001.md", "projects/index.md"} <= showing
     source = rendered / "data" / "projects" / "2019.csv"
     text = source.read_text("utf-8-sig")
@@ -82,8 +90,9 @@ def test_renaming_a_project_rewrites_only_the_pages_that_show_it(rendered):
     written = rel(rendered, result.written)
     assert written == showing | DIGESTS
     assert len(written) < len(generated_files(rendered)) // 3
-    assert not any(re.fullmatch(r"projects/SX\d+\.md", p) for p in written
-                   if p != "projects/SX2019001.md")
+    assert not any(
+        re.fullmatch(r"projects/SX\d+\.md", p) for p in written if p != "projects/SX2019001.md"
+    )
     assert result.removed == []
     for p in written - DIGESTS:
         page = (rendered / "content" / p).read_text("utf-8")
@@ -129,14 +138,20 @@ def test_a_removed_project_loses_its_page(tmp_path):
 
     data = project / "data"
     projects = yaml.safe_load((data / "projects" / "tiny.yaml").read_text("utf-8"))
-    (data / "projects" / "tiny.yaml").write_text(yaml.safe_dump(
-        [p for p in projects if p["id"] != "TY2020-003"], allow_unicode=True), "utf-8")
+    (data / "projects" / "tiny.yaml").write_text(
+        yaml.safe_dump([p for p in projects if p["id"] != "TY2020-003"], allow_unicode=True),
+        "utf-8",
+    )
     for name in ("project_funding/tiny.csv",):
         lines = (data / name).read_text("utf-8").splitlines(keepends=True)
         (data / name).write_text("".join(x for x in lines if "TY2020-003" not in x), "utf-8")
     notices = yaml.safe_load((data / "notices" / "tiny.yaml").read_text("utf-8"))
-    (data / "notices" / "tiny.yaml").write_text(yaml.safe_dump(
-        [n for n in notices if "TY2020-003" not in n["subject"]], allow_unicode=True), "utf-8")
+    (data / "notices" / "tiny.yaml").write_text(
+        yaml.safe_dump(
+            [n for n in notices if "TY2020-003" not in n["subject"]], allow_unicode=True
+        ),
+        "utf-8",
+    )
 
     result = render_data(project)
 
@@ -144,7 +159,8 @@ def test_a_removed_project_loses_its_page(tmp_path):
     assert rel(project, result.removed) == own
     assert "projects/index.md" in rel(project, result.written)
     assert "白水村饮水安全巩固提升工程" not in (
-        project / "content" / "projects" / "index.md").read_text("utf-8")
+        project / "content" / "projects" / "index.md"
+    ).read_text("utf-8")
 
 
 # --- hostile text renders literally -------------------------------------------------------
@@ -159,8 +175,9 @@ CONTENT_LINES = [
     "<img src=x onerror=alert(2)> {% raw %}{{ 7*7 }}",
     "***粗斜*** _下划线_ ~~删除~~ \\反斜杠 &amp; <!-- 注释 -->",
 ]
-REMARKS = ("{{ 7*7 }} {: .md-button } <a href=\"javascript:alert(3)\">链接</a> "
-           "<https://x.example/> ===")
+REMARKS = (
+    '{{ 7*7 }} {: .md-button } <a href="javascript:alert(3)">链接</a> <https://x.example/> ==='
+)
 SUPERVISOR = "周二 [点我](javascript:alert(4))"
 
 
@@ -175,22 +192,47 @@ def hostile(tmp_path_factory) -> Path:
     project = make_project(tmp_path_factory.mktemp("hostile"), TINY)
     data = project / "data"
     record = {
-        "id": "TY2020-666", "year": 2020, "name": NAME, "category": "其他",
-        "township": "青山镇", "villages": "青山村", "content": "\n".join(CONTENT_LINES),
-        "implementer": "青山镇人民政府", "responsible_person": "林一", "status": "实施中",
-        "households": 12, "persons": 34, "supervisor": SUPERVISOR,
-        "supervisor_phone": "0531-7000101", "remarks": REMARKS,
-        "start": "2020-05-01", "end": "2020-09-30",
+        "id": "TY2020-666",
+        "year": 2020,
+        "name": NAME,
+        "category": "其他",
+        "township": "青山镇",
+        "villages": "青山村",
+        "content": "\n".join(CONTENT_LINES),
+        "implementer": "青山镇人民政府",
+        "responsible_person": "林一",
+        "status": "实施中",
+        "households": 12,
+        "persons": 34,
+        "supervisor": SUPERVISOR,
+        "supervisor_phone": "0531-7000101",
+        "remarks": REMARKS,
+        "start": "2020-05-01",
+        "end": "2020-09-30",
     }
     (data / "projects" / "hostile.yaml").write_text(
-        yaml.safe_dump([record], allow_unicode=True, sort_keys=False), "utf-8")
+        yaml.safe_dump([record], allow_unicode=True, sort_keys=False), "utf-8"
+    )
     (data / "project_funding" / "hostile.csv").write_text(
-        "project_id,source,amount\nTY2020-666,县级财政,9999.99\n", "utf-8")
-    (data / "notices" / "hostile.yaml").write_text(yaml.safe_dump([{
-        "id": "TY-GS-666", "subject": "project:TY2020-666", "kind": "事前公示",
-        "posted_on": "2020-04-01", "until": "2020-04-12",
-        "places": "门户网站、青山村公开栏", "objections": "| 有 | 异议 | [x](javascript:alert(5))",
-    }], allow_unicode=True), "utf-8")
+        "project_id,source,amount\nTY2020-666,县级财政,9999.99\n", "utf-8"
+    )
+    (data / "notices" / "hostile.yaml").write_text(
+        yaml.safe_dump(
+            [
+                {
+                    "id": "TY-GS-666",
+                    "subject": "project:TY2020-666",
+                    "kind": "事前公示",
+                    "posted_on": "2020-04-01",
+                    "until": "2020-04-12",
+                    "places": "门户网站、青山村公开栏",
+                    "objections": "| 有 | 异议 | [x](javascript:alert(5))",
+                }
+            ],
+            allow_unicode=True,
+        ),
+        "utf-8",
+    )
     result = build_project(project)
     assert result.published, result.checked.report.to_json() + result.mkdocs_output
     return project / "site"
@@ -205,7 +247,8 @@ def test_hostile_texts_show_as_typed(hostile_page):
     page = hostile_page
     assert page.headings[0] == ("h1", squash(NAME))
     assert squash(page.title).startswith(squash(NAME)), (
-        f"the browser tab (<title>) is not the name as typed: {page.title!r}")
+        f"the browser tab (<title>) is not the name as typed: {page.title!r}"
+    )
     assert not [h for h in page.headings if "标题" in h[1] and h[0] != "h1"]
     assert page.row("项目名称")[1] == squash(NAME)
     assert page.row("建设内容及规模")[1].split("\n") == [squash(x) for x in CONTENT_LINES]
@@ -222,8 +265,9 @@ def test_hostile_texts_run_no_script_and_link_nowhere(hostile_page):
     assert from_data == [], "a <script> from the data is in the page"
     assert not [src for src, _ in page.scripts if src and "assets/" not in src]
     assert page.handlers == []
-    assert not [h for h in page.hrefs
-                if h.strip().lower().startswith("javascript:") or "x.example" in h]
+    assert not [
+        h for h in page.hrefs if h.strip().lower().startswith("javascript:") or "x.example" in h
+    ]
     assert not [u for u in page.loads if u.strip() == "x"]  # no <img src=x>
     # “{: .md-button }” in the remarks is no attribute list: the only buttons are the
     # template's “打印本页公示” links to the print pages
@@ -234,8 +278,7 @@ def test_hostile_texts_run_no_script_and_link_nowhere(hostile_page):
     assert not made & set(re.findall(r"<(\w+)", html)), "record text became markup"
     # only the template's bold: the 合计 row and the kind of each notice posted
     bold = re.findall(r"<strong>(.*?)</strong>", html)
-    assert all(b == "合计" or b in NOTICE_KINDS or re.fullmatch(r"[\d,.]+", b)
-               for b in bold), bold
+    assert all(b == "合计" or b in NOTICE_KINDS or re.fullmatch(r"[\d,.]+", b) for b in bold), bold
 
 
 def article_html(page: Page) -> str:
@@ -243,8 +286,10 @@ def article_html(page: Page) -> str:
 
 
 def test_hostile_texts_break_no_table(hostile, hostile_page):
-    pages = [hostile_page, *(Page.of(hostile, rel) for rel in
-                             ("projects/", "villages/990000101201/", "notices/", ""))]
+    pages = [
+        hostile_page,
+        *(Page.of(hostile, rel) for rel in ("projects/", "villages/990000101201/", "notices/", "")),
+    ]
     for page in pages:
         assert page.tables
         for table in page.tables:

@@ -82,8 +82,11 @@ def test_epoch_comes_from_the_last_data_commit(tmp_path, monkeypatch):
     git = ["git", "-c", "user.name=县扶贫办", "-c", "user.email=fupin@example.gov.cn"]
     subprocess.run(["git", "init", "-q"], cwd=project, check=True)
     subprocess.run([*git, "add", "data"], cwd=project, check=True)
-    env = dict(os.environ, GIT_COMMITTER_DATE="2021-06-30T08:00:00+08:00",
-               GIT_AUTHOR_DATE="2021-06-30T08:00:00+08:00")
+    env = dict(
+        os.environ,
+        GIT_COMMITTER_DATE="2021-06-30T08:00:00+08:00",
+        GIT_AUTHOR_DATE="2021-06-30T08:00:00+08:00",
+    )
     subprocess.run([*git, "commit", "-q", "-m", "数据"], cwd=project, check=True, env=env)
     (project / "notes.txt").write_text("不是数据", "utf-8")
     subprocess.run([*git, "add", "notes.txt"], cwd=project, check=True)
@@ -107,6 +110,7 @@ def test_epoch_outside_git_is_the_newest_record_date(tmp_path, monkeypatch):
 
 
 # --- MkDocs split over several processes writes the same site ---------------------------
+
 
 @pytest.fixture(scope="module")
 def split(tmp_path_factory, demo) -> tuple[Path, Path, BuildResult]:

@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 import rules_county as rc
 
+from generator.findings import CODES, Finding, Report
 from generator.pipeline import check
 from generator.rules.compliance import rule_table
-from generator.findings import CODES, Finding, Report
 from generator.rules.quality import measure_ok
 
 GONGSHI = [sys.executable, "-m", "generator"]
@@ -70,67 +70,151 @@ P = "data/projects.csv"
 N = "data/notices.csv"
 CASES: dict[str, Case] = {
     # --- integrity (errors) ---
-    "R001": Case(setting("allocations", 4, 项目编号="BZ2019-009"),
-                 "data/allocations.csv", 4, "B列（项目编号）", ""),
+    "R001": Case(
+        setting("allocations", 4, 项目编号="BZ2019-009"),
+        "data/allocations.csv",
+        4,
+        "B列（项目编号）",
+        "",
+    ),
     "R002": Case(setting("notices", 9, 公示编号="GS-07"), N, 9, "A列（公示编号）", ""),
-    "R003": Case(appending("notices", ["GS-09", "JL2018-001", "资金公告", "2018-03-20",
-                                       "2018-03-29", "门户网站", ""]),
-                 N, 10, "B列（公示对象）", ""),
+    "R003": Case(
+        appending(
+            "notices",
+            ["GS-09", "JL2018-001", "资金公告", "2018-03-20", "2018-03-29", "门户网站", ""],
+        ),
+        N,
+        10,
+        "B列（公示对象）",
+        "",
+    ),
     # --- notices ---
-    "N001": Case(setting("projects", 3, 中标单位=""), P, 3, "V列（中标单位）",
-                 "project:JL2018-002"),
+    "N001": Case(
+        setting("projects", 3, 中标单位=""), P, 3, "V列（中标单位）", "project:JL2018-002"
+    ),
     "N002": Case(dropping("notices", 5), P, 4, "A列（项目编号）", "project:BZ2019-001"),
     # posted the day the works started (实际开工 2018-10-16), for 10 days
-    "N003": Case(setting("notices", 4, 公示开始日期="2018-10-16", 公示截止日期="2018-10-25"),
-                 N, 4, "D列（公示开始日期）", "project:JL2018-002"),
-    "N004": Case(setting("notices", 4, 公示地点="门户网站"), N, 4, "F列（公示地点）",
-                 "project:JL2018-002"),
+    "N003": Case(
+        setting("notices", 4, 公示开始日期="2018-10-16", 公示截止日期="2018-10-25"),
+        N,
+        4,
+        "D列（公示开始日期）",
+        "project:JL2018-002",
+    ),
+    "N004": Case(
+        setting("notices", 4, 公示地点="门户网站"), N, 4, "F列（公示地点）", "project:JL2018-002"
+    ),
     # 2018-03-10 … 2018-03-18 is 9 days, both ends counted (the clean one has 10)
-    "N005": Case(setting("notices", 2, 公示截止日期="2018-03-18"), N, 2, "E列（公示截止日期）",
-                 "project:JL2018-001"),
+    "N005": Case(
+        setting("notices", 2, 公示截止日期="2018-03-18"),
+        N,
+        2,
+        "E列（公示截止日期）",
+        "project:JL2018-001",
+    ),
     # the 事后公告 is posted the day before the acceptance (验收 2018-09-10)
-    "N006": Case(setting("notices", 3, 公示开始日期="2018-09-09", 公示截止日期="2018-09-18"),
-                 P, 2, "AA列（验收日期）", "project:JL2018-001"),
+    "N006": Case(
+        setting("notices", 3, 公示开始日期="2018-09-09", 公示截止日期="2018-09-18"),
+        P,
+        2,
+        "AA列（验收日期）",
+        "project:JL2018-001",
+    ),
     "N007": Case(dropping("notices", 7), "data/funds.csv", 3, "A列（资金编号）", "fund:F2018-02"),
-    "N008": Case(dropping("notices", 9), "data/distributions.csv", 2, "A列（分配编号）",
-                 "distribution:FP2018-01"),
-    "N009": Case(setting("notices", 3, 公示截止日期=""), N, 3, "E列（公示截止日期）",
-                 "project:JL2018-001"),
+    "N008": Case(
+        dropping("notices", 9),
+        "data/distributions.csv",
+        2,
+        "A列（分配编号）",
+        "distribution:FP2018-01",
+    ),
+    "N009": Case(
+        setting("notices", 3, 公示截止日期=""), N, 3, "E列（公示截止日期）", "project:JL2018-001"
+    ),
     # --- performance targets ---
     "T001": Case(dropping("project_targets", 5), P, 3, "A列（项目编号）", "project:JL2018-002"),
     # one day after the deadline (2018-10-24, see test_t002_counts_chinese_working_days)
-    "T002": Case(setting("notices", 7, 公示开始日期="2018-10-25", 公示截止日期="2018-11-03"),
-                 N, 7, "D列（公示开始日期）", "fund:F2018-02"),
-    "T003": Case(setting("project_targets", 3, 实际值=""), "data/project_targets.csv", 3,
-                 "F列（实际值）", "project:JL2018-001"),
+    "T002": Case(
+        setting("notices", 7, 公示开始日期="2018-10-25", 公示截止日期="2018-11-03"),
+        N,
+        7,
+        "D列（公示开始日期）",
+        "fund:F2018-02",
+    ),
+    "T003": Case(
+        setting("project_targets", 3, 实际值=""),
+        "data/project_targets.csv",
+        3,
+        "F列（实际值）",
+        "project:JL2018-001",
+    ),
     # --- money ---
-    "M001": Case(setting("project_funding", 2, 金额="310000"), P, 2, "A列（项目编号）",
-                 "project:JL2018-001"),
-    "M002": Case(setting("funds", 3, 金额="190000"), "data/funds.csv", 3, "H列（金额）",
-                 "fund:F2018-02"),
-    "M003": Case(setting("disbursements", 3, 金额=205000), "data/disbursements.xlsx", 3,
-                 "D列（金额）", "project:JL2018-002"),
-    "M004": Case(setting("benefits", 4, 金额="2500"), "data/distributions.csv", 2,
-                 "D列（收益总额）", "distribution:FP2018-01"),
+    "M001": Case(
+        setting("project_funding", 2, 金额="310000"), P, 2, "A列（项目编号）", "project:JL2018-001"
+    ),
+    "M002": Case(
+        setting("funds", 3, 金额="190000"), "data/funds.csv", 3, "H列（金额）", "fund:F2018-02"
+    ),
+    "M003": Case(
+        setting("disbursements", 3, 金额=205000),
+        "data/disbursements.xlsx",
+        3,
+        "D列（金额）",
+        "project:JL2018-002",
+    ),
+    "M004": Case(
+        setting("benefits", 4, 金额="2500"),
+        "data/distributions.csv",
+        2,
+        "D列（收益总额）",
+        "distribution:FP2018-01",
+    ),
     # 2018: 500,000 issued, 465,000 paid → 7% left over; it is about the year, not a row
     "M005": Case(setting("disbursements", 2, 金额=270000), "data/funds.csv", None, "", ""),
     # --- data quality ---
-    "Q001": Case(setting("projects", 2, 受益贫困户数="11"), P, 2, "Q列（受益贫困户数）",
-                 "project:JL2018-001"),
-    "Q002": Case(setting("projects", 4, 计划完工日期="2019-05-01"), P, 4, "L列（计划完工日期）",
-                 "project:BZ2019-001"),
-    "Q003": Case(setting("distributions", 2, 乡镇审核日期="2018-11-30"),
-                 "data/distributions.csv", 2, "H列（乡镇审核日期）", "distribution:FP2018-01"),
+    "Q001": Case(
+        setting("projects", 2, 受益贫困户数="11"), P, 2, "Q列（受益贫困户数）", "project:JL2018-001"
+    ),
+    "Q002": Case(
+        setting("projects", 4, 计划完工日期="2019-05-01"),
+        P,
+        4,
+        "L列（计划完工日期）",
+        "project:BZ2019-001",
+    ),
+    "Q003": Case(
+        setting("distributions", 2, 乡镇审核日期="2018-11-30"),
+        "data/distributions.csv",
+        2,
+        "H列（乡镇审核日期）",
+        "distribution:FP2018-01",
+    ),
     # deadline the day before the data date (2019-04-30), still 整改中
-    "Q004": Case(setting("rectifications", 3, 整改时限="2019-04-29"), "data/rectifications.csv",
-                 3, "J列（整改状态）", "rectification:ZG-02"),
-    "Q005": Case(setting("rectifications", 2, 完成日期="2019-01-05"), "data/rectifications.csv",
-                 2, "K列（完成日期）", "rectification:ZG-01"),
-    "Q006": Case(setting("cases", 2, 处理结果="严重警告"), "data/cases.csv", 2, "K列（处理结果）",
-                 "case:AJ-01"),
+    "Q004": Case(
+        setting("rectifications", 3, 整改时限="2019-04-29"),
+        "data/rectifications.csv",
+        3,
+        "J列（整改状态）",
+        "rectification:ZG-02",
+    ),
+    "Q005": Case(
+        setting("rectifications", 2, 完成日期="2019-01-05"),
+        "data/rectifications.csv",
+        2,
+        "K列（完成日期）",
+        "rectification:ZG-01",
+    ),
+    "Q006": Case(
+        setting("cases", 2, 处理结果="严重警告"),
+        "data/cases.csv",
+        2,
+        "K列（处理结果）",
+        "case:AJ-01",
+    ),
     # one gap, one finding: the supervisor is Q007's alone, not also N001's
-    "Q007": Case(setting("projects", 4, 项目监督人=""), P, 4, "S列（项目监督人）",
-                 "project:BZ2019-001"),
+    "Q007": Case(
+        setting("projects", 4, 项目监督人=""), P, 4, "S列（项目监督人）", "project:BZ2019-001"
+    ),
 }
 
 
@@ -138,8 +222,9 @@ def run(tmp_path: Path, tables: dict, data_date: str = rc.DATA_DATE) -> Report:
     return check(rc.write(tmp_path, tables, data_date)).report
 
 
-def mutated(tmp_path: Path, mutate: Callable[[dict], None], data_date: str = rc.DATA_DATE
-            ) -> Report:
+def mutated(
+    tmp_path: Path, mutate: Callable[[dict], None], data_date: str = rc.DATA_DATE
+) -> Report:
     tables = rc.clean()
     mutate(tables)
     return run(tmp_path, tables, data_date)
@@ -173,8 +258,7 @@ def test_mutation_breaks_exactly_its_rule(tmp_path: Path, code: str) -> None:
     found = of(report, code)
     assert len(found) == 1, found
     f = found[0]
-    assert (f.file, f.row, f.column, f.subject) == (case.file, case.row, case.column,
-                                                    case.subject)
+    assert (f.file, f.row, f.column, f.subject) == (case.file, case.row, case.column, case.subject)
     # policy: data errors (R…) block publishing; disclosure violations are warnings
     assert f.severity == ("error" if code.startswith("R") else "warning")
     assert f.severity == CODES[code].severity
@@ -185,12 +269,13 @@ def test_mutation_breaks_exactly_its_rule(tmp_path: Path, code: str) -> None:
 
 # --- boundaries -----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("until", "days"), [("2018-03-05", 10), ("2018-03-04", 9)])
-def test_notice_period_counts_both_ends_across_a_month(tmp_path: Path, until: str,
-                                                       days: int) -> None:
+def test_notice_period_counts_both_ends_across_a_month(
+    tmp_path: Path, until: str, days: int
+) -> None:
     """2018-02-24 … 2018-03-05 is 5 + 5 = 10 calendar days (February 2018 has 28)."""
-    report = mutated(tmp_path, setting("notices", 2, 公示开始日期="2018-02-24",
-                                       公示截止日期=until))
+    report = mutated(tmp_path, setting("notices", 2, 公示开始日期="2018-02-24", 公示截止日期=until))
     if days >= 10:
         assert report.findings == []
     else:
@@ -199,10 +284,13 @@ def test_notice_period_counts_both_ends_across_a_month(tmp_path: Path, until: st
         assert "只公示了9天" in f.message
 
 
-@pytest.mark.parametrize(("posted", "until", "late"), [("2018-10-24", "2018-11-02", False),
-                                                       ("2018-10-25", "2018-11-03", True)])
-def test_t002_counts_chinese_working_days(tmp_path: Path, posted: str, until: str,
-                                          late: bool) -> None:
+@pytest.mark.parametrize(
+    ("posted", "until", "late"),
+    [("2018-10-24", "2018-11-02", False), ("2018-10-25", "2018-11-03", True)],
+)
+def test_t002_counts_chinese_working_days(
+    tmp_path: Path, posted: str, until: str, late: bool
+) -> None:
     """Fund F2018-02 was issued on Thu 2018-09-20. 20 working days after it, by hand:
     9-21 (1); 9-22/23 weekend, 9-24 中秋节; 9-25…9-28 (2–5); Sat 9-29 and Sun 9-30 are
     make-up working days (6, 7); 10-1…10-7 国庆节; 10-8…10-12 (8–12); 10-15…10-19 (13–17);
@@ -227,13 +315,17 @@ def test_m005_judges_only_years_before_the_data_date(tmp_path: Path) -> None:
     assert (f.file, f.row) == ("data/funds.csv", None)
 
 
-@pytest.mark.parametrize(("deadline", "overdue"), [
-    (rc.DATA_DATE, False),  # due today: not yet overdue
-    ("2019-05-31", False),
-    ("2019-04-29", True),
-])
-def test_q004_overdue_relative_to_the_data_date(tmp_path: Path, deadline: str,
-                                                overdue: bool) -> None:
+@pytest.mark.parametrize(
+    ("deadline", "overdue"),
+    [
+        (rc.DATA_DATE, False),  # due today: not yet overdue
+        ("2019-05-31", False),
+        ("2019-04-29", True),
+    ],
+)
+def test_q004_overdue_relative_to_the_data_date(
+    tmp_path: Path, deadline: str, overdue: bool
+) -> None:
     report = mutated(tmp_path, setting("rectifications", 3, 整改时限=deadline))
     assert [f.code for f in report.findings] == (["Q004"] if overdue else [])
 
@@ -246,15 +338,18 @@ def test_q004_not_for_done_rectifications_and_data_date_moves_it(tmp_path: Path)
     assert "2019年4月30日" in report.findings[0].message
 
 
-@pytest.mark.parametrize(("measures", "ok"), [
-    ("党纪:严重警告", True),
-    ("严重警告", False),
-    ("政务：撤职", True),  # full-width colon, as typed on a Chinese keyboard
-    ("组织处理:诫勉谈话", True),
-    ("移送司法", True),
-    ("党纪:记大过", False),  # 记大过 is a 政务 measure
-    ("党纪:警告、政务:开除", True),
-])
+@pytest.mark.parametrize(
+    ("measures", "ok"),
+    [
+        ("党纪:严重警告", True),
+        ("严重警告", False),
+        ("政务：撤职", True),  # full-width colon, as typed on a Chinese keyboard
+        ("组织处理:诫勉谈话", True),
+        ("移送司法", True),
+        ("党纪:记大过", False),  # 记大过 is a 政务 measure
+        ("党纪:警告、政务:开除", True),
+    ],
+)
 def test_q006_official_vocabulary(tmp_path: Path, measures: str, ok: bool) -> None:
     report = mutated(tmp_path, setting("cases", 2, 处理结果=measures))
     assert [f.code for f in report.findings] == ([] if ok else ["Q006"])
@@ -265,15 +360,20 @@ def test_q006_official_vocabulary(tmp_path: Path, measures: str, ok: bool) -> No
 def test_q002_future_payment_and_actual_date_before_the_year(tmp_path: Path) -> None:
     report = mutated(tmp_path, setting("disbursements", 3, 拨付日期="2019-05-01"))
     (f,) = report.findings
-    assert (f.code, f.file, f.row, f.column) == ("Q002", "data/disbursements.xlsx", 3,
-                                                 "C列（拨付日期）")
+    assert (f.code, f.file, f.row, f.column) == (
+        "Q002",
+        "data/disbursements.xlsx",
+        3,
+        "C列（拨付日期）",
+    )
     assert "晚于数据截止日期" in f.message
 
 
 def test_n003_notice_the_day_before_start_passes(tmp_path: Path) -> None:
     """实际开工 2018-10-16: a 10-day notice starting 2018-10-06 is before the start."""
-    report = mutated(tmp_path, setting("notices", 4, 公示开始日期="2018-10-06",
-                                       公示截止日期="2018-10-15"))
+    report = mutated(
+        tmp_path, setting("notices", 4, 公示开始日期="2018-10-06", 公示截止日期="2018-10-15")
+    )
     assert report.findings == []
 
 
@@ -299,11 +399,13 @@ def test_portal_only_fund_notice_needs_no_end_date(tmp_path: Path) -> None:
 
 # --- the command line ------------------------------------------------------------------
 
+
 def gongshi(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     full_env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
     full_env.update(env or {})
-    return subprocess.run([*GONGSHI, *args], cwd=cwd, env=full_env, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [*GONGSHI, *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_rules_command_lists_every_code_with_its_title(tmp_path: Path) -> None:
@@ -320,15 +422,19 @@ def test_rules_command_lists_every_code_with_its_title(tmp_path: Path) -> None:
     assert js.returncode == 0, js.stderr
     rows = json.loads(js.stdout)
     assert [(r["code"], r["title"], r["severity"]) for r in rows] == [
-        (r["code"], r["title"], r["severity"]) for r in table]
+        (r["code"], r["title"], r["severity"]) for r in table
+    ]
     assert all(r["source"] and r["hint"] for r in rows)
 
 
 def test_published_rule_texts_have_no_template_fields() -> None:
     """``gongshi rules`` and the site's 公开规则 page print each rule's hint for villagers;
     a hint like “请补上 project:{id} 的事前公示” or R001's bare “{hint}” means nothing."""
-    unfilled = {r["code"]: r["hint"] for r in rule_table()
-                if re.search(r"\{\w*\}", r["hint"] + r["title"] + r["source"])}
+    unfilled = {
+        r["code"]: r["hint"]
+        for r in rule_table()
+        if re.search(r"\{\w*\}", r["hint"] + r["title"] + r["source"])
+    }
     assert unfilled == {}
 
 
@@ -351,12 +457,15 @@ def test_check_github_format_annotates_file_and_line(flawed: Path) -> None:
     assert out.returncode == 1, out.stderr  # R001/R002 are errors
     lines = [line for line in out.stdout.splitlines() if line]
     assert len(lines) == 3, out.stdout
-    notice = ("::warning file=data/notices/2018%2C上半年%3A补.csv,line=2,"
-              "title=N005 公示期不足10天 E列（公示截止日期）::"
-              "事前公示GS-01从2018年3月10日到2018年3月18日只公示了9天。")
+    notice = (
+        "::warning file=data/notices/2018%2C上半年%3A补.csv,line=2,"
+        "title=N005 公示期不足10天 E列（公示截止日期）::"
+        "事前公示GS-01从2018年3月10日到2018年3月18日只公示了9天。"
+    )
     assert any(line.startswith(notice) for line in lines), lines
-    assert any(line.startswith("::error file=data/allocations.csv,line=4,title=R001 ")
-               for line in lines), lines
+    assert any(
+        line.startswith("::error file=data/allocations.csv,line=4,title=R001 ") for line in lines
+    ), lines
     for line in lines:
         props = line.split("::")[1].split(" ", 1)[1]
         assert [p.split("=")[0] for p in props.split(",")] == ["file", "line", "title"], line

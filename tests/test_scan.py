@@ -59,7 +59,8 @@ def small_site(tmp_path) -> Path:
     # theme files are full of long numbers: only exact private values count there
     (site / "assets" / "bundle.js").write_text(f"var a={ID18},b={CARD19};", "utf-8")
     (site / "assets" / "main.css").write_text(
-        f"/* {CARD19} */ .x{{background:url(../img/a.png)}}", "utf-8")
+        f"/* {CARD19} */ .x{{background:url(../img/a.png)}}", "utf-8"
+    )
     return site
 
 
@@ -72,30 +73,42 @@ def test_unofficial_phone_on_a_page_is_found_at_its_line_and_masked(small_site):
     page.write_text(PAGE.replace("{mobile}", MOBILE), "utf-8")
     found = scan(small_site, official_phones=["0531-7000101"], template_dirs=THEME)
     assert [(f.code, f.file, f.row, f.message) for f in found] == [
-        ("S001", "index.html", 5, "发布的文件中出现了个人信息（手机号）：139****5678")]
+        ("S001", "index.html", 5, "发布的文件中出现了个人信息（手机号）：139****5678")
+    ]
     assert found[0].column.endswith("字")
 
 
 def test_private_value_is_found_even_in_theme_javascript(small_site):
     found = scan(small_site, [CARD19], official_phones=["0531-7000101"], template_dirs=THEME)
     masked = f"发布的文件中出现了个人信息（个人信息）：6228***********{CARD19[-4:]}"
-    assert {(f.file, f.message) for f in found} == {("assets/bundle.js", masked),
-                                                    ("assets/main.css", masked)}
+    assert {(f.file, f.message) for f in found} == {
+        ("assets/bundle.js", masked),
+        ("assets/main.css", masked),
+    }
 
 
 def test_script_link_and_outside_resources_in_a_page(small_site):
     page = small_site / "index.html"
-    page.write_text(PAGE.replace("{mobile}", "")
-                    .replace("</article>", '<script>alert(1)</script>'
-                             '<a href="javascript:alert(2)">点我</a>'
-                             '<a href="https://x.example/">外站</a>'
-                             '<a href="https://www.12317.gov.cn/">12317</a>'
-                             '<img src="//img.example.com/a.png">'
-                             '<link rel="preconnect" href="https://fonts.example.com">'
-                             '<div style="background:url(https://bg.example.com/b.jpg)"></div>'
-                             "</article>"), "utf-8")
-    found = scan(small_site, official_phones=["0531-7000101"], link_hosts=["www.12317.gov.cn"],
-                 template_dirs=THEME)
+    page.write_text(
+        PAGE.replace("{mobile}", "").replace(
+            "</article>",
+            "<script>alert(1)</script>"
+            '<a href="javascript:alert(2)">点我</a>'
+            '<a href="https://x.example/">外站</a>'
+            '<a href="https://www.12317.gov.cn/">12317</a>'
+            '<img src="//img.example.com/a.png">'
+            '<link rel="preconnect" href="https://fonts.example.com">'
+            '<div style="background:url(https://bg.example.com/b.jpg)"></div>'
+            "</article>",
+        ),
+        "utf-8",
+    )
+    found = scan(
+        small_site,
+        official_phones=["0531-7000101"],
+        link_hosts=["www.12317.gov.cn"],
+        template_dirs=THEME,
+    )
     assert hits(found) == {
         ("S004", "index.html", "页面中有不是主题模板写入的脚本：alert(1)"),
         ("S004", "index.html", "页面中有不是主题模板写入的脚本：javascript:alert(2)"),
@@ -117,13 +130,16 @@ def test_downloads_sitemap_and_search_index_are_read(small_site):
     wb.save(downloads / "benefits.xlsx")
     (downloads / "notices.json").write_text(json.dumps({"备注": f"老证{ID15}"}), "utf-8")
     (small_site / "sitemap.xml.gz").write_bytes(gzip.compress(SITEMAP.encode()))
-    index = {"config": {}, "docs": [{"location": "projects/X-1/", "title": "X",
-                                     "text": "金岭镇大洼村3号"}]}
+    index = {
+        "config": {},
+        "docs": [{"location": "projects/X-1/", "title": "X", "text": "金岭镇大洼村3号"}],
+    }
     (small_site / "search").mkdir()
     (small_site / "search" / "search_index.json").write_text(json.dumps(index), "utf-8")
 
-    found = scan(small_site, ["金岭镇大洼村3号"], official_phones=["0531-7000101"],
-                 template_dirs=THEME)
+    found = scan(
+        small_site, ["金岭镇大洼村3号"], official_phones=["0531-7000101"], template_dirs=THEME
+    )
 
     where = {(f.file, f.column, f.message.split("：")[-1]) for f in found}
     assert where == {
@@ -137,6 +153,7 @@ def test_downloads_sitemap_and_search_index_are_read(small_site):
 
 
 # --- scanning while MkDocs writes: nothing read half-written slips through ----------------
+
 
 def test_a_file_scanned_while_half_written_is_read_again_before_the_verdict(small_site):
     """``gongshi build`` scans the site while MkDocs is still writing it. A page that was
@@ -161,7 +178,8 @@ def test_a_file_scanned_while_half_written_is_read_again_before_the_verdict(smal
     found = scanner.findings()
     assert [(f.code, f.file, f.row) for f in found] == [
         ("S001", "projects/X-1/index.html", PAGE.count("\n", 0, PAGE.index("</article>")) + 1),
-        ("S001", "projects/X-1/late.html", 1)]
+        ("S001", "projects/X-1/late.html", 1),
+    ]
     assert found == scan(small_site, official_phones=["0531-7000101"], template_dirs=THEME)
 
 
@@ -175,14 +193,16 @@ def test_young_files_wait_for_a_later_sweep_while_mkdocs_writes(small_site):
 
 # --- the demo county: clean, and every planted value found ----------------------------------
 
+
 @pytest.fixture(scope="module")
 def planted(demo, tmp_path_factory) -> tuple[Path, Path, dict[str, str]]:
     """A copy of the built demo site with identifiers planted in a page and the index."""
     project, result = demo
     site = tmp_path_factory.mktemp("planted") / "site"
     shutil.copytree(project / "site", site)
-    account = sorted(v for v in result.checked.loaded.private_values
-                     if v.isdigit() and len(v) >= 16)[0]
+    account = sorted(
+        v for v in result.checked.loaded.private_values if v.isdigit() and len(v) >= 16
+    )[0]
     page = site / "about" / "index.html"
     text = page.read_text("utf-8")
     text = text.replace("</article>", f"<p>村民电话 {MOBILE}，账号 {account}</p></article>", 1)
@@ -196,14 +216,18 @@ def planted(demo, tmp_path_factory) -> tuple[Path, Path, dict[str, str]]:
 
 def test_the_demo_site_scans_clean(demo):
     project, result = demo
-    assert SiteScan(project / "site", scan_rules_for(result.checked, open_project(project))).findings() == []
+    rules = scan_rules_for(result.checked, open_project(project))
+    assert SiteScan(project / "site", rules).findings() == []
 
 
 def test_planted_values_in_the_demo_site_are_found(demo, planted):
     project, site, values = planted
     found = SiteScan(site, scan_rules_for(demo[1].checked, open_project(project))).findings()
-    line = next(i for i, x in enumerate(
-        (site / "about" / "index.html").read_text("utf-8").splitlines(), 1) if MOBILE in x)
+    line = next(
+        i
+        for i, x in enumerate((site / "about" / "index.html").read_text("utf-8").splitlines(), 1)
+        if MOBILE in x
+    )
     got = {(f.file, f.row, f.message.split("：")[-1]) for f in found}
     assert got == {
         ("about/index.html", line, "139****5678"),
@@ -217,9 +241,23 @@ def mask(value: str) -> str:
 
 
 def run_scan(project: Path, site: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", "scan", str(site),
-                           "--data", str(project / "data"), *args], cwd=project,
-                          capture_output=True, text=True, encoding="utf-8", timeout=300)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "scan",
+            str(site),
+            "--data",
+            str(project / "data"),
+            *args,
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
 
 
 def test_scan_command_exit_codes_and_masked_report(demo, planted, tmp_path):
@@ -248,6 +286,7 @@ def test_scan_command_exit_codes_and_masked_report(demo, planted, tmp_path):
 
 # --- an outside font, script and image in a template override stop the build ----------------
 
+
 def test_outside_font_script_and_image_in_an_override_stop_the_build(tmp_path):
     project = make_project(tmp_path / "county", TEST_DATA / "tiny")
     first = build_project(project)
@@ -256,12 +295,18 @@ def test_outside_font_script_and_image_in_an_override_stop_the_build(tmp_path):
 
     overrides = project / "site_templates" / "overrides"
     css = overrides / "assets" / "stylesheets" / "gongshi.css"
-    css.write_text('@import url("https://fonts.example.com/css2?family=Noto+Sans+SC");\n'
-                   + css.read_text("utf-8"), "utf-8")
+    css.write_text(
+        '@import url("https://fonts.example.com/css2?family=Noto+Sans+SC");\n'
+        + css.read_text("utf-8"),
+        "utf-8",
+    )
     footer = overrides / "partials" / "footer.html"
-    footer.write_text(footer.read_text("utf-8")
-                      + '\n<script src="https://cdn.example.com/tongji.js"></script>'
-                      + '\n<img src="https://img.example.com/logo.png" alt="">\n', "utf-8")
+    footer.write_text(
+        footer.read_text("utf-8")
+        + '\n<script src="https://cdn.example.com/tongji.js"></script>'
+        + '\n<img src="https://img.example.com/logo.png" alt="">\n',
+        "utf-8",
+    )
 
     result = build_project(project)
 
@@ -273,8 +318,11 @@ def test_outside_font_script_and_image_in_an_override_stop_the_build(tmp_path):
     files = {f for f, _ in s002}
     assert "assets/stylesheets/gongshi.css" in files
     messages = "\n".join(m for _, m in s002)
-    for url in ("https://fonts.example.com/css2?family=Noto+Sans+SC",
-                "https://cdn.example.com/tongji.js", "https://img.example.com/logo.png"):
+    for url in (
+        "https://fonts.example.com/css2?family=Noto+Sans+SC",
+        "https://cdn.example.com/tongji.js",
+        "https://img.example.com/logo.png",
+    ):
         assert f"页面从外部网站加载资源：{url}" in messages, messages
     # one finding per URL, not one per page
     assert len(s002) == 3, s002

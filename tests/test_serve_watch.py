@@ -27,8 +27,9 @@ def test_saving_a_data_file_rerenders_only_the_pages_that_show_it(tmp_path):
     other_mtime = other.stat().st_mtime_ns
 
     source = project / "data" / "projects" / "tiny.yaml"
-    source.write_text(source.read_text("utf-8").replace("青山村道路硬化项目", "青山村道路拓宽项目"),
-                      "utf-8")
+    source.write_text(
+        source.read_text("utf-8").replace("青山村道路硬化项目", "青山村道路拓宽项目"), "utf-8"
+    )
     result = watcher.poll()
 
     assert result is not None and len(seen) == 1

@@ -32,15 +32,73 @@ from conftest import DEMO_DATA, TEST_DATA
 
 # --- reading built pages --------------------------------------------------------------
 
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-         "source", "track", "wbr"}
-_BLOCK = {"address", "article", "aside", "blockquote", "br", "dd", "details", "div", "dl", "dt",
-          "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
-          "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody",
-          "td", "th", "thead", "tr", "ul"}
+_VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "param",
+    "source",
+    "track",
+    "wbr",
+}
+_BLOCK = {
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "br",
+    "dd",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+}
 _HIDDEN = {"script", "style", "svg", "template"}
-_LOADING_RELS = {"stylesheet", "icon", "shortcut", "apple-touch-icon", "preload", "modulepreload",
-                 "prefetch", "manifest", "mask-icon"}
+_LOADING_RELS = {
+    "stylesheet",
+    "icon",
+    "shortcut",
+    "apple-touch-icon",
+    "preload",
+    "modulepreload",
+    "prefetch",
+    "manifest",
+    "mask-icon",
+}
 
 
 def _lines(parts: list[str]) -> str:
@@ -184,9 +242,12 @@ class Page(HTMLParser):
             elif tag == "table":
                 rows = [cells for _, cells in self._rows if cells]
                 header_rows = [cells for is_head, cells in self._rows if is_head and cells]
-                self.tables.append(Table(header_rows[0] if header_rows else [],
-                                         [r for r in rows if not header_rows
-                                          or r is not header_rows[0]]))
+                self.tables.append(
+                    Table(
+                        header_rows[0] if header_rows else [],
+                        [r for r in rows if not header_rows or r is not header_rows[0]],
+                    )
+                )
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6") and self._heading is not None:
             self.headings.append((tag, _lines(self._heading)))
             self._heading = None
@@ -224,8 +285,16 @@ class Page(HTMLParser):
             self._heading.append(text)
 
     def _record_loads(self, tag: str, a: dict[str, str]) -> None:
-        if tag in ("script", "img", "iframe", "source", "audio", "video", "embed", "track") \
-                and a.get("src"):
+        if tag in (
+            "script",
+            "img",
+            "iframe",
+            "source",
+            "audio",
+            "video",
+            "embed",
+            "track",
+        ) and a.get("src"):
             self.loads.append(a["src"])
         if tag in ("img", "source") and a.get("srcset"):
             self.loads.extend(p.split()[0] for p in a["srcset"].split(",") if p.split())
@@ -374,8 +443,10 @@ def test_contract_home_per_year_table(contract_home):
     table = contract_home.table_with("年度", "资金")
     count, money = table.column("个数", "项目数"), table.column("资金")
     shown = {r[0]: (number(r[count]), r[money]) for r in table.rows}
-    expected = {y: (Decimal(v["projects"]), yuan(v["project_funding_total"]))
-                for y, v in EXPECTED["by_year"].items()}
+    expected = {
+        y: (Decimal(v["projects"]), yuan(v["project_funding_total"]))
+        for y, v in EXPECTED["by_year"].items()
+    }
     assert shown == expected
 
 
@@ -395,8 +466,10 @@ def test_contract_search_index_has_no_private_values(contract_site):
 
 
 def test_contract_village_pages_show_every_household_masked(contract_site):
-    pages = [Page.of(contract_site, p.parent.relative_to(contract_site).as_posix())
-             for p in (contract_site / "villages").glob("*/index.html")]
+    pages = [
+        Page.of(contract_site, p.parent.relative_to(contract_site).as_posix())
+        for p in (contract_site / "villages").glob("*/index.html")
+    ]
     text = "\n".join(p.article for p in pages)
     for name in EXPECTED["masked_names"]:
         assert f"{name[0]}某某" in text, name
@@ -414,6 +487,7 @@ def test_contract_project_pages_and_index(contract_site):
 
 # --- the demo county -------------------------------------------------------------------
 
+
 def _read_csv(path: Path) -> list[dict[str, str]]:
     raw = path.read_bytes()
     for enc in ("utf-8-sig", "gb18030"):
@@ -422,8 +496,10 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
             break
         except UnicodeDecodeError:
             continue
-    return [{k.strip(): (v or "").strip() for k, v in row.items()}
-            for row in csv.DictReader(io.StringIO(text))]
+    return [
+        {k.strip(): (v or "").strip() for k, v in row.items()}
+        for row in csv.DictReader(io.StringIO(text))
+    ]
 
 
 def _read_any(path: Path) -> list[dict[str, str]]:
@@ -431,8 +507,9 @@ def _read_any(path: Path) -> list[dict[str, str]]:
         return _read_csv(path)
     if path.suffix == ".xlsx":
         frame = pd.read_excel(path, dtype=object)
-        return [{str(k).strip(): _cell(v) for k, v in row.items()}
-                for row in frame.to_dict("records")]
+        return [
+            {str(k).strip(): _cell(v) for k, v in row.items()} for row in frame.to_dict("records")
+        ]
     records = yaml.safe_load(path.read_text("utf-8")) or []
     return [{str(k): _cell(v) for k, v in r.items()} for r in records]
 
@@ -450,8 +527,9 @@ def _cell(v: object) -> str:
 def demo_table(name: str) -> list[dict[str, str]]:
     """Rows of a demo table from ``data/<name>.*`` or ``data/<name>/*``, as text."""
     files = sorted(DEMO_DATA.glob(f"{name}.*")) + sorted(DEMO_DATA.glob(f"{name}/*"))
-    rows = [r for f in files if f.suffix in (".csv", ".xlsx", ".yaml", ".yml")
-            for r in _read_any(f)]
+    rows = [
+        r for f in files if f.suffix in (".csv", ".xlsx", ".yaml", ".yml") for r in _read_any(f)
+    ]
     assert rows, f"no demo table {name}"
     return rows
 
@@ -511,8 +589,12 @@ def demo_project() -> dict[str, str]:
     noticed = {get(r, "subject", "公示对象").partition(":")[2] for r in demo_table("notices")}
     for p in demo_table("projects"):
         pid = get(p, "id", "项目编号")
-        if get(p, "status", "项目状态") == "已验收" and pid in funded and pid in noticed \
-                and get(p, "supervisor_phone", "监督电话"):
+        if (
+            get(p, "status", "项目状态") == "已验收"
+            and pid in funded
+            and pid in noticed
+            and get(p, "supervisor_phone", "监督电话")
+        ):
             return p
     raise AssertionError("no accepted demo project with funding and notices")
 
@@ -531,15 +613,19 @@ def test_demo_project_page(demo_site, demo_project):
     rows = [r for r in table.rows if "合计" not in r[src]]
     total_row = [r for r in table.rows if "合计" in r[src]]
     assert Counter((r[src], r[amt]) for r in rows) == Counter(
-        (get(f, "source", "资金来源"), yuan(_funding_amount(f))) for f in funding)
+        (get(f, "source", "资金来源"), yuan(_funding_amount(f))) for f in funding
+    )
     assert len(total_row) == 1
     assert total_row[0][amt] == yuan(sum(_funding_amount(f) for f in funding))
 
-    notices = [n for n in demo_table("notices")
-               if get(n, "subject", "公示对象") == f"project:{pid}"]
+    notices = [
+        n for n in demo_table("notices") if get(n, "subject", "公示对象") == f"project:{pid}"
+    ]
     for n in notices:
-        start, end = parse_day(get(n, "posted_on", "公示开始日期")), parse_day(
-            get(n, "until", "公示截止日期"))
+        start, end = (
+            parse_day(get(n, "posted_on", "公示开始日期")),
+            parse_day(get(n, "until", "公示截止日期")),
+        )
         assert zh(start) in page.article and zh(end) in page.article, (n, page.article)
         for place in re.split(r"[;；、\n]", get(n, "places", "公示地点")):
             assert place.strip() in page.article, place
@@ -584,8 +670,7 @@ def test_demo_village_page_lists_projects_and_masked_households(demo_site):
 
     rows = [b for b in benefits if get(b, "village", "村") in (name, code)]
     heads = [r[t.column("户主")] for t in page.tables_with("户主") for r in t.rows]
-    assert Counter(heads) == Counter(f"{get(b, 'household_head', '户主姓名')[0]}某某"
-                                     for b in rows)
+    assert Counter(heads) == Counter(f"{get(b, 'household_head', '户主姓名')[0]}某某" for b in rows)
     for b in rows:
         assert get(b, "household_head", "户主姓名") not in page.text
 
@@ -602,7 +687,10 @@ def test_demo_distribution_page(demo_site):
     for key, title in (("proposed_on", "村提方案"), ("reviewed_on", "审核"), ("filed_on", "备案")):
         day = zh(parse_day(get(d, key, title)))
         assert any(title in r[0] and r[1] == day for t in page.tables for r in t.rows), (
-            title, day, [t.rows for t in page.tables])
+            title,
+            day,
+            [t.rows for t in page.tables],
+        )
 
 
 def test_demo_cases_page_lists_every_case(demo_site):
@@ -630,9 +718,13 @@ def test_demo_report_page_shows_every_phone(demo_site):
 
 @pytest.mark.parametrize("kind", ["home", "list", "project", "village", "report"])
 def test_demo_footer_has_government_site_data(demo_site, demo_project, kind):
-    rel = {"home": "", "list": "projects/", "report": "report/",
-           "project": f"projects/{get(demo_project, 'id', '项目编号')}/",
-           "village": f"villages/{get(demo_table('villages')[0], 'code', '区划代码')}/"}[kind]
+    rel = {
+        "home": "",
+        "list": "projects/",
+        "report": "report/",
+        "project": f"projects/{get(demo_project, 'id', '项目编号')}/",
+        "village": f"villages/{get(demo_table('villages')[0], 'code', '区划代码')}/",
+    }[kind]
     footer = Page.of(demo_site, rel).footer
     assert f"主办单位：{SITE['office']}" in footer
     assert str(SITE["site_code"]) in footer and "网站标识码" in footer
@@ -659,8 +751,9 @@ def test_demo_household_names_appear_in_no_file(demo_texts):
     name with a household and are published by name, so those are left out."""
     officials: set[str] = set()
     for p in demo_table("projects"):
-        officials.update(get(p, k) for k in ("responsible_person", "责任人", "supervisor",
-                                             "项目监督人"))
+        officials.update(
+            get(p, k) for k in ("responsible_person", "责任人", "supervisor", "项目监督人")
+        )
     names = {get(b, "household_head", "户主姓名") for b in demo_table("benefits")} - officials
     names = {n for n in names if len(n) >= 2 and "某" not in n}
     assert names
@@ -668,6 +761,7 @@ def test_demo_household_names_appear_in_no_file(demo_texts):
 
 
 # --- every link a reader can click leads somewhere -----------------------------------------
+
 
 @pytest.mark.parametrize("county", ["contract", "demo"])
 def test_every_link_on_the_site_resolves(county, request):
@@ -685,7 +779,7 @@ def test_every_link_on_the_site_resolves(county, request):
                 if not parts.path.startswith(prefix):
                     broken.append((path.relative_to(site).as_posix(), href))
                     continue
-                target = (site / unquote(parts.path[len(prefix):])).resolve()
+                target = (site / unquote(parts.path[len(prefix) :])).resolve()
             else:
                 target = (path.parent / unquote(parts.path)).resolve()
             if target.is_dir():

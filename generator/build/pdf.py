@@ -29,8 +29,13 @@ _PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}[^)]*\)")
 
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run"]
+_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 def find_chromium() -> str | None:
@@ -40,9 +45,11 @@ def find_chromium() -> str | None:
     return next((p for n in CHROMIUM_NAMES if (p := shutil.which(n))), None)
 
 
-MISSING = ("未找到 Chromium 浏览器或 Playwright，这次不生成 PDF 公告，打印页上也不放 PDF 链接；"
-           "网页版打印公告（A4）照常可用。需要 PDF 时请安装："
-           "apt-get install chromium fonts-noto-cjk，pip install playwright")
+MISSING = (
+    "未找到 Chromium 浏览器或 Playwright，这次不生成 PDF 公告，打印页上也不放 PDF 链接；"
+    "网页版打印公告（A4）照常可用。需要 PDF 时请安装："
+    "apt-get install chromium fonts-noto-cjk，pip install playwright"
+)
 
 
 def available() -> str | None:
@@ -66,8 +73,7 @@ _LOADS = re.compile(rb'(?:href|src)="([^"#?:]+\.(?:css|svg))"')
 def _cache_key(html: Path, chromium: str, stamp: bytes | None, origin: str = "") -> str:
     """What a PDF depends on: the page, the stylesheets and images it loads, the browser,
     and the origin its links resolve against."""
-    h = hashlib.sha256(chromium.encode() + b"\0" + (stamp or b"") + b"\0" + origin.encode()
-                       + b"\0")
+    h = hashlib.sha256(chromium.encode() + b"\0" + (stamp or b"") + b"\0" + origin.encode() + b"\0")
     data = html.read_bytes()
     h.update(data)
     for ref in sorted(set(_LOADS.findall(data))):
@@ -76,8 +82,14 @@ def _cache_key(html: Path, chromium: str, stamp: bytes | None, origin: str = "")
     return h.hexdigest()
 
 
-def make_pdfs(site_dir: Path, chromium: str, epoch: int | None = None,
-              log: Log = lambda _: None, cache: Path | None = None, base_url: str = "") -> int:
+def make_pdfs(
+    site_dir: Path,
+    chromium: str,
+    epoch: int | None = None,
+    log: Log = lambda _: None,
+    cache: Path | None = None,
+    base_url: str = "",
+) -> int:
     """Print every built print page to an A4 PDF beside it with ``chromium`` (from
     ``available``); returns how many there are.
 
@@ -94,14 +106,17 @@ def make_pdfs(site_dir: Path, chromium: str, epoch: int | None = None,
     # uses Playwright itself, e.g. the browser tests): print from a thread of our own.
     errors: list[BaseException] = []
     origin = _origin(base_url)
-    worker = threading.Thread(target=_print_all,
-                              args=(site_dir, pages, chromium, stamp, cache, origin, errors))
+    worker = threading.Thread(
+        target=_print_all, args=(site_dir, pages, chromium, stamp, cache, origin, errors)
+    )
     worker.start()
     worker.join()
     if errors:
-        raise BuildError(f"Chromium 打印 PDF 公告失败：{errors[0]}", file=chromium,
-                         hint="检查 Chromium 能否启动（chromium --headless --version），"
-                              "或不加 --pdf 生成网站。") from errors[0]
+        raise BuildError(
+            f"Chromium 打印 PDF 公告失败：{errors[0]}",
+            file=chromium,
+            hint="检查 Chromium 能否启动（chromium --headless --version），或不加 --pdf 生成网站。",
+        ) from errors[0]
     log(f"生成 PDF 公告 {len(pages)} 个（{time.perf_counter() - t0:.1f} 秒）")
     return len(pages)
 
@@ -117,8 +132,15 @@ def _origin(base_url: str) -> str:
     return base_url.rstrip("/") + "/" if base_url.strip() else "http://localhost/"
 
 
-def _print_all(site_dir: Path, pages: list[Path], chromium: str, stamp: bytes | None,
-               cache: Path | None, origin: str, errors: list[BaseException]) -> None:
+def _print_all(
+    site_dir: Path,
+    pages: list[Path],
+    chromium: str,
+    stamp: bytes | None,
+    cache: Path | None,
+    origin: str,
+    errors: list[BaseException],
+) -> None:
     try:
         _print_pages(site_dir, pages, chromium, stamp, cache, origin)
     except BaseException as exc:  # handed to the calling thread
@@ -133,7 +155,7 @@ def _serve_from(site_dir: Path, origin: str) -> Callable[[Any], None]:
     def handle(route: Any) -> None:
         url = route.request.url.split("#", 1)[0].split("?", 1)[0]
         if url.startswith(origin):
-            rel = unquote(urlsplit(url).path)[len(prefix):]
+            rel = unquote(urlsplit(url).path)[len(prefix) :]
             path = site_dir / rel
             if path.is_dir():
                 path = path / "index.html"
@@ -145,8 +167,14 @@ def _serve_from(site_dir: Path, origin: str) -> Callable[[Any], None]:
     return handle
 
 
-def _print_pages(site_dir: Path, pages: list[Path], chromium: str, stamp: bytes | None,
-                 cache: Path | None, origin: str) -> None:
+def _print_pages(
+    site_dir: Path,
+    pages: list[Path],
+    chromium: str,
+    stamp: bytes | None,
+    cache: Path | None,
+    origin: str,
+) -> None:
     from playwright.sync_api import sync_playwright
 
     used = set()
@@ -167,8 +195,9 @@ def _print_pages(site_dir: Path, pages: list[Path], chromium: str, stamp: bytes 
                 page.goto(origin + html.relative_to(site_dir).as_posix(), wait_until="load")
                 data = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
                 if stamp:
-                    data = _PDF_DATE.sub(lambda m: b"/" + m.group(1) + b" (D:" + stamp
-                                         + b"+00'00')", data)
+                    data = _PDF_DATE.sub(
+                        lambda m: b"/" + m.group(1) + b" (D:" + stamp + b"+00'00')", data
+                    )
                 out.write_bytes(data)
                 if cached:
                     cached.parent.mkdir(parents=True, exist_ok=True)

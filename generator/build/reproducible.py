@@ -35,7 +35,10 @@ def git_epoch(data_dir: Path) -> int | None:
     try:
         proc = subprocess.run(
             ["git", "log", "-1", "--format=%ct", "--", "."],
-            cwd=data_dir, capture_output=True, text=True, timeout=30,
+            cwd=data_dir,
+            capture_output=True,
+            text=True,
+            timeout=30,
         )
     except (OSError, subprocess.SubprocessError):
         return None
@@ -73,8 +76,9 @@ def source_date_epoch(data_dir: Path, dataset: object | None) -> int:
 
 def build_env(epoch: int) -> dict[str, str]:
     """The environment for the ``mkdocs`` subprocess."""
-    return dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=str(epoch),
-                PYTHONHASHSEED="0")
+    return dict(
+        os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=str(epoch), PYTHONHASHSEED="0"
+    )
 
 
 def compact_search_index(site_dir: Path, more: Iterable[list] = ()) -> tuple[int, int]:

@@ -75,8 +75,9 @@ def unsplittable(config_file: Path) -> list[str]:
         name, options = (item, {}) if isinstance(item, str) else next(iter(item.items()))
         if (options or {}).get("enabled", True) is not False:
             names.append(name)
-    return [n for n in names if n not in SPLITTABLE] + [f"hooks: {h}" for h in
-                                                         config.get("hooks") or []]
+    return [n for n in names if n not in SPLITTABLE] + [
+        f"hooks: {h}" for h in config.get("hooks") or []
+    ]
 
 
 def blocks(weights: Sequence[int], n: int) -> list[range]:
@@ -95,8 +96,15 @@ def blocks(weights: Sequence[int], n: int) -> list[range]:
 
 # --- the parent ---------------------------------------------------------------------
 
-def run(project_dir: Path, config_file: str, out_dir: Path, env: dict[str, str], n: int,
-        while_running: Callable[[], object] | None = None) -> tuple[bool, str, list[list]]:
+
+def run(
+    project_dir: Path,
+    config_file: str,
+    out_dir: Path,
+    env: dict[str, str],
+    n: int,
+    while_running: Callable[[], object] | None = None,
+) -> tuple[bool, str, list[list]]:
     """Build ``out_dir`` with ``n`` shard processes; return (all succeeded, their output,
     the search entries of shards 1…n-1 in order, to append to shard 0's index).
 
@@ -108,11 +116,27 @@ def run(project_dir: Path, config_file: str, out_dir: Path, env: dict[str, str],
             for k in range(n):
                 log = open(Path(tmp) / f"{k}.log", "w+", encoding="utf-8", errors="replace")  # noqa: SIM115
                 logs.append(log)
-                procs.append(subprocess.Popen(
-                    [sys.executable, "-m", "generator.build.shards", "-f", config_file,
-                     "-d", str(Path(out_dir).resolve()), "--shard", f"{k}/{n}",
-                     "--side", str(Path(tmp) / f"{k}.json")],
-                    cwd=project_dir, env=env, stdout=log, stderr=subprocess.STDOUT))
+                procs.append(
+                    subprocess.Popen(
+                        [
+                            sys.executable,
+                            "-m",
+                            "generator.build.shards",
+                            "-f",
+                            config_file,
+                            "-d",
+                            str(Path(out_dir).resolve()),
+                            "--shard",
+                            f"{k}/{n}",
+                            "--side",
+                            str(Path(tmp) / f"{k}.json"),
+                        ],
+                        cwd=project_dir,
+                        env=env,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                    )
+                )
             while running := [p for p in procs if p.poll() is None]:
                 if any(p.returncode for p in procs):  # one failed: the build fails,
                     break  # the others are stopped below
@@ -147,6 +171,7 @@ def run(project_dir: Path, config_file: str, out_dir: Path, env: dict[str, str],
 
 # --- a shard ------------------------------------------------------------------------
 
+
 def _plugin(k: int, n: int, side: Path):
     """The MkDocs plugin that makes this process shard ``k`` of ``n``."""
     from mkdocs.plugins import BasePlugin, event_priority
@@ -163,8 +188,12 @@ def _plugin(k: int, n: int, side: Path):
 
         def on_files(self, files, config):
             pages = files.documentation_pages()
-            weights = [os.path.getsize(f.abs_src_path) + PAGE_COST_BYTES
-                       if f.abs_src_path else PAGE_COST_BYTES for f in pages]
+            weights = [
+                os.path.getsize(f.abs_src_path) + PAGE_COST_BYTES
+                if f.abs_src_path
+                else PAGE_COST_BYTES
+                for f in pages
+            ]
             block = blocks(weights, n)[k]
             mine = {pages[i].src_uri for i in block}
             if k == 0:
@@ -231,8 +260,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             config.plugins.on_shutdown()
     except MkDocsException as exc:  # Abort, ConfigurationError: MkDocs' own message
-        print(f"ERROR   -  {exc.format_message() if hasattr(exc, 'format_message') else exc}",
-              file=sys.stderr)
+        print(
+            f"ERROR   -  {exc.format_message() if hasattr(exc, 'format_message') else exc}",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -60,8 +60,7 @@ def text_of(column: Column, value: Any) -> str:
 def table_csv(table: Table, rows: list[Row]) -> str:
     """Rows as CSV text with Chinese headers: the contract's columns in order, those that
     hold a value or are required."""
-    columns = [c for c in table.columns
-               if c.required or any(c.key in r.values for r in rows)]
+    columns = [c for c in table.columns if c.required or any(c.key in r.values for r in rows)]
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([c.title for c in columns])
@@ -70,12 +69,11 @@ def table_csv(table: Table, rows: list[Row]) -> str:
     return out.getvalue()
 
 
-def import_file(path: Path, out: Path, table: str | None = None,
-                force: bool = False) -> Imported:
+def import_file(path: Path, out: Path, table: str | None = None, force: bool = False) -> Imported:
     """Read ``path`` as ``load`` would; if it has no errors, write one CSV per table found
     (UTF-8 with BOM, so Excel and WPS open it) into ``out``."""
     path = Path(path)
-    forced = (table_for_name(table) if table else None)
+    forced = table_for_name(table) if table else None
     file_table = forced or table_for_name(path.stem) or table_for_name(path.parent.name)
     loaded = Loaded({}, Origin("", 0), {t.name: [] for t in TABLES}, set(), [], [])
     load_file(path, file_table, path.name, loaded, set())
@@ -88,8 +86,9 @@ def import_file(path: Path, out: Path, table: str | None = None,
     if result.report.exit_code:
         return result
     targets = [(TABLE_BY_NAME[name], rows) for name, rows in loaded.tables.items() if rows]
-    result.existing = [out / f"{t.name}.csv" for t, _ in targets
-                       if (out / f"{t.name}.csv").exists() and not force]
+    result.existing = [
+        out / f"{t.name}.csv" for t, _ in targets if (out / f"{t.name}.csv").exists() and not force
+    ]
     if result.existing:
         return result
     out.mkdir(parents=True, exist_ok=True)

@@ -21,10 +21,10 @@ from typing import Any
 import yaml
 
 from generator import cores
-from generator.load import tidy
 from generator import findings as F
-from generator.load.cells import Parser, parser_for
 from generator.dates import cell_to_text
+from generator.load import tidy
+from generator.load.cells import Parser, parser_for
 from generator.money import yuan
 from generator.records import (
     FUND_SOURCES,
@@ -133,9 +133,15 @@ _AMOUNT = Column("amount", "金额", "money")  # how a funding-source column's c
 _FUND_SOURCE_NAMES = {
     _norm(name): source
     for source in FUND_SOURCES
-    for name in (source, source + "资金", *((source[:-2], source[:-2] + "资金",
-                                             source[:-2] + "财政资金")
-                                            if source.endswith("财政") else ()))
+    for name in (
+        source,
+        source + "资金",
+        *(
+            (source[:-2], source[:-2] + "资金", source[:-2] + "财政资金")
+            if source.endswith("财政")
+            else ()
+        ),
+    )
 }
 
 
@@ -195,8 +201,9 @@ class _TableReader:
         (title rows such as “2018年金岭镇扶贫项目台账” may stand above it)."""
         return tidy.find_header(rows, self._known)
 
-    def read_grid(self, grid: list[list[Any]], source: Source,
-                  merges: list[tidy.Merge] | None = None) -> None:
+    def read_grid(
+        self, grid: list[list[Any]], source: Source, merges: list[tidy.Merge] | None = None
+    ) -> None:
         """Read a grid of cells (CSV text, or sheet values with its merged ranges): a header
         below any title rows, of one row or two (资金来源 over 中央财政 …), then records;
         合计/小计 rows are checked and skipped, spacer and 填表人 rows skipped."""
@@ -228,8 +235,9 @@ class _TableReader:
         self._missing_columns({c.key for c, _, _ in layout.columns.values()})
         self._read_records(grid, texts, start, layout, source)
 
-    def _layout(self, titles: list[str], groups: list[str], sheet_wan: bool,
-                source: Source) -> _Layout:
+    def _layout(
+        self, titles: list[str], groups: list[str], sheet_wan: bool, source: Source
+    ) -> _Layout:
         layout = _Layout()
         seen: dict[str, str] = {}
         wide_names: list[str] = []
@@ -239,8 +247,9 @@ class _TableReader:
             if not header:
                 continue
             label = f"{self.prefix}{_letter(i)}列（{header}）"
-            wan = _split_unit(header)[1] or (not _says_yuan(header) and (
-                _split_unit(groups[i])[1] if groups[i] else sheet_wan))
+            wan = _split_unit(header)[1] or (
+                not _says_yuan(header) and (_split_unit(groups[i])[1] if groups[i] else sheet_wan)
+            )
             source_name = _fund_source(header) if self.table.name == "projects" else None
             if tidy.is_ignored_header(header):
                 self.notes.add(f"“{header}”列是序号，已忽略")
@@ -259,8 +268,14 @@ class _TableReader:
         layout.wide_note = f"资金来源列（{names}）转为项目资金来源明细（{{n}} 条）"
         return layout
 
-    def _read_records(self, grid: list[list[Any]], texts: list[list[str]], start: int,
-                      layout: _Layout, source: Source) -> None:
+    def _read_records(
+        self,
+        grid: list[list[Any]],
+        texts: list[list[str]],
+        start: int,
+        layout: _Layout,
+        source: Source,
+    ) -> None:
         since_subtotal: list[dict] = []
         since_total: list[dict] = []
         blank = 0
@@ -286,57 +301,93 @@ class _TableReader:
                 self.notes.add("跳过了数据中间的空行（{n} 行）", blank)
                 blank = 0
             raw = grid[r]
-            added = self._add_row(row, {
-                c[0].key: (raw[i] if i < len(raw) else "", c) for i, c in layout.columns.items()})
+            added = self._add_row(
+                row,
+                {c[0].key: (raw[i] if i < len(raw) else "", c) for i, c in layout.columns.items()},
+            )
             sums = {c[0].key: added.values.get(c[0].key) for c in layout.columns.values()}
             sums.update(self._wide_funding(row, cells, raw, layout, added))
             since_subtotal.append(sums)
             since_total.append(sums)
             source.rows += 1
 
-    def _wide_funding(self, row: int, cells: list[str], raw: list[Any], layout: _Layout,
-                      record: Row) -> dict[int, int]:
+    def _wide_funding(
+        self, row: int, cells: list[str], raw: list[Any], layout: _Layout, record: Row
+    ) -> dict[int, int]:
         """Funding-source columns of a project row → ``project_funding`` rows, each value
         keeping the cell it came from."""
         amounts: dict[int, int] = {}
         project_id = record.values.get("id", "")
         for i, (name, parse, label) in layout.wide.items():
             text = _at(cells, i)
-            tidy.value_notes(raw[i] if i < len(raw) else "", text, "money", False,
-                             self.workbook, self.notes)
+            tidy.value_notes(
+                raw[i] if i < len(raw) else "", text, "money", False, self.workbook, self.notes
+            )
             if not text.strip():
                 continue
             amount, reason = parse(text)
             if reason is not None:
-                self.loaded.findings.append(F.make(
-                    "V001", file=self.file, row=row, column=label, title=name,
-                    value=text.strip(), reason=reason))
+                self.loaded.findings.append(
+                    F.make(
+                        "V001",
+                        file=self.file,
+                        row=row,
+                        column=label,
+                        title=name,
+                        value=text.strip(),
+                        reason=reason,
+                    )
+                )
                 continue
             amounts[i] = amount
             if amount and project_id:
-                self.loaded.tables["project_funding"].append(Row(
-                    {"project_id": project_id, "source": name, "amount": amount},
-                    Origin(self.file, row, {"project_id": record.origin.column("id"),
-                                            "source": label, "amount": label})))
+                self.loaded.tables["project_funding"].append(
+                    Row(
+                        {"project_id": project_id, "source": name, "amount": amount},
+                        Origin(
+                            self.file,
+                            row,
+                            {
+                                "project_id": record.origin.column("id"),
+                                "source": label,
+                                "amount": label,
+                            },
+                        ),
+                    )
+                )
                 self.notes.add(layout.wide_note)
         for i, parse, label in layout.row_totals:
             stated, reason = parse(_at(cells, i)) if _at(cells, i).strip() else (None, "empty")
             computed = sum(amounts.values())
             if reason is None and stated != computed:
-                self.loaded.findings.append(F.make(
-                    "L011", file=self.file, row=row, column=label, label="本行",
-                    title="合计", stated=f"{yuan(stated)} 元", basis="各资金来源列",
-                    computed=f"{yuan(computed)} 元"))
+                self.loaded.findings.append(
+                    F.make(
+                        "L011",
+                        file=self.file,
+                        row=row,
+                        column=label,
+                        label="本行",
+                        title="合计",
+                        stated=f"{yuan(stated)} 元",
+                        basis="各资金来源列",
+                        computed=f"{yuan(computed)} 元",
+                    )
+                )
         return amounts
 
-    def _check_total(self, label: str, row: int, cells: list[str], layout: _Layout,
-                     rows: list[dict]) -> None:
+    def _check_total(
+        self, label: str, row: int, cells: list[str], layout: _Layout, rows: list[dict]
+    ) -> None:
         """A 合计/小计 row is not a record; its figures must equal the sum of the rows it
         closes (小计: since the last 小计; 合计/总计: since the last 合计)."""
-        checks = [(i, c.key, c.title, c.kind, parse, lab)
-                  for i, (c, parse, lab) in layout.columns.items() if c.kind in ("money", "int")]
-        checks += [(i, i, name, "money", parse, lab)
-                   for i, (name, parse, lab) in layout.wide.items()]
+        checks = [
+            (i, c.key, c.title, c.kind, parse, lab)
+            for i, (c, parse, lab) in layout.columns.items()
+            if c.kind in ("money", "int")
+        ]
+        checks += [
+            (i, i, name, "money", parse, lab) for i, (name, parse, lab) in layout.wide.items()
+        ]
         for i, key, title, kind, parse, column_label in checks:
             text = _at(cells, i)
             if not text.strip():
@@ -347,13 +398,23 @@ class _TableReader:
             computed = sum(r.get(key) or 0 for r in rows)
             if stated != computed:
                 shown = (lambda v: f"{yuan(v)} 元") if kind == "money" else str
-                self.loaded.findings.append(F.make(
-                    "L011", file=self.file, row=row, column=column_label, label=label,
-                    title=title, stated=shown(stated), basis=f"上面 {len(rows)} 行",
-                    computed=shown(computed)))
+                self.loaded.findings.append(
+                    F.make(
+                        "L011",
+                        file=self.file,
+                        row=row,
+                        column=column_label,
+                        label=label,
+                        title=title,
+                        stated=shown(stated),
+                        basis=f"上面 {len(rows)} 行",
+                        computed=shown(computed),
+                    )
+                )
 
-    def _map(self, header: str, label: str, seen: dict[str, str],
-             wan: bool | None = None) -> tuple | None:
+    def _map(
+        self, header: str, label: str, seen: dict[str, str], wan: bool | None = None
+    ) -> tuple | None:
         base, header_wan = _split_unit(header)
         wan = header_wan if wan is None else wan
         column = self.index.get(base) or self.index.get(_norm(header))
@@ -361,13 +422,20 @@ class _TableReader:
             key = (self.file, self.table.name, _norm(header))
             if key not in self.loaded.warned:  # reported once per file, not once per row
                 self.loaded.warned.add(key)
-                self.loaded.findings.append(F.make(
-                    "L005", file=self.file, column=label, header=header.strip(),
-                    table=self.table.title))
+                self.loaded.findings.append(
+                    F.make(
+                        "L005",
+                        file=self.file,
+                        column=label,
+                        header=header.strip(),
+                        table=self.table.title,
+                    )
+                )
             return None
         if column.key in seen:
-            self.loaded.findings.append(F.make("L007", file=self.file, column=label,
-                                               header=header.strip()))
+            self.loaded.findings.append(
+                F.make("L007", file=self.file, column=label, header=header.strip())
+            )
             return None
         seen[column.key] = label
         return column, parser_for(column, wan), label
@@ -375,14 +443,20 @@ class _TableReader:
     def _missing_columns(self, present: set[str]) -> None:
         for c in self.table.columns:
             if c.required and c.key not in present and c.key not in self.implied:
-                self.loaded.findings.append(F.make(
-                    "L004", file=self.file, table=self.table.title, title=c.title, key=c.key))
+                self.loaded.findings.append(
+                    F.make("L004", file=self.file, table=self.table.title, title=c.title, key=c.key)
+                )
 
     implied: frozenset[str] = frozenset()  # columns a nested YAML list fills from its parent
     prefix: str = ""  # “工作表“X” ” when the table is not on a workbook's first sheet
 
-    def _add_row(self, row: int, cells: dict[str, tuple[Any, tuple]], extra: dict | None = None,
-                 labels: dict[str, str] | None = None) -> Row:
+    def _add_row(
+        self,
+        row: int,
+        cells: dict[str, tuple[Any, tuple]],
+        extra: dict | None = None,
+        labels: dict[str, str] | None = None,
+    ) -> Row:
         values: dict[str, Any] = dict(extra or {})
         origin_cols = dict(labels or {})
         for key, (raw, (column, parse, label)) in cells.items():
@@ -399,22 +473,44 @@ class _TableReader:
                 text = tidy.halfwidth(text)
             if not text.strip():
                 if column.required:
-                    self.loaded.findings.append(F.make(
-                        "V004", file=self.file, row=row, column=label, title=column.title))
+                    self.loaded.findings.append(
+                        F.make("V004", file=self.file, row=row, column=label, title=column.title)
+                    )
                 continue
             value, reason = parse(text)
             if reason is None:
                 values[key] = value
                 if column.choices and value not in column.choices:
-                    self.loaded.findings.append(F.make(
-                        "V005", file=self.file, row=row, column=label, title=column.title,
-                        value=value, choices="、".join(column.choices)))
+                    self.loaded.findings.append(
+                        F.make(
+                            "V005",
+                            file=self.file,
+                            row=row,
+                            column=label,
+                            title=column.title,
+                            value=value,
+                            choices="、".join(column.choices),
+                        )
+                    )
             else:
-                code = {"money": "V001", "date": "V002", "int": "V003", "year": "V003",
-                        "bool": "V006"}.get(column.kind, "V003")
-                self.loaded.findings.append(F.make(
-                    code, file=self.file, row=row, column=label, title=column.title,
-                    value=text.strip(), reason=reason))
+                code = {
+                    "money": "V001",
+                    "date": "V002",
+                    "int": "V003",
+                    "year": "V003",
+                    "bool": "V006",
+                }.get(column.kind, "V003")
+                self.loaded.findings.append(
+                    F.make(
+                        code,
+                        file=self.file,
+                        row=row,
+                        column=label,
+                        title=column.title,
+                        value=text.strip(),
+                        reason=reason,
+                    )
+                )
         record = Row(values, Origin(self.file, row, origin_cols))
         self.loaded.tables[self.table.name].append(record)
         return record
@@ -437,8 +533,11 @@ def _read_csv(path: Path) -> tuple[list[list[str]], str]:
 
 def _has_merges(path: Path) -> bool:
     with zipfile.ZipFile(path) as z:
-        return any(b"<mergeCell " in z.read(name) for name in z.namelist()
-                   if name.startswith("xl/worksheets/") and name.endswith(".xml"))
+        return any(
+            b"<mergeCell " in z.read(name)
+            for name in z.namelist()
+            if name.startswith("xl/worksheets/") and name.endswith(".xml")
+        )
 
 
 def _read_xlsx(path: Path) -> Iterator[tuple[int, str, list[list[Any]], list[tidy.Merge]]]:
@@ -453,8 +552,14 @@ def _read_xlsx(path: Path) -> Iterator[tuple[int, str, list[list[Any]], list[tid
     try:
         for i, ws in enumerate(wb.worksheets):
             grid = [list(row) for row in ws.iter_rows(values_only=True)]
-            merges = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1)
-                      for m in ws.merged_cells.ranges] if merged else []
+            merges = (
+                [
+                    (m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1)
+                    for m in ws.merged_cells.ranges
+                ]
+                if merged
+                else []
+            )
             yield i, ws.title, grid, merges
     finally:
         wb.close()
@@ -463,8 +568,9 @@ def _read_xlsx(path: Path) -> Iterator[tuple[int, str, list[list[Any]], list[tid
 SKIPPED_SHEETS = ("说明", "填写说明", "使用说明")  # the template's instructions; ``_…`` too
 
 
-def _sheet_table(index: int, sheet: str, grid: list[list[Any]],
-                 file_table: Table | None) -> Table | None:
+def _sheet_table(
+    index: int, sheet: str, grid: list[list[Any]], file_table: Table | None
+) -> Table | None:
     """The table a sheet holds. A sheet named after a table holds that table. In a workbook
     named after a table (``projects.xlsx``, ``projects/2018.xlsx``) the first sheet, and
     every other sheet whose header names that table's columns (sheets ``2018``, ``2019``),
@@ -477,8 +583,7 @@ def _sheet_table(index: int, sheet: str, grid: list[list[Any]],
     known = partial(_known_in, _COLUMN_INDEX[file_table.name])
     texts = tidy.texts_of(grid[:10])
     h = tidy.find_header(texts, known)
-    return file_table if h < len(texts) and sum(map(known, filter(None, texts[h]))) >= 2 \
-        else None
+    return file_table if h < len(texts) and sum(map(known, filter(None, texts[h]))) >= 2 else None
 
 
 # libyaml's loader when PyYAML was built with it: ten times faster on a county's YAML, and
@@ -498,8 +603,11 @@ def _yaml_records(path: Path) -> list[yaml.Node]:
 
 def _scalar(node: yaml.Node) -> str:
     if isinstance(node, yaml.ScalarNode):
-        return "" if node.value in ("~", "null", "Null", "NULL") and node.tag.endswith("null") \
+        return (
+            ""
+            if node.value in ("~", "null", "Null", "NULL") and node.tag.endswith("null")
             else node.value
+        )
     if isinstance(node, yaml.SequenceNode):
         return "\n".join(_scalar(n) for n in node.value)
     raise ValueError("值应是文字或列表")
@@ -510,18 +618,23 @@ class _YamlReader(_TableReader):
         for node in nodes:
             row = node.start_mark.line + 1
             if not isinstance(node, yaml.MappingNode):
-                self.loaded.findings.append(F.make(
-                    "L003", file=self.file, row=row, reason="每条记录应是“键: 值”的形式"))
+                self.loaded.findings.append(
+                    F.make("L003", file=self.file, row=row, reason="每条记录应是“键: 值”的形式")
+                )
                 continue
             cells: dict[str, tuple[Any, tuple]] = {}
             nested: list[tuple[str, str, list[yaml.Node]]] = []
             for key_node, value_node in node.value:
                 key = str(key_node.value)
                 label = f"“{key}”"
-                child = NESTED.get(self.table.name, {}).get(_norm(key)) or \
-                    NESTED.get(self.table.name, {}).get(key)
-                if child and isinstance(value_node, yaml.SequenceNode) and all(
-                        isinstance(n, yaml.MappingNode) for n in value_node.value):
+                child = NESTED.get(self.table.name, {}).get(_norm(key)) or NESTED.get(
+                    self.table.name, {}
+                ).get(key)
+                if (
+                    child
+                    and isinstance(value_node, yaml.SequenceNode)
+                    and all(isinstance(n, yaml.MappingNode) for n in value_node.value)
+                ):
                     nested.append((*child, value_node.value))
                     continue
                 mapped = self._map(key, label, {})
@@ -530,14 +643,21 @@ class _YamlReader(_TableReader):
                 try:
                     cells[mapped[0].key] = (_scalar(value_node), mapped)
                 except ValueError as e:
-                    self.loaded.findings.append(F.make(
-                        "L003", file=self.file, row=value_node.start_mark.line + 1,
-                        column=label, reason=str(e)))
+                    self.loaded.findings.append(
+                        F.make(
+                            "L003",
+                            file=self.file,
+                            row=value_node.start_mark.line + 1,
+                            column=label,
+                            reason=str(e),
+                        )
+                    )
             present = set(cells) | set(extra or {}) | self.implied
             for c in self.table.columns:  # a YAML record has no header: check each record
                 if c.required and c.key not in present:
-                    self.loaded.findings.append(F.make(
-                        "V004", file=self.file, row=row, column=f"“{c.key}”", title=c.title))
+                    self.loaded.findings.append(
+                        F.make("V004", file=self.file, row=row, column=f"“{c.key}”", title=c.title)
+                    )
             self._add_row(row, cells, extra)
             source.rows += 1
             parent_id = self.loaded.tables[self.table.name][-1].values.get("id", "")
@@ -545,8 +665,9 @@ class _YamlReader(_TableReader):
                 reader = _YamlReader(TABLE_BY_NAME[child_table], self.file, self.loaded)
                 reader.notes = self.notes
                 reader.implied = frozenset({fk})
-                reader.read(child_nodes, Source(self.file, child_table, "yaml"),
-                            extra={fk: parent_id})
+                reader.read(
+                    child_nodes, Source(self.file, child_table, "yaml"), extra={fk: parent_id}
+                )
 
 
 def _display(path: Path, root: Path) -> str:
@@ -564,8 +685,11 @@ def _files(data_dir: Path) -> Iterator[tuple[Path, Table | None]]:
         if path.is_dir():
             table = table_for_name(path.name)
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in FORMATS \
-                        and not child.name.startswith((".", "~$")):
+                if (
+                    child.is_file()
+                    and child.suffix.lower() in FORMATS
+                    and not child.name.startswith((".", "~$"))
+                ):
                     yield child, table
         elif path.suffix.lower() in FORMATS:
             yield path, table_for_name(path.stem)
@@ -579,12 +703,16 @@ def load_site(data_dir: Path, loaded: Loaded, root: Path) -> None:
             try:
                 data = yaml.safe_load(path.read_bytes().decode("utf-8-sig"))
             except (yaml.YAMLError, UnicodeDecodeError) as e:
-                loaded.findings.append(F.make("L008", file=loaded.site_origin.file,
-                                              row=_error_line(e), reason=_reason(e)))
+                loaded.findings.append(
+                    F.make(
+                        "L008", file=loaded.site_origin.file, row=_error_line(e), reason=_reason(e)
+                    )
+                )
                 return
             if not isinstance(data, dict):
-                loaded.findings.append(F.make("L008", file=loaded.site_origin.file,
-                                              reason="内容应是“键: 值”的设置"))
+                loaded.findings.append(
+                    F.make("L008", file=loaded.site_origin.file, reason="内容应是“键: 值”的设置")
+                )
                 return
             loaded.site = data
             return
@@ -608,8 +736,9 @@ def load(data_dir: Path) -> Loaded:
         present |= part_present
     for t in TABLES:
         if t.required and t.name not in present:
-            loaded.findings.append(F.make("L002", file=_display(data_dir, root),
-                                          table=t.title, name=t.name))
+            loaded.findings.append(
+                F.make("L002", file=_display(data_dir, root), table=t.title, name=t.name)
+            )
     return loaded
 
 
@@ -617,8 +746,9 @@ def _empty() -> Loaded:
     return Loaded({}, Origin("", 0), {t.name: [] for t in TABLES}, set(), [], [])
 
 
-def _load_files(files: list[tuple[Path, Table | None]],
-                root: Path) -> list[tuple[Loaded, set[str]]]:
+def _load_files(
+    files: list[tuple[Path, Table | None]], root: Path
+) -> list[tuple[Loaded, set[str]]]:
     """Each file into its own ``Loaded``, returned in the order given. With a second core,
     a forked child reads too: each process takes the next file, largest first, when it is
     free (a county's workbooks and CSVs take 10 s in one process)."""
@@ -660,8 +790,9 @@ def _merge(loaded: Loaded, part: Loaded) -> None:
     loaded.notes.extend(part.notes)
 
 
-def load_file(path: Path, file_table: Table | None, shown: str, loaded: Loaded,
-              present: set[str]) -> None:
+def load_file(
+    path: Path, file_table: Table | None, shown: str, loaded: Loaded, present: set[str]
+) -> None:
     """Read one CSV, XLSX or YAML file into ``loaded`` (``shown`` is its name in findings);
     ``present`` collects the tables it held."""
     fmt = FORMATS[path.suffix.lower()]
@@ -688,8 +819,10 @@ def load_file(path: Path, file_table: Table | None, shown: str, loaded: Loaded,
             for title, sheets in sheets_of.items():
                 if len(sheets) > 1 and table_for_name(sheets[0]) is None:
                     notes = tidy.Notes()
-                    notes.add(f"“{title}”表分布在 {len(sheets)} 个工作表中"
-                              f"（{'、'.join(sheets)}），已合并读取")
+                    notes.add(
+                        f"“{title}”表分布在 {len(sheets)} 个工作表中"
+                        f"（{'、'.join(sheets)}），已合并读取"
+                    )
                     _note(loaded, notes, shown, "")
             return
         if file_table is None:
@@ -708,8 +841,7 @@ def load_file(path: Path, file_table: Table | None, shown: str, loaded: Loaded,
         present.add(file_table.name)
         _note(loaded, reader.notes, shown, "")
     except Exception as e:  # noqa: BLE001 — any unreadable file becomes a finding
-        loaded.findings.append(F.make("L003", file=shown, row=_error_line(e),
-                                      reason=_reason(e)))
+        loaded.findings.append(F.make("L003", file=shown, row=_error_line(e), reason=_reason(e)))
         if file_table is not None:
             present.add(file_table.name)  # the table is there, just unreadable
 
@@ -728,8 +860,10 @@ def _error_line(e: Exception) -> int | None:
 
 def _reason(e: Exception) -> str:
     if isinstance(e, yaml.MarkedYAMLError) and e.problem_mark is not None:
-        return (f"YAML 格式错误（第{e.problem_mark.line + 1}行第{e.problem_mark.column + 1}"
-                "个字符附近）：请检查冒号、缩进和引号")
+        return (
+            f"YAML 格式错误（第{e.problem_mark.line + 1}行第{e.problem_mark.column + 1}"
+            "个字符附近）：请检查冒号、缩进和引号"
+        )
     if isinstance(e, yaml.YAMLError):
         return "YAML 格式错误：请检查冒号、缩进和引号"
     if isinstance(e, ValueError | UnicodeDecodeError):

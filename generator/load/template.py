@@ -24,48 +24,117 @@ ROWS = 500  # rows prepared with formats and drop-downs below the header
 LISTS_SHEET = "_取值"  # hidden; the loader skips sheets whose name starts with “_”
 INSTRUCTIONS_SHEET = "说明"
 FORMATS = {"money": "#,##0.00", "date": "yyyy-mm-dd", "int": "0", "year": "0"}
-WIDE = {"content", "problem", "measure", "poverty_link", "purpose", "principle", "remarks",
-        "objections", "acceptance", "name", "subsidy_standard", "subject", "places"}
+WIDE = {
+    "content",
+    "problem",
+    "measure",
+    "poverty_link",
+    "purpose",
+    "principle",
+    "remarks",
+    "objections",
+    "acceptance",
+    "name",
+    "subsidy_standard",
+    "subject",
+    "places",
+}
 # Text columns that look like numbers but are not (village codes, phone numbers, vouchers):
 # formatted as text so Excel keeps every digit and leading zero.
-AS_TEXT = {"code", "supervisor_phone", "voucher", "id", "project_id", "fund_id",
-           "distribution_id", "document_no"}
-KIND_ZH = {"text": "文字", "money": "金额（元，可写两位小数）", "date": "日期（如 2019-03-05）",
-           "int": "整数", "year": "年度（四位数字）", "bool": "是 / 否",
-           "list": "可填多个，用、或；分隔"}
+AS_TEXT = {
+    "code",
+    "supervisor_phone",
+    "voucher",
+    "id",
+    "project_id",
+    "fund_id",
+    "distribution_id",
+    "document_no",
+}
+KIND_ZH = {
+    "text": "文字",
+    "money": "金额（元，可写两位小数）",
+    "date": "日期（如 2019-03-05）",
+    "int": "整数",
+    "year": "年度（四位数字）",
+    "bool": "是 / 否",
+    "list": "可填多个，用、或；分隔",
+}
 # An example record per table for the 说明 sheet (by column key; other columns get an
 # example from their kind or first allowed value).
 EXAMPLES: dict[str, dict[str, str]] = {
     "villages": {"code": "371324001201", "township": "金岭镇", "name": "大洼村"},
-    "projects": {"id": "JL2019-001", "name": "大洼村道路硬化项目", "township": "金岭镇",
-                 "villages": "大洼村、小洼村", "content": "硬化道路 2.3 公里，宽 4 米",
-                 "implementer": "金岭镇人民政府", "responsible_person": "王某",
-                 "supervisor": "李某", "supervisor_phone": "0539-5123456",
-                 "procurement": "公开招标", "contractor": "兰陵县某建筑公司"},
+    "projects": {
+        "id": "JL2019-001",
+        "name": "大洼村道路硬化项目",
+        "township": "金岭镇",
+        "villages": "大洼村、小洼村",
+        "content": "硬化道路 2.3 公里，宽 4 米",
+        "implementer": "金岭镇人民政府",
+        "responsible_person": "王某",
+        "supervisor": "李某",
+        "supervisor_phone": "0539-5123456",
+        "procurement": "公开招标",
+        "contractor": "兰陵县某建筑公司",
+    },
     "project_funding": {"project_id": "JL2019-001"},
-    "project_targets": {"project_id": "JL2019-001", "subkind": "数量",
-                        "indicator": "新建道路长度", "target": "2.3", "actual": "2.3",
-                        "unit": "公里"},
-    "funds": {"id": "F2019-01", "document_no": "兰财农〔2019〕12号", "nature": "专项扶贫资金",
-              "purpose": "基础设施建设"},
+    "project_targets": {
+        "project_id": "JL2019-001",
+        "subkind": "数量",
+        "indicator": "新建道路长度",
+        "target": "2.3",
+        "actual": "2.3",
+        "unit": "公里",
+    },
+    "funds": {
+        "id": "F2019-01",
+        "document_no": "兰财农〔2019〕12号",
+        "nature": "专项扶贫资金",
+        "purpose": "基础设施建设",
+    },
     "allocations": {"fund_id": "F2019-01", "project_id": "JL2019-001"},
-    "disbursements": {"project_id": "JL2019-001", "fund_id": "F2019-01",
-                      "voucher": "记-2019-0315"},
-    "notices": {"id": "GS2019-001", "subject": "project:JL2019-001",
-                "places": "门户网站、大洼村公开栏", "objections": "无异议"},
-    "benefits": {"program": "教育补助", "village": "大洼村", "household_head": "张三",
-                 "distribution_id": ""},
+    "disbursements": {"project_id": "JL2019-001", "fund_id": "F2019-01", "voucher": "记-2019-0315"},
+    "notices": {
+        "id": "GS2019-001",
+        "subject": "project:JL2019-001",
+        "places": "门户网站、大洼村公开栏",
+        "objections": "无异议",
+    },
+    "benefits": {
+        "program": "教育补助",
+        "village": "大洼村",
+        "household_head": "张三",
+        "distribution_id": "",
+    },
     "distributions": {"id": "D2019-01", "project_id": "JL2019-001"},
-    "cases": {"id": "AJ2019-01", "authority": "兰陵县纪委监委", "township": "金岭镇",
-              "unit": "大洼村", "post": "村委会主任", "name": "张某某",
-              "problem": "虚报冒领扶贫补助资金", "measures": "党纪:严重警告、政务:撤职",
-              "status": "已办结"},
-    "rectifications": {"id": "ZG2019-01", "township": "金岭镇", "unit": "大洼村",
-                       "problem": "公示栏未按时更新", "measure": "补充公示并建立台账",
-                       "owner": "金岭镇人民政府"},
+    "cases": {
+        "id": "AJ2019-01",
+        "authority": "兰陵县纪委监委",
+        "township": "金岭镇",
+        "unit": "大洼村",
+        "post": "村委会主任",
+        "name": "张某某",
+        "problem": "虚报冒领扶贫补助资金",
+        "measures": "党纪:严重警告、政务:撤职",
+        "status": "已办结",
+    },
+    "rectifications": {
+        "id": "ZG2019-01",
+        "township": "金岭镇",
+        "unit": "大洼村",
+        "problem": "公示栏未按时更新",
+        "measure": "补充公示并建立台账",
+        "owner": "金岭镇人民政府",
+    },
 }
-_BY_KIND = {"money": "125000.00", "date": "2019-03-05", "int": "151", "year": "2019",
-            "bool": "是", "list": "大洼村、小洼村"}
+_BY_KIND = {
+    "money": "125000.00",
+    "date": "2019-03-05",
+    "int": "151",
+    "year": "2019",
+    "bool": "是",
+    "list": "大洼村、小洼村",
+}
 
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 REQUIRED = Font(bold=True, color="C00000")
@@ -137,12 +206,17 @@ def _write_table(ws: Worksheet, table: Table, ranges: dict[tuple[str, ...], str]
         values = ("是", "否") if c.kind == "bool" else (c.choices or c.suggestions)
         if values:
             strict = bool(c.choices) or c.kind == "bool"
-            dv = DataValidation(type="list", formula1=ranges[values], allow_blank=True,
-                                showErrorMessage=strict, errorStyle="warning",
-                                errorTitle="不在规定的取值中",
-                                error=f"“{c.title}”请从下拉列表中选择。",
-                                promptTitle=c.title, prompt="请从下拉列表中选择" if strict
-                                else "可从下拉列表中选择，也可以自己填写")
+            dv = DataValidation(
+                type="list",
+                formula1=ranges[values],
+                allow_blank=True,
+                showErrorMessage=strict,
+                errorStyle="warning",
+                errorTitle="不在规定的取值中",
+                error=f"“{c.title}”请从下拉列表中选择。",
+                promptTitle=c.title,
+                prompt="请从下拉列表中选择" if strict else "可从下拉列表中选择，也可以自己填写",
+            )
             dv.showInputMessage = True
             ws.add_data_validation(dv)
             dv.add(f"{letter}3:{letter}{last}")
@@ -174,8 +248,7 @@ INTRO = [
     "不会公开、也不要填的信息",
     "身份证号、银行账号、联系电话（个人手机）、家庭住址一律不公开。"
     "本模板没有这些列，请不要自己加上。",
-    "如果从其他系统导出的表里有这些列，gongshi 读取时会直接丢弃，"
-    "并检查生成的网站里没有这些信息。",
+    "如果从其他系统导出的表里有这些列，gongshi 读取时会直接丢弃，并检查生成的网站里没有这些信息。",
     "含有身份证号、银行账号的原始导出表不要提交到公开的代码仓库。",
     "户主姓名和通报中的姓名在网站上会自动打码（如 张某某）。",
     "",

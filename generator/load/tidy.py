@@ -20,8 +20,10 @@ from generator.dates import cell_to_text
 Merge = tuple[int, int, int, int]  # first row, first column, last row, last column (0-based)
 
 _TOTAL = re.compile(r"^\S{0,12}?(合计|小计|总计)[:：]?$")
-_FOOTER = re.compile(r"^(填表人|填报人|制表人|审核人|负责人|经办人|分管领导|主要领导|填报单位|"
-                     r"制表单位|填表单位|制表日期|填报日期|填表日期|说明|注)\s*[:：]")
+_FOOTER = re.compile(
+    r"^(填表人|填报人|制表人|审核人|负责人|经办人|分管领导|主要领导|填报单位|"
+    r"制表单位|填表单位|制表日期|填报日期|填表日期|说明|注)\s*[:：]"
+)
 _SHEET_WAN = re.compile(r"单位\s*[:：]\s*万元")
 _FULLWIDTH = re.compile(r"[\uff01-\uff5e\u3000]")
 _SERIAL = re.compile(r"^\d{5}(\.0+)?$")
@@ -59,8 +61,10 @@ def halfwidth(text: str) -> str:
     >>> halfwidth("ＪＬ２０１８－００１　")
     'JL2018-001 '
     """
-    return "".join(" " if c == "\u3000" else chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e"
-                   else c for c in text)
+    return "".join(
+        " " if c == "\u3000" else chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e" else c
+        for c in text
+    )
 
 
 def has_fullwidth(text: str) -> bool:
@@ -191,12 +195,16 @@ def empty_columns(texts: list[list[str]], start: int, width: int) -> int:
         for j, c in enumerate(row[:width]):
             if c.strip():
                 last = max(last, j)
-    return sum(1 for j in range(last + 1)
-               if not any(j < len(row) and row[j].strip() for row in texts[start:]))
+    return sum(
+        1
+        for j in range(last + 1)
+        if not any(j < len(row) and row[j].strip() for row in texts[start:])
+    )
 
 
-def value_notes(raw: Any, text: str, kind: str, identifier: bool, workbook: bool,
-                notes: Notes) -> None:
+def value_notes(
+    raw: Any, text: str, kind: str, identifier: bool, workbook: bool, notes: Notes
+) -> None:
     """Count what reading one cell normalised (reported once per file, never per cell)."""
     stripped = text.strip()
     if not stripped:
@@ -205,8 +213,12 @@ def value_notes(raw: Any, text: str, kind: str, identifier: bool, workbook: bool
         notes.add("去掉了单元格首尾的空格（{n} 处）")
     if has_fullwidth(stripped) and (identifier or kind in ("money", "int", "year", "date")):
         notes.add("全角数字和符号按半角读取（{n} 处）")
-    if kind in ("money", "int", "year") and workbook and isinstance(raw, str) \
-            and re.fullmatch(r"[\d.,，\s]+", halfwidth(stripped)):
+    if (
+        kind in ("money", "int", "year")
+        and workbook
+        and isinstance(raw, str)
+        and re.fullmatch(r"[\d.,，\s]+", halfwidth(stripped))
+    ):
         notes.add("以文本形式保存的数字按数字读取（{n} 处）")
     if kind == "date":
         if isinstance(raw, int | float) or _SERIAL.match(halfwidth(stripped)):

@@ -15,6 +15,8 @@ from functools import cached_property
 from generator.findings import Finding, make
 from generator.load import Loaded, Row
 from generator.model.mask import mask_row
+from generator.model.siteconfig import Site
+from generator.model.tables import DATASET_FIELD, RECORD_TYPES
 from generator.privacy import Redactor, official_phones
 from generator.records import (
     TABLE_BY_NAME,
@@ -31,8 +33,6 @@ from generator.records import (
     Target,
     Village,
 )
-from generator.model.siteconfig import Site
-from generator.model.tables import DATASET_FIELD, RECORD_TYPES
 
 SUBJECT_KINDS = ("project", "fund", "distribution", "benefit")
 
@@ -253,10 +253,25 @@ _MIN_DATE = date.min
 # Text columns: identifiers typed into any of them are redacted, except in the columns that
 # hold keys, codes and the published supervision phone (an ID-shaped key there is left for
 # the post-build scan to stop). Every column is also cleared of the exact private values.
-NOT_FREE_TEXT = frozenset({"id", "project_id", "fund_id", "distribution_id", "code", "subject",
-                           "supervisor_phone", "document_no", "voucher"})
-FREE_TEXT = frozenset(c.key for t in TABLE_BY_NAME.values() for c in t.columns
-                      if c.kind in ("text", "list")) - NOT_FREE_TEXT
+NOT_FREE_TEXT = frozenset(
+    {
+        "id",
+        "project_id",
+        "fund_id",
+        "distribution_id",
+        "code",
+        "subject",
+        "supervisor_phone",
+        "document_no",
+        "voucher",
+    }
+)
+FREE_TEXT = (
+    frozenset(
+        c.key for t in TABLE_BY_NAME.values() for c in t.columns if c.kind in ("text", "list")
+    )
+    - NOT_FREE_TEXT
+)
 
 
 def _redact_row(table: str, row: Row, redactor: Redactor, found: list[Finding]) -> dict:
@@ -274,9 +289,17 @@ def _redact_row(table: str, row: Row, redactor: Redactor, found: list[Finding]) 
         if hits:
             values[key] = new
             for kind, masked in hits:
-                found.append(make("P001", file=row.origin.file, row=row.origin.row,
-                                  column=row.origin.column(key), title=titles.get(key, key),
-                                  kind=kind, masked=masked))
+                found.append(
+                    make(
+                        "P001",
+                        file=row.origin.file,
+                        row=row.origin.row,
+                        column=row.origin.column(key),
+                        title=titles.get(key, key),
+                        kind=kind,
+                        masked=masked,
+                    )
+                )
     return values
 
 
@@ -286,8 +309,9 @@ def build_model(loaded: Loaded, site: Site) -> tuple[Dataset, list[Finding]]:
     (``mask.mask_row``)."""
     ds = Dataset(site=site)
     found: list[Finding] = []
-    redactor = Redactor(loaded.private_values,
-                        official_phones((p.number for p in site.phones), loaded.tables))
+    redactor = Redactor(
+        loaded.private_values, official_phones((p.number for p in site.phones), loaded.tables)
+    )
     for table, cls in RECORD_TYPES.items():
         records = getattr(ds, DATASET_FIELD[table])
         for row in loaded.tables.get(table, []):

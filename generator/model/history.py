@@ -35,12 +35,13 @@ from generator.records import TABLE_BY_NAME
 # Tables whose records have pages or lists that must keep them; the linked tables shown on
 # a record's page count as one field of that record each.
 TRACKED: dict[str, dict[str, tuple[str, str]]] = {
-    "projects": {"资金来源": ("project_funding", "project_id"),
-                 "绩效目标": ("project_targets", "project_id"),
-                 "资金安排": ("allocations", "project_id"),
-                 "资金拨付": ("disbursements", "project_id")},
-    "funds": {"资金去向": ("allocations", "fund_id"),
-              "拨付情况": ("disbursements", "fund_id")},
+    "projects": {
+        "资金来源": ("project_funding", "project_id"),
+        "绩效目标": ("project_targets", "project_id"),
+        "资金安排": ("allocations", "project_id"),
+        "资金拨付": ("disbursements", "project_id"),
+    },
+    "funds": {"资金去向": ("allocations", "fund_id"), "拨付情况": ("disbursements", "fund_id")},
     "cases": {},
     "notices": {},
     "distributions": {},
@@ -108,14 +109,18 @@ def snapshot(ds: Dataset) -> Snapshot:
             key = getattr(r, table.key or "id")
             if not key or key in rows:
                 continue
-            rows[key] = {c.title: tables.cell_text(getattr(r, c.key), c.kind)
-                         for c in table.columns}
+            rows[key] = {
+                c.title: tables.cell_text(getattr(r, c.key), c.kind) for c in table.columns
+            }
         for title, (child, fk) in linked.items():
             ctable = TABLE_BY_NAME[child]
             lines: dict[str, list[str]] = {}
             for r in tables.records(ds, ctable):
-                parts = [f"{c.title} {tables.cell_text(getattr(r, c.key), c.kind)}"
-                         for c in ctable.columns if c.key != fk and getattr(r, c.key)]
+                parts = [
+                    f"{c.title} {tables.cell_text(getattr(r, c.key), c.kind)}"
+                    for c in ctable.columns
+                    if c.key != fk and getattr(r, c.key)
+                ]
                 lines.setdefault(getattr(r, fk), []).append("，".join(parts))
             for key, values in rows.items():
                 values[title] = "；".join(sorted(lines.get(key, [])))
@@ -136,8 +141,13 @@ def diff_fields(old: dict[str, str], new: dict[str, str]) -> tuple[str, ...]:
 
 
 def _git(cwd: Path, *args: str, binary: bool = False) -> Any:
-    proc = subprocess.run(["git", "-c", "core.quotepath=off", *args], cwd=cwd,
-                          capture_output=True, text=not binary, timeout=120)
+    proc = subprocess.run(
+        ["git", "-c", "core.quotepath=off", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=not binary,
+        timeout=120,
+    )
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr if not binary else proc.stderr.decode(errors="replace"))
     return proc.stdout

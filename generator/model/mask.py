@@ -7,12 +7,42 @@ notices name the person in full; default off, so case subjects are masked too).
 
 from __future__ import annotations
 
-COMPOUND_SURNAMES = frozenset((
-    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙",
-    "宇文", "司徒", "夏侯", "轩辕", "令狐", "钟离", "闻人", "澹台", "公冶", "太史",
-    "端木", "申屠", "南宫", "西门", "百里", "呼延", "万俟", "独孤", "完颜", "拓跋",
-    "赫连", "第五",
-))
+COMPOUND_SURNAMES = frozenset(
+    (
+        "欧阳",
+        "司马",
+        "上官",
+        "诸葛",
+        "东方",
+        "皇甫",
+        "尉迟",
+        "公孙",
+        "慕容",
+        "长孙",
+        "宇文",
+        "司徒",
+        "夏侯",
+        "轩辕",
+        "令狐",
+        "钟离",
+        "闻人",
+        "澹台",
+        "公冶",
+        "太史",
+        "端木",
+        "申屠",
+        "南宫",
+        "西门",
+        "百里",
+        "呼延",
+        "万俟",
+        "独孤",
+        "完颜",
+        "拓跋",
+        "赫连",
+        "第五",
+    )
+)
 
 
 def surname(name: str) -> str:
@@ -50,7 +80,7 @@ def mask_name(name: str, style: str = "张某某") -> str:
     if "某" in name or "*" in name:
         return name
     family = surname(name)
-    given = name[len(family):]
+    given = name[len(family) :]
     if style == "张*":
         return family + "*"
     if style == "张*三":
@@ -64,8 +94,13 @@ def mask_name(name: str, style: str = "张某某") -> str:
 PERSON_COLUMNS = {"benefits": "household_head", "cases": "name"}
 
 
-def mask_row(table: str, values: dict, mask_names: bool = True, style: str = "张某某",
-             case_names: bool = False) -> dict:
+def mask_row(
+    table: str,
+    values: dict,
+    mask_names: bool = True,
+    style: str = "张某某",
+    case_names: bool = False,
+) -> dict:
     """Mask the private person's name of one row in place, by the site's policy.
 
     >>> mask_row("cases", {"name": "张三"}), mask_row("cases", {"name": "张三"}, case_names=True)

@@ -60,8 +60,14 @@ KEYS: dict[str, tuple[str, ...]] = {
     "links": ("外部链接", "允许的外部链接", "external_links"),
     "data_date": ("数据截止日期", "截止日期"),
 }
-MASK_STYLES = {"张某某": "张某某", "某某": "张某某", "张*": "张*", "*": "张*", "张*三": "张*三",
-               "*三": "张*三"}
+MASK_STYLES = {
+    "张某某": "张某某",
+    "某某": "张某某",
+    "张*": "张*",
+    "*": "张*",
+    "张*三": "张*三",
+    "*三": "张*三",
+}
 _NO = (False, "false", "否", "no", "不脱敏", 0)
 _YES = (True, "true", "是", "yes", "公开", 1)
 _LOOKUP = {unicodedata.normalize("NFKC", a).lower(): k for k, v in KEYS.items() for a in (k, *v)}
@@ -111,14 +117,18 @@ def build_site(raw: dict[str, Any], origin: Origin) -> tuple[Site, list[F.Findin
     for key, value in raw.items():
         k = _LOOKUP.get(unicodedata.normalize("NFKC", str(key)).strip().lower())
         if k is None:
-            found.append(F.make("L005", file=origin.file, column=str(key), header=key,
-                                table="site.yaml"))
+            found.append(
+                F.make("L005", file=origin.file, column=str(key), header=key, table="site.yaml")
+            )
             continue
         if k == "phones":
             phones, problem = _phones(value)
             if problem:
-                found.append(F.make("L008", file=origin.file, column=str(key), reason=problem,
-                                    severity="error"))
+                found.append(
+                    F.make(
+                        "L008", file=origin.file, column=str(key), reason=problem, severity="error"
+                    )
+                )
             values[k] = phones
         elif k == "mask_names":
             values[k] = value not in _NO
@@ -127,16 +137,25 @@ def build_site(raw: dict[str, Any], origin: Origin) -> tuple[Site, list[F.Findin
         elif k == "mask_style":
             style = MASK_STYLES.get(unicodedata.normalize("NFKC", str(value)).strip())
             if style is None:
-                found.append(F.make("L008", file=origin.file, column=str(key), severity="error",
-                                    reason=f"{key} 应是 张某某、张* 或 张*三 之一，"
-                                           f"而不是“{value}”"))
+                found.append(
+                    F.make(
+                        "L008",
+                        file=origin.file,
+                        column=str(key),
+                        severity="error",
+                        reason=f"{key} 应是 张某某、张* 或 张*三 之一，而不是“{value}”",
+                    )
+                )
             else:
                 values[k] = style
         elif k == "links":
             hosts, problem = _hosts(value)
             if problem:
-                found.append(F.make("L008", file=origin.file, column=str(key), reason=problem,
-                                    severity="error"))
+                found.append(
+                    F.make(
+                        "L008", file=origin.file, column=str(key), reason=problem, severity="error"
+                    )
+                )
             values[k] = hosts
         elif value is not None:
             values[k] = str(value).strip()

@@ -31,17 +31,33 @@ if TYPE_CHECKING:
 LIST_SEP = "；"
 
 RECORD_TYPES: dict[str, type] = {
-    "villages": Village, "projects": Project, "project_funding": Funding,
-    "project_targets": Target, "funds": Fund, "allocations": Allocation,
-    "disbursements": Disbursement, "notices": Notice, "benefits": Benefit,
-    "distributions": Distribution, "cases": Case, "rectifications": Rectification,
+    "villages": Village,
+    "projects": Project,
+    "project_funding": Funding,
+    "project_targets": Target,
+    "funds": Fund,
+    "allocations": Allocation,
+    "disbursements": Disbursement,
+    "notices": Notice,
+    "benefits": Benefit,
+    "distributions": Distribution,
+    "cases": Case,
+    "rectifications": Rectification,
 }
 # table name → the ``Dataset`` attribute holding its records
 DATASET_FIELD = {
-    "villages": "villages", "projects": "projects", "project_funding": "funding",
-    "project_targets": "targets", "funds": "funds", "allocations": "allocations",
-    "disbursements": "disbursements", "notices": "notices", "benefits": "benefits",
-    "distributions": "distributions", "cases": "cases", "rectifications": "rectifications",
+    "villages": "villages",
+    "projects": "projects",
+    "project_funding": "funding",
+    "project_targets": "targets",
+    "funds": "funds",
+    "allocations": "allocations",
+    "disbursements": "disbursements",
+    "notices": "notices",
+    "benefits": "benefits",
+    "distributions": "distributions",
+    "cases": "cases",
+    "rectifications": "rectifications",
 }
 
 
@@ -99,5 +115,3 @@ def row_json(record: Any, table: Table) -> dict[str, Any]:
 def records(ds: Dataset, table: Table) -> list:
     """The records of one table."""
     return list(getattr(ds, DATASET_FIELD[table.name]))
-
-

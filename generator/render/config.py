@@ -39,17 +39,26 @@ def write_config(ds: Dataset, project: Project) -> Path:
     config: dict[str, Any] = {
         "INHERIT": "mkdocs.yml",
         "site_name": s.name,
-        "extra": {"gongshi": {
-            "name": s.name, "county": s.county, "office": s.office, "address": s.address,
-            "site_code": s.site_code, "icp": s.icp, "base_url": s.base_url,
-            "domain": urlsplit(s.base_url).hostname or "",
-            "phones": [{"label": p.label, "number": p.number} for p in s.all_phones],
-        }},
+        "extra": {
+            "gongshi": {
+                "name": s.name,
+                "county": s.county,
+                "office": s.office,
+                "address": s.address,
+                "site_code": s.site_code,
+                "icp": s.icp,
+                "base_url": s.base_url,
+                "domain": urlsplit(s.base_url).hostname or "",
+                "phones": [{"label": p.label, "number": p.number} for p in s.all_phones],
+            }
+        },
     }
     if s.base_url:
         config["site_url"] = s.base_url
-    text = ("# Written by `gongshi build` from data/site.yaml: do not edit, edit mkdocs.yml.\n"
-            + yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
+    text = (
+        "# Written by `gongshi build` from data/site.yaml: do not edit, edit mkdocs.yml.\n"
+        + yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+    )
     path = project.generated_config
     _write_if_changed(path, text)
     return path
@@ -59,4 +68,3 @@ def _write_if_changed(path: Path, text: str) -> None:
     data = text.encode("utf-8")
     if not path.exists() or path.read_bytes() != data:
         path.write_bytes(data)
-

@@ -23,7 +23,7 @@ from typing import Any
 
 from generator import money
 from generator.model import Dataset, benefit_key, parse_subject
-from generator.model.tables import cell_json, cell_text, header, records, row_json, row_text
+from generator.model.tables import header, records, row_json, row_text
 from generator.records import TABLES, Column, Table
 from generator.render import urls
 from generator.render.views import village_view
@@ -35,8 +35,15 @@ PACKAGE = "datapackage.json"
 
 # Foreign keys by column name, following records.py's convention ``<thing>_id`` → its table.
 REFERENCES = {"project_id": "projects", "fund_id": "funds", "distribution_id": "distributions"}
-_FRICTIONLESS_TYPE = {"text": "string", "list": "string", "money": "number", "date": "date",
-                      "int": "integer", "year": "year", "bool": "boolean"}
+_FRICTIONLESS_TYPE = {
+    "text": "string",
+    "list": "string",
+    "money": "number",
+    "date": "date",
+    "int": "integer",
+    "year": "year",
+    "bool": "boolean",
+}
 
 
 def csv_text(table: Table, rows: Iterable[Any]) -> str:
@@ -51,9 +58,17 @@ def csv_text(table: Table, rows: Iterable[Any]) -> str:
 
 def json_text(table: Table, rows: Iterable[Any]) -> str:
     doc = {
-        "table": table.name, "title": table.title,
-        "fields": [{"key": c.key, "title": c.title, "csv_header": header(c),
-                    "type": _FRICTIONLESS_TYPE[c.kind]} for c in table.columns],
+        "table": table.name,
+        "title": table.title,
+        "fields": [
+            {
+                "key": c.key,
+                "title": c.title,
+                "csv_header": header(c),
+                "type": _FRICTIONLESS_TYPE[c.kind],
+            }
+            for c in table.columns
+        ],
         "rows": [row_json(r, table) for r in rows],
     }
     return dumps(doc)
@@ -77,8 +92,10 @@ def _pretty(value: Any, pad: str) -> str:
         return json.dumps(value, ensure_ascii=False)
     inner = pad + " "
     if isinstance(value, dict):
-        parts = [f"{inner}{json.dumps(k, ensure_ascii=False)}: {_pretty(x, inner)}"
-                 for k, x in value.items()]
+        parts = [
+            f"{inner}{json.dumps(k, ensure_ascii=False)}: {_pretty(x, inner)}"
+            for k, x in value.items()
+        ]
         return "{\n" + ",\n".join(parts) + "\n" + pad + "}"
     return "[\n" + ",\n".join(inner + _pretty(x, inner) for x in value) + "\n" + pad + "]"
 
@@ -94,8 +111,12 @@ def year_of(ds: Dataset, table: str, record: Any) -> int | None:
     if table in ("project_funding", "project_targets", "allocations", "disbursements"):
         p = ds.project(record.project_id)
         return p.year if p else None
-    dated = {"funds": "issued_on", "notices": "posted_on", "cases": "published_on",
-             "rectifications": "found_on"}.get(table)
+    dated = {
+        "funds": "issued_on",
+        "notices": "posted_on",
+        "cases": "published_on",
+        "rectifications": "found_on",
+    }.get(table)
     if dated:
         d = getattr(record, dated)
         return d.year if d else None
@@ -119,8 +140,12 @@ def schema(table: Table, rows: list, present: dict[str, set[str]]) -> dict[str, 
     """
     fields = []
     for c in table.columns:
-        f: dict[str, Any] = {"name": header(c), "title": c.title,
-                             "type": _FRICTIONLESS_TYPE[c.kind], "description": _describe(c)}
+        f: dict[str, Any] = {
+            "name": header(c),
+            "title": c.title,
+            "type": _FRICTIONLESS_TYPE[c.kind],
+            "description": _describe(c),
+        }
         if c.kind == "bool":
             f.update(trueValues=["是"], falseValues=["否"])
         if c.kind == "money":
@@ -141,8 +166,9 @@ def schema(table: Table, rows: list, present: dict[str, set[str]]) -> dict[str, 
         values = {getattr(r, c.key) for r in rows} - {""}
         if values <= present[target]:
             ref = _column(_table(target), "id")
-            fks.append({"fields": [header(c)],
-                        "reference": {"resource": target, "fields": [header(ref)]}})
+            fks.append(
+                {"fields": [header(c)], "reference": {"resource": target, "fields": [header(ref)]}}
+            )
     if fks:
         out["foreignKeys"] = fks
     return out
@@ -204,8 +230,7 @@ class _Out:
 
     def put(self, rel: str, text: str, rows: int | None = None) -> None:
         data = text.encode("utf-8")
-        self.result.files.append(FileInfo(rel, hashlib.sha256(data).hexdigest(), len(data),
-                                          rows))
+        self.result.files.append(FileInfo(rel, hashlib.sha256(data).hexdigest(), len(data), rows))
         self._write(f"{ROOT}/{rel}", text)
 
 
@@ -214,16 +239,25 @@ def data_date(ds: Dataset) -> str:
     any record. Never the clock, so a rebuild gives the same bytes."""
     if ds.site.data_date:
         return str(ds.site.data_date)
-    newest = max((getattr(r, c.key) for t in TABLES for r in records(ds, t)
-                  for c in t.columns if c.kind == "date" and getattr(r, c.key)),
-                 default=None)
+    newest = max(
+        (
+            getattr(r, c.key)
+            for t in TABLES
+            for r in records(ds, t)
+            for c in t.columns
+            if c.kind == "date" and getattr(r, c.key)
+        ),
+        default=None,
+    )
     return newest.isoformat() if newest else ""
 
 
 def totals(ds: Dataset) -> dict[str, str]:
     """The home page's headline figures, as a supervisor recomputes them from the CSVs."""
+
     def s(items: Iterable[int | None]) -> str:
         return money.plain(sum(v or 0 for v in items))
+
     return {
         "项目个数": str(len(ds.projects)),
         "项目资金合计(元)": s(f.amount for f in ds.funding),
@@ -236,21 +270,33 @@ def totals(ds: Dataset) -> dict[str, str]:
     }
 
 
-def _package(ds: Dataset, tables: list[tuple[Table, list]], name: str, title: str,
-             prefix: str = "") -> dict[str, Any]:
-    present = {t.name: {getattr(r, t.key) for r in rows}
-               for t, rows in tables if t.key == "id"}
+def _package(
+    ds: Dataset, tables: list[tuple[Table, list]], name: str, title: str, prefix: str = ""
+) -> dict[str, Any]:
+    present = {t.name: {getattr(r, t.key) for r in rows} for t, rows in tables if t.key == "id"}
     resources = []
     for t, rows in tables:
-        resources.append({
-            "name": t.name, "title": t.title, "path": f"{prefix}{t.name}.csv",
-            "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv",
-            "encoding": "utf-8-sig", "schema": schema(t, rows, present),
-        })
-    return {"profile": "tabular-data-package", "name": name, "title": title,
-            "description": f"{ds.site.name}公开数据。金额单位为元，精确到分；姓名已脱敏；"
-                           "身份证号、银行账号、联系电话、家庭住址不公开。",
-            "version": data_date(ds) or "0", "resources": resources}
+        resources.append(
+            {
+                "name": t.name,
+                "title": t.title,
+                "path": f"{prefix}{t.name}.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8-sig",
+                "schema": schema(t, rows, present),
+            }
+        )
+    return {
+        "profile": "tabular-data-package",
+        "name": name,
+        "title": title,
+        "description": f"{ds.site.name}公开数据。金额单位为元，精确到分；姓名已脱敏；"
+        "身份证号、银行账号、联系电话、家庭住址不公开。",
+        "version": data_date(ds) or "0",
+        "resources": resources,
+    }
 
 
 def write_downloads(ds: Dataset, write: Write) -> Downloads:
@@ -261,10 +307,17 @@ def write_downloads(ds: Dataset, write: Write) -> Downloads:
     for t, rows in county:
         out.put(f"{t.name}.csv", csv_text(t, rows), len(rows))
         out.put(f"{t.name}.json", json_text(t, rows), len(rows))
-        result.tables.append({"name": t.name, "title": t.title, "rows": len(rows),
-                              "columns": [{"key": c.key, "header": header(c),
-                                           "type": _FRICTIONLESS_TYPE[c.kind]}
-                                          for c in t.columns]})
+        result.tables.append(
+            {
+                "name": t.name,
+                "title": t.title,
+                "rows": len(rows),
+                "columns": [
+                    {"key": c.key, "header": header(c), "type": _FRICTIONLESS_TYPE[c.kind]}
+                    for c in t.columns
+                ],
+            }
+        )
     out.put(PACKAGE, dumps(_package(ds, county, "gongshi-county", ds.site.name)))
     for y in result.years:
         per_year = [(t, [r for r in rows if year_of(ds, t.name, r) == y]) for t, rows in county]
@@ -272,18 +325,25 @@ def write_downloads(ds: Dataset, write: Write) -> Downloads:
         for t, rows in per_year:
             out.put(f"{y}/{t.name}.csv", csv_text(t, rows), len(rows))
             out.put(f"{y}/{t.name}.json", json_text(t, rows), len(rows))
-        out.put(f"{y}/{PACKAGE}", dumps(_package(ds, per_year, f"gongshi-{y}",
-                                                 f"{ds.site.name}（{y}年）")))
+        out.put(
+            f"{y}/{PACKAGE}",
+            dumps(_package(ds, per_year, f"gongshi-{y}", f"{ds.site.name}（{y}年）")),
+        )
     for kind, key, doc in slices(ds):
         out.put(slice_path(kind, key), dumps(doc))
     manifest = {
-        "site": ds.site.name, "county": ds.site.county, "office": ds.site.office,
-        "data_date": result.data_date, "totals": result.totals,
+        "site": ds.site.name,
+        "county": ds.site.county,
+        "office": ds.site.office,
+        "data_date": result.data_date,
+        "totals": result.totals,
         "note": "金额单位为元，精确到分。用 sha256sum -c SHA256SUMS 核对文件。",
         # Hashes live in SHA256SUMS only: hex digests hold digit runs that the privacy scan
         # would have to tell apart from account numbers.
-        "files": [{"path": f.path, "bytes": f.bytes, "rows": f.rows}
-                  for f in sorted(result.files, key=lambda f: f.path)],
+        "files": [
+            {"path": f.path, "bytes": f.bytes, "rows": f.rows}
+            for f in sorted(result.files, key=lambda f: f.path)
+        ],
     }
     out.put(MANIFEST, dumps(manifest))
     write(f"{ROOT}/{SUMS}", result.sums())
@@ -308,32 +368,54 @@ def slices(ds: Dataset) -> Iterable[tuple[str, str, dict[str, Any]]]:
     """``(kind, key, document)`` for every project, fund and village page."""
     for p in sorted(ds.projects, key=lambda p: p.id):
         notices = ds.notices_of("project", p.id)
-        yield "projects", p.id, {"page": p.name, "tables": {
-            "projects": _rows("projects", [p]),
-            "project_funding": _rows("project_funding", ds.funding_of(p.id)),
-            "project_targets": _rows("project_targets", ds.targets_of(p.id)),
-            "allocations": _rows("allocations", ds.allocations_of_project(p.id)),
-            "disbursements": _rows("disbursements", ds.disbursements_of_project(p.id)),
-            "distributions": _rows("distributions", ds.distributions_of_project(p.id)),
-            "notices": _rows("notices", notices),
-        }}
+        yield (
+            "projects",
+            p.id,
+            {
+                "page": p.name,
+                "tables": {
+                    "projects": _rows("projects", [p]),
+                    "project_funding": _rows("project_funding", ds.funding_of(p.id)),
+                    "project_targets": _rows("project_targets", ds.targets_of(p.id)),
+                    "allocations": _rows("allocations", ds.allocations_of_project(p.id)),
+                    "disbursements": _rows("disbursements", ds.disbursements_of_project(p.id)),
+                    "distributions": _rows("distributions", ds.distributions_of_project(p.id)),
+                    "notices": _rows("notices", notices),
+                },
+            },
+        )
     for f in sorted(ds.funds, key=lambda f: f.id):
-        yield "funds", f.id, {"page": f.document_no or f.id, "tables": {
-            "funds": _rows("funds", [f]),
-            "allocations": _rows("allocations", ds.allocations_of_fund(f.id)),
-            "disbursements": _rows("disbursements", ds.disbursements_of_fund(f.id)),
-            "notices": _rows("notices", ds.notices_of("fund", f.id)),
-        }}
+        yield (
+            "funds",
+            f.id,
+            {
+                "page": f.document_no or f.id,
+                "tables": {
+                    "funds": _rows("funds", [f]),
+                    "allocations": _rows("allocations", ds.allocations_of_fund(f.id)),
+                    "disbursements": _rows("disbursements", ds.disbursements_of_fund(f.id)),
+                    "notices": _rows("notices", ds.notices_of("fund", f.id)),
+                },
+            },
+        )
     for v in sorted(ds.villages, key=lambda v: (v.township, v.code, v.name)):
         view = village_view(ds, v)
-        yield "villages", urls.village_slug(v), {"page": f"{v.township}{v.name}", "tables": {
-            "villages": _rows("villages", [v]),
-            "projects": _rows("projects", view["projects"]),
-            "benefits": _rows("benefits", [b for g in view["benefit_groups"]
-                                           for b in g["rows"]]),
-            "rectifications": _rows("rectifications", view["rectifications"]),
-            "cases": _rows("cases", view["cases"]),
-        }}
+        yield (
+            "villages",
+            urls.village_slug(v),
+            {
+                "page": f"{v.township}{v.name}",
+                "tables": {
+                    "villages": _rows("villages", [v]),
+                    "projects": _rows("projects", view["projects"]),
+                    "benefits": _rows(
+                        "benefits", [b for g in view["benefit_groups"] for b in g["rows"]]
+                    ),
+                    "rectifications": _rows("rectifications", view["rectifications"]),
+                    "cases": _rows("cases", view["cases"]),
+                },
+            },
+        )
 
 
 def notice_township(ds: Dataset, subject: str) -> list[str]:

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote
 
-from generator.render import downloads, urls
 from generator.dates import zh_date
-from generator.model.history import History
 from generator.model import Dataset, benefit_key, parse_subject
+from generator.model.history import History
+from generator.render import downloads, urls
 
 ATOM = "http://www.w3.org/2005/Atom"
 _XML = "http://www.w3.org/XML/1998/namespace"
@@ -92,8 +92,10 @@ def entries(ds: Dataset, hist: History) -> list[Entry]:
         if not days:
             continue
         until = f" 至 {zh_date(n.until)}" if n.until else ""
-        summary = [f"{n.kind}：{_subject_title(ds, n.subject)}",
-                   f"公示期：{zh_date(n.posted_on)}{until}"]
+        summary = [
+            f"{n.kind}：{_subject_title(ds, n.subject)}",
+            f"公示期：{zh_date(n.posted_on)}{until}",
+        ]
         if n.places:
             summary.append("公示地点：" + "、".join(n.places))
         if n.objections:
@@ -101,17 +103,32 @@ def entries(ds: Dataset, hist: History) -> list[Entry]:
         latest = max(changes, key=lambda c: c.day or date.min, default=None)
         if latest and latest.day and latest.day >= (n.posted_on or date.min):
             summary.append(f"{zh_date(latest.day)} 有变更：" + "、".join(latest.fields))
-        out.append(Entry(entry_id(site_code, "notice", n.id),
-                         f"{n.kind}：{_subject_title(ds, n.subject)}",
-                         subject_path(n.subject), n.posted_on, max(days), "\n".join(summary),
-                         tuple(downloads.notice_township(ds, n.subject))))
+        out.append(
+            Entry(
+                entry_id(site_code, "notice", n.id),
+                f"{n.kind}：{_subject_title(ds, n.subject)}",
+                subject_path(n.subject),
+                n.posted_on,
+                max(days),
+                "\n".join(summary),
+                tuple(downloads.notice_township(ds, n.subject)),
+            )
+        )
     for r in hist.removed_in("notices"):
         if r.removed_on is None:
             continue
         kind = r.values.get("公示类型", "")
-        out.append(Entry(entry_id(site_code, "notice", r.key), f"已撤回：{kind} {r.key}",
-                         "notices/", None, r.removed_on,
-                         f"公示 {r.key} 已于 {zh_date(r.removed_on)} 撤回。", ()))
+        out.append(
+            Entry(
+                entry_id(site_code, "notice", r.key),
+                f"已撤回：{kind} {r.key}",
+                "notices/",
+                None,
+                r.removed_on,
+                f"公示 {r.key} 已于 {zh_date(r.removed_on)} 撤回。",
+                (),
+            )
+        )
     return sorted(out, key=lambda e: (e.updated, e.id), reverse=True)
 
 
@@ -129,22 +146,31 @@ def atom(ds: Dataset, items: list[Entry], feed_name: str, title: str, self_path:
     ET.SubElement(feed, f"{{{ATOM}}}id").text = entry_id(ds.site.site_code, "feed", feed_name)
     ET.SubElement(feed, f"{{{ATOM}}}title").text = title
     items = items[:LIMIT]
-    newest = items[0].updated if items else date.fromisoformat(
-        downloads.data_date(ds) or "2000-01-01")
+    newest = (
+        items[0].updated if items else date.fromisoformat(downloads.data_date(ds) or "2000-01-01")
+    )
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = _stamp(newest)
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
     ET.SubElement(author, f"{{{ATOM}}}name").text = ds.site.office or ds.site.name
-    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "type": "application/atom+xml",
-                                             "href": url(self_path) if base else self_path.rsplit(
-                                                 "/", 1)[-1]})
-    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html",
-                                             "href": url("notices/")})
+    ET.SubElement(
+        feed,
+        f"{{{ATOM}}}link",
+        {
+            "rel": "self",
+            "type": "application/atom+xml",
+            "href": url(self_path) if base else self_path.rsplit("/", 1)[-1],
+        },
+    )
+    ET.SubElement(
+        feed, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html", "href": url("notices/")}
+    )
     for e in items:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         ET.SubElement(entry, f"{{{ATOM}}}id").text = e.id
         ET.SubElement(entry, f"{{{ATOM}}}title").text = e.title
-        ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html",
-                                                  "href": url(e.link)})
+        ET.SubElement(
+            entry, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html", "href": url(e.link)}
+        )
         if e.published:
             ET.SubElement(entry, f"{{{ATOM}}}published").text = _stamp(e.published)
         ET.SubElement(entry, f"{{{ATOM}}}updated").text = _stamp(e.updated)

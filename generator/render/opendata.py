@@ -18,25 +18,36 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.render import downloads, feeds, urls
-from generator.model.history import Change, History, Removed, history
-from generator.render.mdtext import escape_md, link
 from generator.model import Dataset
+from generator.model.history import Change, History, Removed, history
 from generator.records import TABLE_BY_NAME, Village
+from generator.render import downloads, feeds, urls
+from generator.render.mdtext import escape_md, link
 
 Page = Callable[..., None]
 # Tables whose withdrawn records keep a page of their own (the others are listed in the
 # year archive): table → the kind of record page (``urls.record``).
-PAGES = {"projects": "project", "funds": "fund", "cases": "case",
-         "distributions": "distribution"}
+PAGES = {"projects": "project", "funds": "fund", "cases": "case", "distributions": "distribution"}
 # Fields a withdrawn record's page leaves out: a withdrawn project's supervision phone is no
 # longer a public line (the page lists the current phones), and the scan would flag it.
 NOT_KEPT = frozenset({"监督电话"})
 # The field that gives a record's year, by Chinese title (as kept in the history).
-_YEAR_FIELD = {"projects": "年度", "funds": "下达日期", "cases": "通报日期",
-               "notices": "公示开始日期", "distributions": "年度", "rectifications": "发现日期"}
-_TITLE_FIELD = {"projects": "项目名称", "funds": "文号", "cases": "问题", "notices": "公示对象",
-                "distributions": "分配编号", "rectifications": "问题"}
+_YEAR_FIELD = {
+    "projects": "年度",
+    "funds": "下达日期",
+    "cases": "通报日期",
+    "notices": "公示开始日期",
+    "distributions": "年度",
+    "rectifications": "发现日期",
+}
+_TITLE_FIELD = {
+    "projects": "项目名称",
+    "funds": "文号",
+    "cases": "问题",
+    "notices": "公示对象",
+    "distributions": "分配编号",
+    "rectifications": "问题",
+}
 
 
 @dataclass
@@ -88,17 +99,36 @@ def publish(od: OpenData, page: Page, write: downloads.Write) -> None:
     for r in hist.removed:
         if r.table in PAGES:
             shown = {k: v for k, v in r.values.items() if v and k not in NOT_KEPT}
-            page("withdrawn.md.j2", urls.record(PAGES[r.table], r.key), r=r, values=shown,
-                 title=removed_title(r), table_title=TABLE_BY_NAME[r.table].title,
-                 changes=od.changes(r.table, r.key))
+            page(
+                "withdrawn.md.j2",
+                urls.record(PAGES[r.table], r.key),
+                r=r,
+                values=shown,
+                title=removed_title(r),
+                table_title=TABLE_BY_NAME[r.table].title,
+                changes=od.changes(r.table, r.key),
+            )
     archive = year_archive(ds, hist)
-    page("archive_index.md.j2", "archive/index.md", archive=archive,
-         undated=[r for r in hist.removed if removed_year(r) is None],
-         removed_title=removed_title, removed_link=_removed_link, **common)
+    page(
+        "archive_index.md.j2",
+        "archive/index.md",
+        archive=archive,
+        undated=[r for r in hist.removed if removed_year(r) is None],
+        removed_title=removed_title,
+        removed_link=_removed_link,
+        **common,
+    )
     for y, view in archive.items():
-        page("archive_year.md.j2", f"archive/{y}.md", year=y, a=view,
-             files=sorted(year_files.get(y, [])), removed_title=removed_title,
-             removed_link=_removed_link, **common)
+        page(
+            "archive_year.md.j2",
+            f"archive/{y}.md",
+            year=y,
+            a=view,
+            files=sorted(year_files.get(y, [])),
+            removed_title=removed_title,
+            removed_link=_removed_link,
+            **common,
+        )
 
 
 def _removed_link(r: Removed, root: str) -> Markup:
@@ -113,8 +143,9 @@ def year_archive(ds: Dataset, hist: History) -> dict[int, dict[str, Any]]:
     years: dict[int, dict[str, Any]] = {}
 
     def bucket(y: int) -> dict[str, Any]:
-        return years.setdefault(y, {"projects": [], "funds": [], "notices": [], "cases": [],
-                                    "removed": []})
+        return years.setdefault(
+            y, {"projects": [], "funds": [], "notices": [], "cases": [], "removed": []}
+        )
 
     for p in sorted(ds.projects, key=lambda p: (p.township, p.id)):
         if p.year:

@@ -41,8 +41,16 @@ from generator.rules.compliance import compliance
 # Pages kept out of the search index: lists that repeat what record pages hold, and pages of
 # figures. Material loads the whole index on a page's first load, so every page weighs on
 # a villager's phone (architecture.md: "The search index is a download too").
-NOT_SEARCHED = ("projects/index.md", "funds/index.md", "notices/index.md", "cases/index.md",
-                "compliance/", "downloads/", "archive/", "print/")
+NOT_SEARCHED = (
+    "projects/index.md",
+    "funds/index.md",
+    "notices/index.md",
+    "cases/index.md",
+    "compliance/",
+    "downloads/",
+    "archive/",
+    "print/",
+)
 
 
 @dataclass
@@ -103,8 +111,6 @@ class _Writer:
                     path.rmdir()
 
 
-
-
 def _front_matter(**meta: Any) -> str:
     """YAML front matter, each value written as JSON (which YAML reads as the same value):
     ``yaml.safe_dump`` took 9 s of a county's 9,500 pages."""
@@ -112,10 +118,13 @@ def _front_matter(**meta: Any) -> str:
     return "---\n" + lines + "---\n\n"
 
 
-
-
-def render(ds: Dataset, project: Project | Path, report: Report | None = None,
-           history: History | None = None, pdf: bool = False) -> RenderResult:
+def render(
+    ds: Dataset,
+    project: Project | Path,
+    report: Report | None = None,
+    history: History | None = None,
+    pdf: bool = False,
+) -> RenderResult:
     """Write every generated page into the project's ``docs_dir`` and the MkDocs config.
 
     ``history`` is the published history of the data (``model.history``), computed by the
@@ -128,8 +137,13 @@ def render(ds: Dataset, project: Project | Path, report: Report | None = None,
     env = environment(project.templates)
     v = Views(ds)
     env.globals["od"] = opendata.OpenData(ds, history or History())
-    base = {"site": ds.site, "ds": ds, "v": v, "sums": totals.Totals(ds),
-            "prints": print_pages.PrintIndex(ds, pdf)}
+    base = {
+        "site": ds.site,
+        "ds": ds,
+        "v": v,
+        "sums": totals.Totals(ds),
+        "prints": print_pages.PrintIndex(ds, pdf),
+    }
 
     def page(template: str, rel: str, **ctx: Any) -> None:
         root = "../" * rel.count("/")
@@ -147,8 +161,9 @@ def render(ds: Dataset, project: Project | Path, report: Report | None = None,
     take = cores.shares(len(prints.items), 50)
 
     def write_print_pages() -> None:
-        print_pages.render_pages(prints, page, out.write, out.previous,
-                              (prints.items[i] for i in cores.taken(take)))
+        print_pages.render_pages(
+            prints, page, out.write, out.previous, (prints.items[i] for i in cores.taken(take))
+        )
 
     def child() -> tuple[RenderResult, set[Path]]:
         out.result, out.seen = RenderResult(), set()
@@ -163,13 +178,20 @@ def render(ds: Dataset, project: Project | Path, report: Report | None = None,
         child_done = None
 
     projects = sorted(ds.projects, key=project_sort_key)
-    page("home.md.j2", "index.md", stats=home_stats(ds),
-         latest=sorted(ds.notices, key=lambda n: (n.posted_on or date.min, n.id),
-                       reverse=True)[:10])
+    page(
+        "home.md.j2",
+        "index.md",
+        stats=home_stats(ds),
+        latest=sorted(ds.notices, key=lambda n: (n.posted_on or date.min, n.id), reverse=True)[:10],
+    )
     page("projects_index.md.j2", "projects/index.md", projects=projects)
     for p in projects:
-        page("project.md.j2", urls.project(p.id), p=p,
-             meta={"pub_date": _iso(p.accepted_on or p.started_on or p.start)})
+        page(
+            "project.md.j2",
+            urls.project(p.id),
+            p=p,
+            meta={"pub_date": _iso(p.accepted_on or p.started_on or p.start)},
+        )
     funds = sorted(ds.funds, key=lambda f: (f.issued_on or date.min, f.id), reverse=True)
     page("funds_index.md.j2", "funds/index.md", funds=funds)
     for f in funds:
@@ -179,8 +201,7 @@ def render(ds: Dataset, project: Project | Path, report: Report | None = None,
         by_township[vil.township].append(vil)
     page("villages_index.md.j2", "villages/index.md", townships=dict(sorted(by_township.items())))
     for vil in ds.villages:
-        page("village.md.j2", urls.village(vil), village=vil,
-             **village_view(ds, vil))
+        page("village.md.j2", urls.village(vil), village=vil, **village_view(ds, vil))
     programs = benefit_programs(ds)
     page("benefits_index.md.j2", "benefits/index.md", programs=programs)
     for prog in programs:
@@ -188,9 +209,15 @@ def render(ds: Dataset, project: Project | Path, report: Report | None = None,
     dists = sorted(ds.distributions, key=lambda d: d.id)
     page("distributions_index.md.j2", "distributions/index.md", distributions=dists)
     for d in dists:
-        page("distribution.md.j2", urls.distribution(d.id), d=d,
-             rows=sorted(ds.benefits_of_distribution(d.id),
-                         key=lambda b: (b.village, b.origin.file, b.origin.row)))
+        page(
+            "distribution.md.j2",
+            urls.distribution(d.id),
+            d=d,
+            rows=sorted(
+                ds.benefits_of_distribution(d.id),
+                key=lambda b: (b.village, b.origin.file, b.origin.row),
+            ),
+        )
     notices = sorted(ds.notices, key=lambda n: (n.posted_on or date.min, n.id), reverse=True)
     page("notices_index.md.j2", "notices/index.md", notices=notices)
     rect = sorted(ds.rectifications, key=lambda r: (r.found_on or date.min, r.id), reverse=True)
@@ -218,25 +245,33 @@ def _iso(d: date | None) -> str:
     return d.isoformat() if d else ""
 
 
-
-
 def _render_template(env: jinja2.Environment, name: str, ctx: dict[str, Any]) -> str:
     """One page; a template that does not render (most often a county's override) becomes a
     ``TemplateError`` naming its file and line instead of a traceback."""
     try:
         return env.get_template(name).render(**ctx)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"模板语法错误：{exc.message}", file=exc.filename or name,
-                            line=exc.lineno,
-                            hint="对照 site_templates/pages/ 中的同名模板检查这一行。") from None
+        raise TemplateError(
+            f"模板语法错误：{exc.message}",
+            file=exc.filename or name,
+            line=exc.lineno,
+            hint="对照 site_templates/pages/ 中的同名模板检查这一行。",
+        ) from None
     except jinja2.TemplateNotFound as exc:
-        raise TemplateError(f"找不到模板 {exc.name}", file=name,
-                            hint="模板文件名要和 site_templates/pages/ 中的一致。") from None
+        raise TemplateError(
+            f"找不到模板 {exc.name}",
+            file=name,
+            hint="模板文件名要和 site_templates/pages/ 中的一致。",
+        ) from None
     except jinja2.UndefinedError as exc:
         file, line = _template_position(exc, name)
-        raise TemplateError(f"模板用到了没有的名称：{exc.message}", file=file, line=line,
-                            hint="名称拼错了，或这一页的模板没有这个变量"
-                                 "（每类页面可用的变量见 docs/templates.md）。") from None
+        raise TemplateError(
+            f"模板用到了没有的名称：{exc.message}",
+            file=file,
+            line=line,
+            hint="名称拼错了，或这一页的模板没有这个变量"
+            "（每类页面可用的变量见 docs/templates.md）。",
+        ) from None
     except (TypeError, ValueError, AttributeError, KeyError) as exc:
         file, line = _template_position(exc, name)
         raise TemplateError(f"模板出错：{exc}", file=file, line=line) from None

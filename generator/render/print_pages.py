@@ -35,17 +35,16 @@ from generator.render import urls
 PRINT_DIR = urls.PRINT_DIR
 
 
-
 @dataclass
 class PrintNotice:
     """One printable notice: where its page goes, what it shows and where it links to."""
 
-    rel: str                     # content path of the print page: print/projects/X-before.md
-    template: str                # print_project.md.j2 …
-    kind: str                    # 事前公示, 事后公告, 资金公告, 公示名单, 分配公示
+    rel: str  # content path of the print page: print/projects/X-before.md
+    template: str  # print_project.md.j2 …
+    kind: str  # 事前公示, 事后公告, 资金公告, 公示名单, 分配公示
     title: str
-    online: str                  # content path of the online page: projects/X.md
-    notice: Notice | None        # the row of the notices table, if the county recorded one
+    online: str  # content path of the online page: projects/X.md
+    notice: Notice | None  # the row of the notices table, if the county recorded one
     ctx: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -85,8 +84,18 @@ def _draw_qr(url: str) -> str:
     a county's 7,114 print pages have about 2,500 distinct codes."""
     qr = segno.make(url, error="m", micro=False, mask=QR_MASK)
     buf = io.BytesIO()
-    qr.save(buf, kind="svg", scale=4, border=4, dark="#000", light="#fff", xmldecl=False,
-            svgns=True, title=url, svgclass=QR_CLASS)
+    qr.save(
+        buf,
+        kind="svg",
+        scale=4,
+        border=4,
+        dark="#000",
+        light="#fff",
+        xmldecl=False,
+        svgns=True,
+        title=url,
+        svgclass=QR_CLASS,
+    )
     return buf.getvalue().decode("utf-8") + "\n"
 
 
@@ -112,62 +121,116 @@ class PrintIndex:
         self._by.setdefault((kind, key), []).append(pn)
 
     def _notice(self, kind: str, key: str, notice_kind: str = "") -> Notice | None:
-        found = [n for n in self.ds.notices_of(kind, key)
-                 if not notice_kind or n.kind == notice_kind]
-        return max(found, key=lambda n: (n.posted_on is not None, n.posted_on, n.id),
-                   default=None)
+        found = [
+            n for n in self.ds.notices_of(kind, key) if not notice_kind or n.kind == notice_kind
+        ]
+        return max(found, key=lambda n: (n.posted_on is not None, n.posted_on, n.id), default=None)
 
     def _collect(self) -> None:
         ds = self.ds
         for p in ds.projects:
             online = urls.project(p.id)
-            self._add("project", p.id, PrintNotice(
-                urls.print_project(p.id, after=False), "print_project.md.j2", "事前公示",
-                f"{p.name}事前公示", online, self._notice("project", p.id, "事前公示"),
-                {"p": p, "after": False}))
+            self._add(
+                "project",
+                p.id,
+                PrintNotice(
+                    urls.print_project(p.id, after=False),
+                    "print_project.md.j2",
+                    "事前公示",
+                    f"{p.name}事前公示",
+                    online,
+                    self._notice("project", p.id, "事前公示"),
+                    {"p": p, "after": False},
+                ),
+            )
             if p.status == "已验收":
-                self._add("project", p.id, PrintNotice(
-                    urls.print_project(p.id, after=True), "print_project.md.j2", "事后公告",
-                    f"{p.name}事后公告", online, self._notice("project", p.id, "事后公告"),
-                    {"p": p, "after": True}))
+                self._add(
+                    "project",
+                    p.id,
+                    PrintNotice(
+                        urls.print_project(p.id, after=True),
+                        "print_project.md.j2",
+                        "事后公告",
+                        f"{p.name}事后公告",
+                        online,
+                        self._notice("project", p.id, "事后公告"),
+                        {"p": p, "after": True},
+                    ),
+                )
         for f in ds.funds:
-            self._add("fund", f.id, PrintNotice(
-                urls.print_fund(f.id), "print_fund.md.j2", "资金公告",
-                f"{f.document_no or f.id}资金公告", urls.fund(f.id),
-                self._notice("fund", f.id), {"f": f}))
+            self._add(
+                "fund",
+                f.id,
+                PrintNotice(
+                    urls.print_fund(f.id),
+                    "print_fund.md.j2",
+                    "资金公告",
+                    f"{f.document_no or f.id}资金公告",
+                    urls.fund(f.id),
+                    self._notice("fund", f.id),
+                    {"f": f},
+                ),
+            )
         groups: dict[tuple[str, int, Village], list] = {}
         for b in ds.benefits:
             vil = ds.village(b.village)
             if vil is not None:
                 groups.setdefault((b.program, b.year or 0, vil), []).append(b)
         for (program, year, vil), rows in sorted(
-                groups.items(), key=lambda kv: (-kv[0][1], kv[0][0], kv[0][2].township,
-                                                kv[0][2].code, kv[0][2].name)):
+            groups.items(),
+            key=lambda kv: (-kv[0][1], kv[0][0], kv[0][2].township, kv[0][2].code, kv[0][2].name),
+        ):
             key = f"{program}:{year}"
             rows = sorted(rows, key=lambda b: (b.origin.file, b.origin.row))
-            self._add("benefit", self.benefit_key(program, year, vil), PrintNotice(
-                urls.print_benefits(program, year, vil), "print_benefits.md.j2", "公示名单",
-                f"{vil.township}{vil.name}{year}年{program}名单", urls.village(vil),
-                self._notice("benefit", key),
-                {"program": program, "year": year, "village": vil, "rows": rows,
-                 "amount": totals.sum_of(rows)}))
+            self._add(
+                "benefit",
+                self.benefit_key(program, year, vil),
+                PrintNotice(
+                    urls.print_benefits(program, year, vil),
+                    "print_benefits.md.j2",
+                    "公示名单",
+                    f"{vil.township}{vil.name}{year}年{program}名单",
+                    urls.village(vil),
+                    self._notice("benefit", key),
+                    {
+                        "program": program,
+                        "year": year,
+                        "village": vil,
+                        "rows": rows,
+                        "amount": totals.sum_of(rows),
+                    },
+                ),
+            )
         for d in ds.distributions:
-            rows = sorted(ds.benefits_of_distribution(d.id),
-                          key=lambda b: (b.village, b.origin.file, b.origin.row))
-            self._add("distribution", d.id, PrintNotice(
-                urls.print_distribution(d.id), "print_distribution.md.j2", "分配公示",
-                f"收益分配{d.id}分配公示", urls.distribution(d.id),
-                self._notice("distribution", d.id), {"d": d, "rows": rows,
-                                                     "amount": totals.sum_of(rows)}))
+            rows = sorted(
+                ds.benefits_of_distribution(d.id),
+                key=lambda b: (b.village, b.origin.file, b.origin.row),
+            )
+            self._add(
+                "distribution",
+                d.id,
+                PrintNotice(
+                    urls.print_distribution(d.id),
+                    "print_distribution.md.j2",
+                    "分配公示",
+                    f"收益分配{d.id}分配公示",
+                    urls.distribution(d.id),
+                    self._notice("distribution", d.id),
+                    {"d": d, "rows": rows, "amount": totals.sum_of(rows)},
+                ),
+            )
 
     def benefit_key(self, program: str, year: int, vil: Village) -> str:
         return f"{program}:{year}:{urls.village_slug(vil)}"
 
 
-def render_pages(prints: PrintIndex, page: Callable[..., None],
-                 write: Callable[[str, str], None],
-                 previous: Callable[[str], str | None] = lambda _rel: None,
-                 items: Iterable[PrintNotice] | None = None) -> None:
+def render_pages(
+    prints: PrintIndex,
+    page: Callable[..., None],
+    write: Callable[[str, str], None],
+    previous: Callable[[str], str | None] = lambda _rel: None,
+    items: Iterable[PrintNotice] | None = None,
+) -> None:
     """Write the print pages (``items``, default all) through render's ``page``, and their
     QR codes; ``previous`` gives a generated file as the last build left it, so unchanged
     QR codes are reused."""
@@ -176,6 +239,5 @@ def render_pages(prints: PrintIndex, page: Callable[..., None],
         url = urls.absolute(base_url, pn.online)
         rel = str(Path(pn.rel).with_name(pn.qr))
         write(rel, qr_svg(url, previous(rel)))
-        meta = {"hide": ["navigation", "toc", "footer"],
-                "search": {"exclude": True}}
+        meta = {"hide": ["navigation", "toc", "footer"], "search": {"exclude": True}}
         page(pn.template, pn.rel, pn=pn, url=url, meta=meta, **pn.ctx)

@@ -42,8 +42,9 @@ def environment(templates_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(yuan=_yuan, wan=_wan, date=_date, md=escape_md, slug=urls.slug, n=_n,
-                       percent=percent)
+    env.filters.update(
+        yuan=_yuan, wan=_wan, date=_date, md=escape_md, slug=urls.slug, n=_n, percent=percent
+    )
     env.globals.update(link=link, phone=phone, urls=urls)
     return env
 

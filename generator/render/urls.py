@@ -18,8 +18,14 @@ PRINT_DIR = "print"
 DOWNLOADS_DIR = "downloads"
 
 # Folder of each kind of record page (a notice subject's kind → its folder).
-FOLDERS = {"project": "projects", "fund": "funds", "village": "villages",
-           "distribution": "distributions", "case": "cases", "benefit": "benefits"}
+FOLDERS = {
+    "project": "projects",
+    "fund": "funds",
+    "village": "villages",
+    "distribution": "distributions",
+    "case": "cases",
+    "benefit": "benefits",
+}
 
 _UNSAFE = re.compile(r"[^\w.\-]+")
 

@@ -5,14 +5,12 @@ of the home, village and benefit pages. Templates only lay these out.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from markupsafe import Markup
 
-from generator.model import Dataset, benefit_key, parse_subject
-from generator.model import totals
+from generator.model import Dataset, benefit_key, parse_subject, totals
 from generator.records import Project, Village
 from generator.render import urls
 from generator.render.mdtext import escape_md, link
@@ -71,8 +69,9 @@ def project_sort_key(p: Project) -> tuple:
 
 def home_stats(ds: Dataset) -> dict[str, Any]:
     """Headline figures; every money figure is an exact sum of records in 分."""
-    years: dict[int, dict[str, int]] = defaultdict(lambda: {"projects": 0, "funding": 0,
-                                                            "households": 0})
+    years: dict[int, dict[str, int]] = defaultdict(
+        lambda: {"projects": 0, "funding": 0, "households": 0}
+    )
     for p in ds.projects:
         y = years[p.year or 0]
         y["projects"] += 1
@@ -106,12 +105,18 @@ def village_view(ds: Dataset, vil: Village) -> dict[str, Any]:
     return {
         "projects": projects,
         "benefit_groups": benefit_groups,
-        "totals": {"projects": sum(totals.project_funding(ds, p.id) for p in projects),
-                   "benefit_rows": sum(len(g["rows"]) for g in benefit_groups),
-                   "benefits": sum(g["amount"] for g in benefit_groups)},
+        "totals": {
+            "projects": sum(totals.project_funding(ds, p.id) for p in projects),
+            "benefit_rows": sum(len(g["rows"]) for g in benefit_groups),
+            "benefits": sum(g["amount"] for g in benefit_groups),
+        },
         "rectifications": [r for r in ds.rectifications if r.unit in unit_match],
-        "cases": [c for c in ds.cases if c.unit in unit_match
-                  or (c.unit.endswith(vil.name) and c.township in ("", vil.township))],
+        "cases": [
+            c
+            for c in ds.cases
+            if c.unit in unit_match
+            or (c.unit.endswith(vil.name) and c.township in ("", vil.township))
+        ],
     }
 
 
@@ -128,13 +133,25 @@ def benefit_programs(ds: Dataset) -> list[dict[str, Any]]:
         villages = []
         for name, items in sorted(per_village.items()):
             vil = ds.village(name)
-            villages.append({"name": vil.name if vil else name, "village": vil,
-                             "township": vil.township if vil else "",
-                             "households": len(items), "amount": totals.sum_of(items)})
-        out.append({"year": year, "program": prog, "slug": urls.benefit_slug(prog, year),
-                    "households": len(rows), "persons": totals.sum_of(rows, "persons"),
-                    "amount": totals.sum_of(rows), "villages": villages,
-                    "notices": ds.notices_of("benefit", f"{prog}:{year}")})
+            villages.append(
+                {
+                    "name": vil.name if vil else name,
+                    "village": vil,
+                    "township": vil.township if vil else "",
+                    "households": len(items),
+                    "amount": totals.sum_of(items),
+                }
+            )
+        out.append(
+            {
+                "year": year,
+                "program": prog,
+                "slug": urls.benefit_slug(prog, year),
+                "households": len(rows),
+                "persons": totals.sum_of(rows, "persons"),
+                "amount": totals.sum_of(rows),
+                "villages": villages,
+                "notices": ds.notices_of("benefit", f"{prog}:{year}"),
+            }
+        )
     return out
-
-

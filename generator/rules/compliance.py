@@ -107,8 +107,16 @@ def rule_table() -> list[dict]:
     for r in all_rules():
         for code in r.codes:
             c = CODES[code]
-            rows.append({"code": code, "severity": c.severity, "title": c.title,
-                         "source": c.source, "hint": general_hint(c.hint), "tags": r.tags})
+            rows.append(
+                {
+                    "code": code,
+                    "severity": c.severity,
+                    "title": c.title,
+                    "source": c.source,
+                    "hint": general_hint(c.hint),
+                    "tags": r.tags,
+                }
+            )
     return sorted(rows, key=lambda row: row["code"])
 
 
@@ -120,9 +128,11 @@ def _on_time(ds: Dataset, p) -> tuple[int, int]:
     if not prior:
         return 1, 0
     start = project_start(p)
-    ok = any((notice_days(n) or 0) >= MIN_DAYS and (start is None or (n.posted_on and
-                                                                       n.posted_on < start))
-             for n in prior)
+    ok = any(
+        (notice_days(n) or 0) >= MIN_DAYS
+        and (start is None or (n.posted_on and n.posted_on < start))
+        for n in prior
+    )
     return 1, int(ok)
 
 
@@ -158,13 +168,31 @@ def compliance(ds: Dataset, report: Report) -> Compliance:
     balance = []
     for year, (funds, paid) in balance_by_year(ds).items():
         rate = balance_rate(funds, paid)
-        balance.append({"year": year, "funds": funds, "paid": paid, "rate": rate,
-                        "ok": rate < MAX_BALANCE_RATE, "judged": year < ds.as_of.year})
+        balance.append(
+            {
+                "year": year,
+                "funds": funds,
+                "paid": paid,
+                "rate": rate,
+                "ok": rate < MAX_BALANCE_RATE,
+                "judged": year < ds.as_of.year,
+            }
+        )
     records = sum(len(getattr(ds, name)) for name in DATASET_FIELD.values())
-    flagged = {(f.file, f.row) for f in report.findings
-               if f.row is not None and f.code.startswith(PUBLIC_PREFIXES)}
+    flagged = {
+        (f.file, f.row)
+        for f in report.findings
+        if f.row is not None and f.code.startswith(PUBLIC_PREFIXES)
+    }
     return Compliance(
-        as_of=ds.as_of.isoformat(), rules=rules, county=county,
-        townships=[areas[k] for k in sorted(areas)], projects=projects, findings=public,
-        balance=balance, records=records, records_with_findings=len(flagged), by_rule=by_rule,
+        as_of=ds.as_of.isoformat(),
+        rules=rules,
+        county=county,
+        townships=[areas[k] for k in sorted(areas)],
+        projects=projects,
+        findings=public,
+        balance=balance,
+        records=records,
+        records_with_findings=len(flagged),
+        by_rule=by_rule,
     )

@@ -16,10 +16,15 @@ from generator.rules.registry import at, rule
 
 @rule("R002", tags=("integrity",))
 def unique_ids(ds: Dataset) -> Iterator[F.Finding]:
-    for what, items in (("项目编号", ds.projects), ("资金编号", ds.funds),
-                        ("公示编号", ds.notices), ("分配编号", ds.distributions),
-                        ("案件编号", ds.cases), ("问题编号", ds.rectifications),
-                        ("区划代码", ds.villages)):
+    for what, items in (
+        ("项目编号", ds.projects),
+        ("资金编号", ds.funds),
+        ("公示编号", ds.notices),
+        ("分配编号", ds.distributions),
+        ("案件编号", ds.cases),
+        ("问题编号", ds.rectifications),
+        ("区划代码", ds.villages),
+    ):
         key = "code" if items is ds.villages else "id"
         first: dict[str, Origin] = {}
         for item in items:
@@ -28,8 +33,9 @@ def unique_ids(ds: Dataset) -> Iterator[F.Finding]:
                 continue
             if value in first:
                 o = first[value]
-                yield F.make("R002", **at(item, key), what=what, value=value,
-                             first=f"{o.file} 第{o.row}行")
+                yield F.make(
+                    "R002", **at(item, key), what=what, value=value, first=f"{o.file} 第{o.row}行"
+                )
             else:
                 first[value] = item.origin
     seen: dict[tuple[str, str], Origin] = {}
@@ -37,8 +43,13 @@ def unique_ids(ds: Dataset) -> Iterator[F.Finding]:
         k = (v.township, v.name)
         if k in seen:
             o = seen[k]
-            yield F.make("R002", **at(v, "name"), what=f"{v.township}的村名",
-                         value=v.name, first=f"{o.file} 第{o.row}行")
+            yield F.make(
+                "R002",
+                **at(v, "name"),
+                what=f"{v.township}的村名",
+                value=v.name,
+                first=f"{o.file} 第{o.row}行",
+            )
         else:
             seen[k] = v.origin
 
@@ -56,9 +67,14 @@ def references_resolve(ds: Dataset) -> Iterator[F.Finding]:
     for p in ds.projects:
         for ref in p.villages:
             if ds.village(ref, p.township) is None:
-                yield _missing(p, "villages", f"{p.township}的村", ref,
-                               "请写村庄名录（villages）中该乡镇的村名或12位区划代码，"
-                               "或在村庄名录中补上这个村。")
+                yield _missing(
+                    p,
+                    "villages",
+                    f"{p.township}的村",
+                    ref,
+                    "请写村庄名录（villages）中该乡镇的村名或12位区划代码，"
+                    "或在村庄名录中补上这个村。",
+                )
     for items in (ds.funding, ds.targets, ds.allocations, ds.disbursements):
         for item in items:
             if item.project_id and ds.project(item.project_id) is None:
@@ -71,15 +87,26 @@ def references_resolve(ds: Dataset) -> Iterator[F.Finding]:
             yield _missing(d, "project_id", "项目编号", d.project_id, _PROJECT_HINT)
     for b in ds.benefits:
         if ds.village(b.village) is None:
-            yield _missing(b, "village", "村", b.village,
-                           "请写村庄名录中的村名；不同乡镇有同名村时请写12位区划代码。")
+            yield _missing(
+                b,
+                "village",
+                "村",
+                b.village,
+                "请写村庄名录中的村名；不同乡镇有同名村时请写12位区划代码。",
+            )
         if b.distribution_id and ds.distribution(b.distribution_id) is None:
-            yield _missing(b, "distribution_id", "分配编号", b.distribution_id,
-                           "请检查分配编号，或在收益分配表（distributions）中补上。")
-    lookups = {"project": (ds.project, "项目编号", _PROJECT_HINT),
-               "fund": (ds.fund, "资金编号", _FUND_HINT),
-               "distribution": (ds.distribution, "分配编号",
-                                "请检查分配编号，或在收益分配表中补上。")}
+            yield _missing(
+                b,
+                "distribution_id",
+                "分配编号",
+                b.distribution_id,
+                "请检查分配编号，或在收益分配表（distributions）中补上。",
+            )
+    lookups = {
+        "project": (ds.project, "项目编号", _PROJECT_HINT),
+        "fund": (ds.fund, "资金编号", _FUND_HINT),
+        "distribution": (ds.distribution, "分配编号", "请检查分配编号，或在收益分配表中补上。"),
+    }
     programs = {(b.program, str(b.year)) for b in ds.benefits}
     for n in ds.notices:
         parsed = parse_subject(n.subject)
@@ -94,6 +121,11 @@ def references_resolve(ds: Dataset) -> Iterator[F.Finding]:
         elif kind == "benefit":
             program, year = benefit_key(key)
             if (program, year) not in programs:
-                yield _missing(n, "subject", "补助项目和年度", key,
-                               "写法是 benefit:补助项目:年度，如 benefit:教育补助:2018，"
-                               "并且补助发放表中要有这个项目和年度的记录。")
+                yield _missing(
+                    n,
+                    "subject",
+                    "补助项目和年度",
+                    key,
+                    "写法是 benefit:补助项目:年度，如 benefit:教育补助:2018，"
+                    "并且补助发放表中要有这个项目和年度的记录。",
+                )

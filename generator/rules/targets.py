@@ -15,15 +15,31 @@ from generator.workdays import add_workdays
 GUIDE_TARGETS = "扶贫项目资金绩效管理有关规定：绩效目标批复后20个工作日内在门户网站公开"
 PUBLISH_WITHIN = 20  # working days
 
-declare("T001", "warning", "绩效目标不全", "项目“{name}”缺少{missing}",
-        "每个项目至少要有一项产出指标和一项效益指标（如“新建大棚 8 栋”"
-        "“带动贫困户增收 1000 元/户”），写在绩效目标表（project_targets）中。", GUIDE_TARGETS)
-declare("T002", "warning", "绩效目标公开超时", "{what}{approved}下达，{deadline}前应公开，"
-        "实际{posted}才公示", "绩效目标要在资金下达（批复）后20个工作日内在门户网站公开。{note}",
-        GUIDE_TARGETS)
-declare("T003", "warning", "完工项目缺少实际值",
-        "项目“{name}”已{status}，指标“{indicator}”没有实际值",
-        "项目完工后请填写每项绩效指标的实际完成值，便于群众对照目标监督。", GUIDE_TARGETS)
+declare(
+    "T001",
+    "warning",
+    "绩效目标不全",
+    "项目“{name}”缺少{missing}",
+    "每个项目至少要有一项产出指标和一项效益指标（如“新建大棚 8 栋”"
+    "“带动贫困户增收 1000 元/户”），写在绩效目标表（project_targets）中。",
+    GUIDE_TARGETS,
+)
+declare(
+    "T002",
+    "warning",
+    "绩效目标公开超时",
+    "{what}{approved}下达，{deadline}前应公开，实际{posted}才公示",
+    "绩效目标要在资金下达（批复）后20个工作日内在门户网站公开。{note}",
+    GUIDE_TARGETS,
+)
+declare(
+    "T003",
+    "warning",
+    "完工项目缺少实际值",
+    "项目“{name}”已{status}，指标“{indicator}”没有实际值",
+    "项目完工后请填写每项绩效指标的实际完成值，便于群众对照目标监督。",
+    GUIDE_TARGETS,
+)
 
 
 @rule("T001", tags=("disclosure", "targets", "completeness"))
@@ -32,8 +48,9 @@ def indicators_present(ds: Dataset) -> Iterator[F.Finding]:
         kinds = {t.kind for t in ds.targets_of(p.id)}
         missing = [k for k in ("产出指标", "效益指标") if k not in kinds]
         if missing:
-            yield F.make("T001", **at(p, "id", f"project:{p.id}"), name=p.name,
-                         missing="和".join(missing))
+            yield F.make(
+                "T001", **at(p, "id", f"project:{p.id}"), name=p.name, missing="和".join(missing)
+            )
 
 
 @rule("T002", tags=("disclosure", "targets", "timeliness"))
@@ -43,17 +60,26 @@ def targets_published_in_time(ds: Dataset) -> Iterator[F.Finding]:
     for f in ds.funds:
         if not f.issued_on:
             continue
-        portal = [n for n in ds.notices_of("fund", f.id)
-                  if n.posted_on and any("门户网站" in p for p in n.places)]
+        portal = [
+            n
+            for n in ds.notices_of("fund", f.id)
+            if n.posted_on and any("门户网站" in p for p in n.places)
+        ]
         if not portal:
             continue  # a missing notice is N007's finding
         first = min(portal, key=lambda n: n.posted_on)
         deadline, exact = add_workdays(f.issued_on, PUBLISH_WITHIN)
         if first.posted_on > deadline:
             note = "" if exact else "（该年份不在节假日日历中，按周一至周五计算工作日。）"
-            yield F.make("T002", **at(first, "posted_on", f"fund:{f.id}"),
-                         what=f"资金{f.document_no or f.id}于", approved=zh_date(f.issued_on),
-                         deadline=zh_date(deadline), posted=zh_date(first.posted_on), note=note)
+            yield F.make(
+                "T002",
+                **at(first, "posted_on", f"fund:{f.id}"),
+                what=f"资金{f.document_no or f.id}于",
+                approved=zh_date(f.issued_on),
+                deadline=zh_date(deadline),
+                posted=zh_date(first.posted_on),
+                note=note,
+            )
 
 
 @rule("T003", tags=("disclosure", "targets", "completeness"))
@@ -63,5 +89,10 @@ def actual_values_when_done(ds: Dataset) -> Iterator[F.Finding]:
             continue
         for t in ds.targets_of(p.id):
             if not t.actual:
-                yield F.make("T003", **at(t, "actual", f"project:{p.id}"), name=p.name,
-                             status=p.status.removeprefix("已"), indicator=t.indicator)
+                yield F.make(
+                    "T003",
+                    **at(t, "actual", f"project:{p.id}"),
+                    name=p.name,
+                    status=p.status.removeprefix("已"),
+                    indicator=t.indicator,
+                )

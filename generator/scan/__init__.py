@@ -2,6 +2,13 @@
 request to another host slipped through. It knows nothing of the data folder: the pipeline
 hands it the values to look for (``ScanRules``)."""
 
-from generator.scan.site import ScanRules, SiteScan, scan, scan_file, scan_rules, theme_template_dirs
+from generator.scan.site import (
+    ScanRules,
+    SiteScan,
+    scan,
+    scan_file,
+    scan_rules,
+    theme_template_dirs,
+)
 
 __all__ = ["ScanRules", "SiteScan", "scan", "scan_file", "scan_rules", "theme_template_dirs"]

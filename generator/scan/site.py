@@ -47,13 +47,20 @@ from generator.privacy import (  # noqa: F401  (id_checksum_ok, mask_value: re-e
 
 DOWNLOAD_SUFFIXES = {".csv", ".json", ".xlsx", ".txt", ".xml", ".ics", ".md"}  # + feeds
 ALWAYS_LINKABLE = ("beian.miit.gov.cn",)  # the ICP record link every government site shows
-_EXECUTABLE = {"", "text/javascript", "application/javascript", "module",
-               "application/ecmascript", "text/ecmascript"}
+_EXECUTABLE = {
+    "",
+    "text/javascript",
+    "application/javascript",
+    "module",
+    "application/ecmascript",
+    "text/ecmascript",
+}
 _DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"[0-9]{5,}[Xx]?")  # leftmost-longest: always a whole run of digits
 _OUTSIDE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
-_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+(?:url\(\s*)?['"]?([^'");\s]+)""",
-                      re.IGNORECASE)
+_CSS_URL = re.compile(
+    r"""url\(\s*['"]?([^'")\s]+)|@import\s+(?:url\(\s*)?['"]?([^'");\s]+)""", re.IGNORECASE
+)
 _SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL)
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 
@@ -78,6 +85,7 @@ class ScanRules:
 
 # --- where a hit is ---------------------------------------------------------------------
 
+
 @dataclass
 class Segment:
     """A piece of a file's text and how to say where an offset in it is."""
@@ -98,16 +106,42 @@ class Segment:
 
 # --- reading files ----------------------------------------------------------------------
 
-_TAG = re.compile(r"<([a-zA-Z][\w-]*)((?:\s+[^\s=>/]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)"
-                  r"\s*/?>")
+_TAG = re.compile(
+    r"<([a-zA-Z][\w-]*)((?:\s+[^\s=>/]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)"
+    r"\s*/?>"
+)
 _ATTR = re.compile(r"""([^\s=>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
-_HIDDEN_BLOCK = re.compile(r"(<(script|style|template)\b[^>]*>)(.*?)(</\2\s*>)",
-                           re.IGNORECASE | re.DOTALL)
-_LOADING_TAGS = {"script", "img", "iframe", "source", "audio", "video", "embed", "track",
-                 "input", "frame"}
+_HIDDEN_BLOCK = re.compile(
+    r"(<(script|style|template)\b[^>]*>)(.*?)(</\2\s*>)", re.IGNORECASE | re.DOTALL
+)
+_LOADING_TAGS = {
+    "script",
+    "img",
+    "iframe",
+    "source",
+    "audio",
+    "video",
+    "embed",
+    "track",
+    "input",
+    "frame",
+}
 _SEEN_TAGS = _LOADING_TAGS | {"link", "meta", "a", "area", "form", "object", "video"}
-_NON_LOADING_RELS = {"canonical", "alternate", "prev", "next", "author", "license", "help",
-                     "search", "me", "nofollow", "noopener", "noreferrer", "external"}
+_NON_LOADING_RELS = {
+    "canonical",
+    "alternate",
+    "prev",
+    "next",
+    "author",
+    "license",
+    "help",
+    "search",
+    "me",
+    "nofollow",
+    "noopener",
+    "noreferrer",
+    "external",
+}
 
 
 @dataclass
@@ -127,12 +161,16 @@ class _Page:
 
         def blank(m: re.Match[str]) -> str:
             attrs = _attrs(m.group(1))
-            if m.group(2).lower() == "script" and "src" not in attrs \
-                    and attrs.get("type", "").lower() in _EXECUTABLE:
+            if (
+                m.group(2).lower() == "script"
+                and "src" not in attrs
+                and attrs.get("type", "").lower() in _EXECUTABLE
+            ):
                 page.scripts.append((m.group(3), line(m.start())))
             if m.group(2).lower() == "style":
-                page.loads.extend((u[0] or u[1], line(m.start()))
-                                  for u in _CSS_URL.findall(m.group(3)))
+                page.loads.extend(
+                    (u[0] or u[1], line(m.start())) for u in _CSS_URL.findall(m.group(3))
+                )
             return m.group(1) + re.sub(r"[^\n]", " ", m.group(3)) + m.group(4)
 
         page = cls("")
@@ -194,8 +232,13 @@ def _attrs(source: str) -> dict[str, str]:
     """Attributes of a start tag, values unescaped."""
     out = {}
     for m in _ATTR.finditer(source):
-        value = m.group(2) if m.group(2) is not None else m.group(3) if m.group(3) is not None \
+        value = (
+            m.group(2)
+            if m.group(2) is not None
+            else m.group(3)
+            if m.group(3) is not None
             else m.group(4) or ""
+        )
         out.setdefault(m.group(1).lower(), html.unescape(value))
     return out
 
@@ -223,8 +266,7 @@ def _json_segments(text: str) -> tuple[list[Segment], str]:
     if isinstance(docs, list):  # MkDocs' search index: say which entry
         for doc in docs:
             where = f"搜索条目 {doc.get('location', '')}" if isinstance(doc, dict) else "搜索条目"
-            segments.extend(Segment(html.unescape(s), None, 1, where)
-                            for s in _json_strings(doc))
+            segments.extend(Segment(html.unescape(s), None, 1, where) for s in _json_strings(doc))
         rest = {k: v for k, v in data.items() if k != "docs"}
         segments.extend(Segment(s, None, 1, "JSON") for s in _json_strings(rest))
     else:
@@ -235,8 +277,12 @@ def _json_segments(text: str) -> tuple[list[Segment], str]:
 def _csv_segments(text: str) -> list[Segment]:
     rows = list(csv.reader(io.StringIO(text)))
     header = rows[0] if rows else []
-    return [Segment(cell, None, 1, f"第{r + 1}行 {header[c] if c < len(header) else c + 1}列")
-            for r, row in enumerate(rows) for c, cell in enumerate(row) if cell]
+    return [
+        Segment(cell, None, 1, f"第{r + 1}行 {header[c] if c < len(header) else c + 1}列")
+        for r, row in enumerate(rows)
+        for c, cell in enumerate(row)
+        if cell
+    ]
 
 
 def _xlsx_segments(data: bytes) -> list[Segment]:
@@ -248,8 +294,9 @@ def _xlsx_segments(data: bytes) -> list[Segment]:
         for row in ws.iter_rows():
             for cell in row:
                 if cell.value is not None and getattr(cell, "coordinate", None):
-                    out.append(Segment(str(cell.value), None, 1,
-                                       f"工作表 {ws.title}!{cell.coordinate}"))
+                    out.append(
+                        Segment(str(cell.value), None, 1, f"工作表 {ws.title}!{cell.coordinate}")
+                    )
     wb.close()
     return out
 
@@ -264,6 +311,7 @@ def _decode(data: bytes) -> str:
 
 
 # --- the theme's own inline scripts --------------------------------------------------------
+
 
 def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
@@ -280,8 +328,12 @@ def _theme_scripts(dirs: tuple[Path, ...]) -> tuple[re.Pattern[str], ...]:
                 parts = _JINJA.split(_squash(body))
                 if not "".join(parts).strip():
                     continue  # a script that is nothing but data (e.g. JSON config)
-                patterns.append(re.compile(r"[^<]*?".join(re.escape(_squash(p)).replace(
-                    r"\ ", r"\s*") for p in parts), re.DOTALL))
+                patterns.append(
+                    re.compile(
+                        r"[^<]*?".join(re.escape(_squash(p)).replace(r"\ ", r"\s*") for p in parts),
+                        re.DOTALL,
+                    )
+                )
     return tuple(patterns)
 
 
@@ -301,8 +353,10 @@ def theme_template_dirs(custom_dir: Path | None = None) -> tuple[Path, ...]:
 
 # --- the scan ---------------------------------------------------------------------------
 
-def _identifier_findings(rel: str, segments: Iterable[Segment], rules: ScanRules,
-                         seen: set) -> Iterator[F.Finding]:
+
+def _identifier_findings(
+    rel: str, segments: Iterable[Segment], rules: ScanRules, seen: set
+) -> Iterator[F.Finding]:
     values: set[str] = set()
     for seg in segments:
         if not _DIGIT.search(seg.text):
@@ -315,12 +369,14 @@ def _identifier_findings(rel: str, segments: Iterable[Segment], rules: ScanRules
             key = (rel, row, col, hit.masked)
             if key not in seen:
                 seen.add(key)
-                yield F.make("S001", file=rel, row=row, column=col, kind=hit.kind,
-                             masked=hit.masked)
+                yield F.make(
+                    "S001", file=rel, row=row, column=col, kind=hit.kind, masked=hit.masked
+                )
 
 
-def _known_findings(rel: str, segments: Iterable[Segment], rules: ScanRules,
-                    seen: set) -> Iterator[F.Finding]:
+def _known_findings(
+    rel: str, segments: Iterable[Segment], rules: ScanRules, seen: set
+) -> Iterator[F.Finding]:
     """The exact private values, each occurrence with its position. A segment labelled
     ``（解码后）`` is the same file decoded: it reports only values not found already."""
     values: set[str] = set()
@@ -339,20 +395,20 @@ def _known_findings(rel: str, segments: Iterable[Segment], rules: ScanRules,
             key = (rel, row, col, masked)
             if key not in seen:
                 seen.add(key)
-                yield F.make("S001", file=rel, row=row, column=col, kind=KIND_KNOWN,
-                             masked=masked)
+                yield F.make("S001", file=rel, row=row, column=col, kind=KIND_KNOWN, masked=masked)
 
 
 def _outside(url: str) -> bool:
-    return bool(url) and bool(_OUTSIDE.match(url)) and not url.lower().startswith(
-        ("data:", "blob:"))
+    return (
+        bool(url) and bool(_OUTSIDE.match(url)) and not url.lower().startswith(("data:", "blob:"))
+    )
 
 
 def _snippet(code: str) -> str:
     """A short, masked view of a script for the report."""
     text = _squash(code)
     for hit in reversed(find_identifiers(text)):
-        text = text[:hit.start] + hit.masked + text[hit.end:]
+        text = text[: hit.start] + hit.masked + text[hit.end :]
     text = _NUMBER.sub(lambda m: mask_value(m.group()), text)
     return text[:60] + ("…" if len(text) > 60 else "")
 
@@ -424,9 +480,14 @@ def _page_findings(rel: str, page: _Page, rules: ScanRules) -> Iterator[F.Findin
                 yield F.make("S004", file=rel, row=line, snippet=_snippet(code))
 
 
-def scan(site_dir: Path, private_values: Iterable[str] = (), *, official_phones: Iterable[str] = (),
-         link_hosts: Iterable[str] = (), template_dirs: Iterable[Path] | None = None,
-         ) -> list[F.Finding]:
+def scan(
+    site_dir: Path,
+    private_values: Iterable[str] = (),
+    *,
+    official_phones: Iterable[str] = (),
+    link_hosts: Iterable[str] = (),
+    template_dirs: Iterable[Path] | None = None,
+) -> list[F.Finding]:
     """Every finding in ``site_dir``; an empty list means the site may be published.
 
     ``template_dirs``: where the theme's templates are (default: Material's and
@@ -436,12 +497,20 @@ def scan(site_dir: Path, private_values: Iterable[str] = (), *, official_phones:
     return SiteScan(Path(site_dir), rules).findings()
 
 
-def scan_rules(private_values: Iterable[str], official_phones: Iterable[str],
-               link_hosts: Iterable[str], template_dirs: tuple[Path, ...]) -> ScanRules:
+def scan_rules(
+    private_values: Iterable[str],
+    official_phones: Iterable[str],
+    link_hosts: Iterable[str],
+    template_dirs: tuple[Path, ...],
+) -> ScanRules:
     """What the site may hold: the private values to look for, the official phones that
     may be printed, the hosts a page may link to, the theme's template folders."""
-    return ScanRules(frozenset(private_values), frozenset(official_phones),
-                     frozenset(h.lower() for h in link_hosts if h), template_dirs)
+    return ScanRules(
+        frozenset(private_values),
+        frozenset(official_phones),
+        frozenset(h.lower() for h in link_hosts if h),
+        template_dirs,
+    )
 
 
 class SiteScan:
@@ -475,8 +544,9 @@ class SiteScan:
                 if hit and hit[0] == mtime:
                     entries = hit[1]
                 else:
-                    entries = [(e.name, e.is_dir(follow_symlinks=False))
-                               for e in os.scandir(folder)]
+                    entries = [
+                        (e.name, e.is_dir(follow_symlinks=False)) for e in os.scandir(folder)
+                    ]
                     self._listed[folder] = (mtime, entries)
             except FileNotFoundError:  # removed while we looked
                 continue
