@@ -16,7 +16,7 @@ from rich.console import Console
 from generator.errors import GongshiError
 from generator.findings import CODES, SEVERITY_ZH, Report
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # a log line is never broken inside a word
 _STYLE = {"fatal": "bold red", "error": "red", "warning": "yellow"}
 
 

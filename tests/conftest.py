@@ -20,6 +20,7 @@ from generator.project import GENERATED_DIRS, GENERATED_FILES
 REPO = Path(__file__).resolve().parent.parent
 DEMO_DATA = REPO / "data"
 TEST_DATA = Path(__file__).resolve().parent / "data"
+CONTRACT_DIR = TEST_DATA / "contract_county"
 
 
 def make_project(root: Path, data: Path | None = None) -> Path:

@@ -39,9 +39,10 @@ _ARGS = [
 
 
 def find_chromium() -> str | None:
-    """``GONGSHI_CHROMIUM`` if set, else the first Chromium on PATH."""
+    """``GONGSHI_CHROMIUM`` if set (a path or a command name), else the first Chromium on
+    PATH; ``None`` when that is not an executable file."""
     if os.environ.get("GONGSHI_CHROMIUM"):
-        return os.environ["GONGSHI_CHROMIUM"]
+        return shutil.which(os.environ["GONGSHI_CHROMIUM"])
     return next((p for n in CHROMIUM_NAMES if (p := shutil.which(n))), None)
 
 
