@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from conftest import require_tool
 
-from generator.records import PRIVATE
+from generator.records import PRIVATE, TABLE_BY_NAME
 
 
 def _text(html: str) -> str:
@@ -104,7 +104,7 @@ def test_sha256sums_verify_with_sha256sum(site: Path) -> None:
     on_disk = sorted(
         p.relative_to(downloads).as_posix()
         for p in downloads.rglob("*")
-        if p.is_file() and p.suffix in (".csv", ".json")
+        if p.is_file() and p.suffix in (".csv", ".json", ".xlsx")
     )
     assert sorted(listed) == on_disk  # every download is covered, manifest included
     proc = subprocess.run(
@@ -181,3 +181,58 @@ def test_json_downloads_hold_one_row_per_line(site: Path) -> None:
     ]
     assert len(row_lines) == len(doc["rows"]) > 40
     assert [json.loads(line) for line in row_lines] == doc["rows"]
+
+
+def test_the_county_workbook_sums_to_the_csv_downloads_to_the_fen(demo):
+    """An inspector opens county.xlsx in Excel: every sheet holds the CSV's rows, money as
+    numbers with two decimals, and the same sums to the 分."""
+    import csv
+    import io
+    from decimal import Decimal
+
+    import openpyxl
+
+    project, _ = demo
+    dl = project / "site" / "downloads"
+    wb = openpyxl.load_workbook(dl / "county.xlsx")
+    checked = 0
+    for name in ("project_funding", "funds", "allocations", "disbursements", "benefits"):
+        rows = list(csv.DictReader(io.StringIO((dl / f"{name}.csv").read_text("utf-8-sig"))))
+        header = next(h for h in rows[0] if h.endswith("(元)"))
+        from_csv = sum(Decimal(r[header]) for r in rows if r[header])
+        sheet = wb[TABLE_BY_NAME[name].title]
+        titles = [c.value for c in sheet[1]]
+        col = titles.index(header) + 1
+        cells = [sheet.cell(r, col) for r in range(2, sheet.max_row + 1)]
+        assert len(cells) == len(rows), name
+        assert all(c.number_format == "#,##0.00" for c in cells if c.value is not None)
+        from_xlsx = sum(Decimal(str(c.value)) for c in cells if c.value is not None)
+        assert from_xlsx == from_csv, name
+        assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+        checked += 1
+    assert checked == 5
+    sums = (dl / "SHA256SUMS").read_text("utf-8")
+    assert "  county.xlsx\n" in sums
+
+
+def test_workbook_text_that_looks_like_a_formula_stays_text():
+    """A remark typed as a formula opens in Excel as the words, not as a live link."""
+    import dataclasses
+    import io
+
+    import openpyxl
+
+    from generator.pipeline import check
+    from generator.render.workbook import workbook_bytes
+
+    checked = check(Path(__file__).resolve().parent / "data" / "tiny")
+    assert checked.dataset is not None
+    remarks = '=HYPERLINK("http://evil.example/","点我")'
+    ds = checked.dataset
+    ds.projects[0] = dataclasses.replace(ds.projects[0], remarks=remarks)
+    data = workbook_bytes(ds)
+    assert data == workbook_bytes(ds)  # no clock inside: the same data gives the same bytes
+    ws = openpyxl.load_workbook(io.BytesIO(data))["项目"]
+    col = [c.value for c in ws[1]].index("备注") + 1
+    cell = ws.cell(2, col)
+    assert cell.value == remarks and cell.data_type == "s"

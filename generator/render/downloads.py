@@ -25,7 +25,7 @@ from generator import money
 from generator.model import Dataset, benefit_key, parse_subject
 from generator.model.tables import header, records, row_json, row_text
 from generator.records import TABLES, Column, Table
-from generator.render import urls
+from generator.render import urls, workbook
 from generator.render.views import village_view
 
 ROOT = "downloads"
@@ -220,7 +220,7 @@ class Downloads:
         return "".join(f"{f.sha256}  {f.path}\n" for f in sorted(self.files, key=lambda f: f.path))
 
 
-Write = Callable[[str, str], None]
+Write = Callable[[str, str | bytes], None]
 
 
 class _Out:
@@ -228,8 +228,8 @@ class _Out:
         self._write = write
         self.result = result
 
-    def put(self, rel: str, text: str, rows: int | None = None) -> None:
-        data = text.encode("utf-8")
+    def put(self, rel: str, text: str | bytes, rows: int | None = None) -> None:
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
         self.result.files.append(FileInfo(rel, hashlib.sha256(data).hexdigest(), len(data), rows))
         self._write(f"{ROOT}/{rel}", text)
 
@@ -319,6 +319,7 @@ def write_downloads(ds: Dataset, write: Write) -> Downloads:
             }
         )
     out.put(PACKAGE, dumps(_package(ds, county, "gongshi-county", ds.site.name)))
+    out.put(workbook.FILE, workbook.workbook_bytes(ds), sum(len(rows) for _, rows in county))
     for y in result.years:
         per_year = [(t, [r for r in rows if year_of(ds, t.name, r) == y]) for t, rows in county]
         per_year = [(t, rows) for t, rows in per_year if rows]

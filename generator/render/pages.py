@@ -69,10 +69,10 @@ class _Writer:
         self.seen: set[Path] = set()
         self._read: dict[str, bytes] = {}  # files ``previous`` read, until they are written
 
-    def write(self, rel: str, text: str) -> None:
+    def write(self, rel: str, text: str | bytes) -> None:
         path = self.content / rel
         self.seen.add(path)
-        data = text.encode("utf-8")
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
         before = self._read.pop(rel, None)
         if before is None and path.exists():
             before = path.read_bytes()
