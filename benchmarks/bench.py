@@ -14,7 +14,7 @@ its process tree, see ``run``):
 - Zensical 0.0.73 on the same pages and config (its own venv, ``/tmp/zvenv``), for the
   small size unless ``--zensical all``.
 
-It prints a Markdown table (the README's Benchmarks section) and writes the figures as JSON
+It prints a Markdown table (the one in docs/benchmarks.md) and writes the figures as JSON
 next to the projects. ``--province N`` builds N synthetic counties one after another with
 ``gongshi build --all`` and reports the time and peak memory of the whole run.
 """

@@ -44,7 +44,7 @@ class Site:
         return self.phones + (Phone("全国扶贫监督举报电话", NATIONAL_HOTLINE),)
 
 
-# key → accepted spellings (help text lives in the README's site.yaml section)
+# key → accepted spellings (help text lives in docs/data.md, section site.yaml)
 KEYS: dict[str, tuple[str, ...]] = {
     "name": ("站点名称", "网站名称", "site_name"),
     "county": ("县区", "县", "county_name"),
