@@ -178,7 +178,7 @@ def render(
         if rel.startswith(NOT_SEARCHED):
             meta = {**meta, "search": {"exclude": True}}
         ctx_vars = {**base, "root": "../" * rel.count("/"), **ctx.fields()}
-        text = _render_template(env, ctx.TEMPLATE, ctx_vars)
+        text = _render_template(env, ctx.TEMPLATE, ctx_vars, project.root)
         out.write(rel, _front_matter(**meta) + text if meta else text)
 
     def named_page(template: str, rel: str, meta: dict[str, Any] | None = None, **ctx: Any) -> None:
@@ -269,26 +269,38 @@ def _iso(d: date | None) -> str:
     return d.isoformat() if d else ""
 
 
-def _render_template(env: jinja2.Environment, name: str, ctx: dict[str, Any]) -> str:
+def _render_template(
+    env: jinja2.Environment, name: str, ctx: dict[str, Any], project_root: Path | None = None
+) -> str:
     """One page; a template that does not render (most often a county's override) becomes a
-    ``TemplateError`` naming its file and line instead of a traceback."""
+    ``TemplateError`` naming its file and line instead of a traceback. The file is the one
+    the error is in: the override, the page it extends or a partial it includes, shown
+    relative to ``project_root`` when it lies inside it."""
+
+    def where(exc: BaseException) -> tuple[str, int | None]:
+        file, line = _template_position(exc, name)
+        return _shown_path(file, project_root), line
+
     try:
         return env.get_template(name).render(**ctx)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
             f"模板语法错误：{exc.message}",
-            file=exc.filename or name,
+            file=_shown_path(exc.filename or name, project_root),
             line=exc.lineno,
             hint="对照 site_templates/pages/ 中的同名模板检查这一行。",
         ) from None
     except jinja2.TemplateNotFound as exc:
+        file, line = where(exc)
         raise TemplateError(
             f"找不到模板 {exc.name}",
-            file=name,
-            hint="模板文件名要和 site_templates/pages/ 中的一致。",
+            file=file,
+            line=line,
+            hint="模板文件名要和 site_templates/pages/ 中的一致；"
+            '继承内置页面写 {% extends "default:' + name + '" %}。',
         ) from None
     except jinja2.UndefinedError as exc:
-        file, line = _template_position(exc, name)
+        file, line = where(exc)
         raise TemplateError(
             f"模板用到了没有的名称：{exc.message}",
             file=file,
@@ -296,14 +308,36 @@ def _render_template(env: jinja2.Environment, name: str, ctx: dict[str, Any]) ->
             hint="名称拼错了，或这一页的模板没有这个变量"
             "（每类页面可用的变量见 docs/templates.md）。",
         ) from None
+    except RecursionError:
+        # An override that extends (or includes) its own name: {% extends "project.md.j2" %}
+        # in county/project.md.j2 finds itself again, without end.
+        raise TemplateError(
+            f"模板 {name} 继承或包含了它自己",
+            file=_shown_path(env.get_template(name).filename or name, project_root),
+            hint=f'县里的模板要继承内置页面，请写 {{% extends "default:{name}" %}}'
+            "（带 default: 前缀）。",
+        ) from None
     except (TypeError, ValueError, AttributeError, KeyError) as exc:
-        file, line = _template_position(exc, name)
+        file, line = where(exc)
         raise TemplateError(f"模板出错：{exc}", file=file, line=line) from None
+
+
+def _shown_path(file: str, project_root: Path | None) -> str:
+    """A template's path as a county cadre finds it: relative to the project's folder."""
+    if project_root is None:
+        return file
+    for path, root in ((Path(file), project_root), (Path(file).resolve(), project_root.resolve())):
+        if path.is_relative_to(root):
+            return path.relative_to(root).as_posix()
+    return file
 
 
 def _template_position(exc: BaseException, name: str) -> tuple[str, int | None]:
     """The template file and line a render error happened at, from the traceback (Jinja2
-    rewrites template frames so that they carry the template's file and line)."""
+    rewrites template frames so that they carry the template's file and line). The last
+    template frame is where it happened: inside a block of an override that extends a
+    page, it is the override's file, since Jinja2 compiles each block into the template
+    that defines it."""
     tb = exc.__traceback__
     found: tuple[str, int | None] = (name, None)
     while tb is not None:

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import jinja2
+import jinja2.runtime
 from markupsafe import Markup
 
 from generator import money
@@ -55,6 +57,22 @@ def loader(templates_dir: Path) -> jinja2.BaseLoader:
     )
 
 
+class _Block(jinja2.runtime.BlockReference):
+    """``{{ super() }}`` in a county's block: the built-in block's output is Markdown that
+    was escaped as it was made, so it is ``Markup`` (finalize must not escape it twice)."""
+
+    def __call__(self) -> Markup:
+        return Markup(super().__call__())
+
+
+class _Context(jinja2.runtime.Context):
+    def super(self, name: str, current: Any) -> Any:
+        parent = super().super(name, current)
+        if isinstance(parent, jinja2.runtime.BlockReference):
+            return _Block(name, self, self.blocks[name], parent._depth)
+        return parent
+
+
 def environment(templates_dir: Path) -> jinja2.Environment:
     """``templates_dir`` is the project's ``site_templates/``."""
     env = jinja2.Environment(
@@ -66,6 +84,7 @@ def environment(templates_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.context_class = _Context
     env.filters.update(
         yuan=_yuan, wan=_wan, date=_date, md=escape_md, slug=urls.slug, n=_n, percent=percent
     )
