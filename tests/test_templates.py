@@ -218,7 +218,7 @@ def doc_section(template: str) -> str:
     (which names the file) to the next heading of that level."""
     text = DOCS.read_text("utf-8")
     found = re.search(
-        rf"(?ms)^### [^\n]*`{re.escape(template)}`[^\n]*\n(.*?)(?=^### |^## |\Z)", text
+        rf"(?ms)^(### [^\n]*`{re.escape(template)}`.*?)(?=^### |^## |\Z)", text
     )
     assert found, f"docs/templates.md has no section “### … `{template}` …”"
     return found.group(1)
