@@ -175,9 +175,8 @@ def test_a_broken_override_is_a_template_error_with_its_file_and_line(
 
 def test_an_override_that_extends_its_own_name_says_to_use_default(tmp_path):
     project = make_project(tmp_path / "county", TINY)
-    name = override(
-        project, "project.md.j2", '{% extends "project.md.j2" %}\n{% block funding %}{% endblock %}\n'
-    )
+    text = '{% extends "project.md.j2" %}\n{% block funding %}{% endblock %}\n'
+    name = override(project, "project.md.j2", text)
     with pytest.raises(TemplateError) as raised:
         render_data(project)
     assert raised.value.file == name
@@ -217,9 +216,7 @@ def doc_section(template: str) -> str:
     """The part of docs/templates.md about one page template: from its ``### `` heading
     (which names the file) to the next heading of that level."""
     text = DOCS.read_text("utf-8")
-    found = re.search(
-        rf"(?ms)^(### [^\n]*`{re.escape(template)}`.*?)(?=^### |^## |\Z)", text
-    )
+    found = re.search(rf"(?ms)^(### [^\n]*`{re.escape(template)}`.*?)(?=^### |^## |\Z)", text)
     assert found, f"docs/templates.md has no section “### … `{template}` …”"
     return found.group(1)
 
