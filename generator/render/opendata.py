@@ -1,6 +1,6 @@
 """Open data pages: downloads, checksums, feeds, the year archive, 变更记录 and the pages of
-withdrawn records. ``render`` calls ``prepare`` before its pages (templates reach the
-result as ``od``) and ``publish`` after them.
+withdrawn records. ``render`` makes the ``OpenData`` that templates reach as ``od`` and
+calls ``publish``.
 
 Why here and not in ``render``: render lays out the records that exist; this module adds
 what a supervisor needs to verify and keep them — the data behind each page, a history
@@ -24,6 +24,8 @@ from generator.records import TABLE_BY_NAME, Village
 from generator.render import downloads, feeds, urls
 from generator.render.mdtext import escape_md, link
 
+# render's ``page(template, rel, meta=None, **fields)``: the fields of the template's
+# context (``contexts.BY_TEMPLATE``), checked when the context is built.
 Page = Callable[..., None]
 # Tables whose withdrawn records keep a page of their own (the others are listed in the
 # year archive): table → the kind of record page (``urls.record``).
@@ -92,9 +94,17 @@ def publish(od: OpenData, page: Page, write: downloads.Write) -> None:
         head, _, rest = f.path.partition("/")
         if head.isdigit() and rest.endswith(".csv"):
             year_files[int(head)].append(rest.removesuffix(".csv"))
-    common = {"dl": dl, "hist": hist, "tables": tables, "feeds": feed_paths}
-    page("downloads_index.md.j2", "downloads/index.md", year_files=dict(year_files), **common)
-    page("downloads_verify.md.j2", "downloads/verify.md", **common)
+    # Each page gets the fields of its context (render/contexts.py), no more.
+    page(
+        "downloads_index.md.j2",
+        "downloads/index.md",
+        dl=dl,
+        year_files=dict(year_files),
+        tables=tables,
+        feeds=feed_paths,
+        hist=hist,
+    )
+    page("downloads_verify.md.j2", "downloads/verify.md", dl=dl)
 
     for r in hist.removed:
         if r.table in PAGES:
@@ -114,9 +124,7 @@ def publish(od: OpenData, page: Page, write: downloads.Write) -> None:
         "archive/index.md",
         archive=archive,
         undated=[r for r in hist.removed if removed_year(r) is None],
-        removed_title=removed_title,
         removed_link=_removed_link,
-        **common,
     )
     for y, view in archive.items():
         page(
@@ -125,9 +133,8 @@ def publish(od: OpenData, page: Page, write: downloads.Write) -> None:
             year=y,
             a=view,
             files=sorted(year_files.get(y, [])),
-            removed_title=removed_title,
+            tables=tables,
             removed_link=_removed_link,
-            **common,
         )
 
 

@@ -28,6 +28,30 @@ from generator.project import GENERATED_DIRS, Project, open_project
 from generator.records import Village
 from generator.render import opendata, print_pages, urls
 from generator.render.config import write_config
+from generator.render.contexts import (
+    BenefitProgramPage,
+    BenefitsIndexPage,
+    CasePage,
+    CasesIndexPage,
+    CompliancePage,
+    DistributionPage,
+    DistributionsIndexPage,
+    FundPage,
+    FundsIndexPage,
+    HomePage,
+    NoticesIndexPage,
+    PageContext,
+    ProjectPage,
+    ProjectsIndexPage,
+    RectificationsIndexPage,
+    ReportPage,
+    RulesPage,
+    SiteContext,
+    VillagePage,
+    VillagesIndexPage,
+    context_for,
+    field_names,
+)
 from generator.render.templates import environment
 from generator.render.views import (
     Views,
@@ -136,100 +160,100 @@ def render(
     out = _Writer(project.docs_dir, result)
     env = environment(project.templates)
     v = Views(ds)
-    env.globals["od"] = opendata.OpenData(ds, history or History())
-    base = {
-        "site": ds.site,
-        "ds": ds,
-        "v": v,
-        "sums": totals.Totals(ds),
-        "prints": print_pages.PrintIndex(ds, pdf),
-    }
+    od = opendata.OpenData(ds, history or History())
+    site = SiteContext(
+        site=ds.site,
+        ds=ds,
+        v=v,
+        sums=totals.Totals(ds),
+        prints=print_pages.PrintIndex(ds, pdf),
+        od=od,
+    )
+    base = {name: getattr(site, name) for name in field_names(SiteContext)}
 
-    def page(template: str, rel: str, **ctx: Any) -> None:
-        root = "../" * rel.count("/")
-        meta = ctx.pop("meta", {})
+    def page(rel: str, ctx: PageContext, meta: dict[str, Any] | None = None) -> None:
+        """Render ``ctx``'s template to ``rel``: the template sees the site's fields and
+        the page's fields by name (``contexts``)."""
+        meta = meta or {}
         if rel.startswith(NOT_SEARCHED):
             meta = {**meta, "search": {"exclude": True}}
-        text = _render_template(env, template, {**base, "root": root, **ctx})
+        ctx_vars = {**base, "root": "../" * rel.count("/"), **ctx.fields()}
+        text = _render_template(env, ctx.TEMPLATE, ctx_vars, project.root)
         out.write(rel, _front_matter(**meta) + text if meta else text)
+
+    def named_page(template: str, rel: str, meta: dict[str, Any] | None = None, **ctx: Any) -> None:
+        """``page`` for ``opendata`` and ``print_pages``, which pass the fields by keyword."""
+        page(rel, context_for(template, **ctx), meta)
 
     # Two processes share the work when there is a second core: a forked child writes the
     # downloads, feeds and archive (a third of the time) while this one writes the record
     # pages; then both take print pages, 50 at a time, until none are left. The child
     # writes through its own copy of ``out``; what it wrote is added at the end.
-    prints = base["prints"]
+    prints = site.prints
     take = cores.shares(len(prints.items), 50)
 
     def write_print_pages() -> None:
         print_pages.render_pages(
-            prints, page, out.write, out.previous, (prints.items[i] for i in cores.taken(take))
+            prints,
+            named_page,
+            out.write,
+            out.previous,
+            (prints.items[i] for i in cores.taken(take)),
         )
 
     def child() -> tuple[RenderResult, set[Path]]:
         out.result, out.seen = RenderResult(), set()
-        opendata.publish(env.globals["od"], page, out.write)
+        opendata.publish(od, named_page, out.write)
         write_print_pages()
         return out.result, out.seen
 
     if cores.can_fork():
         child_done = cores.beside(child)
     else:
-        opendata.publish(env.globals["od"], page, out.write)
+        opendata.publish(od, named_page, out.write)
         child_done = None
 
     projects = sorted(ds.projects, key=project_sort_key)
-    page(
-        "home.md.j2",
-        "index.md",
-        stats=home_stats(ds),
-        latest=sorted(ds.notices, key=lambda n: (n.posted_on or date.min, n.id), reverse=True)[:10],
-    )
-    page("projects_index.md.j2", "projects/index.md", projects=projects)
+    latest = sorted(ds.notices, key=lambda n: (n.posted_on or date.min, n.id), reverse=True)
+    page("index.md", HomePage(stats=home_stats(ds), latest=latest[:10]))
+    page("projects/index.md", ProjectsIndexPage(projects=projects))
     for p in projects:
-        page(
-            "project.md.j2",
-            urls.project(p.id),
-            p=p,
-            meta={"pub_date": _iso(p.accepted_on or p.started_on or p.start)},
-        )
+        pub_date = _iso(p.accepted_on or p.started_on or p.start)
+        page(urls.project(p.id), ProjectPage(p=p), {"pub_date": pub_date})
     funds = sorted(ds.funds, key=lambda f: (f.issued_on or date.min, f.id), reverse=True)
-    page("funds_index.md.j2", "funds/index.md", funds=funds)
+    page("funds/index.md", FundsIndexPage(funds=funds))
     for f in funds:
-        page("fund.md.j2", urls.fund(f.id), f=f, meta={"pub_date": _iso(f.issued_on)})
+        page(urls.fund(f.id), FundPage(f=f), {"pub_date": _iso(f.issued_on)})
     by_township: dict[str, list[Village]] = defaultdict(list)
     for vil in sorted(ds.villages, key=lambda x: (x.township, x.code, x.name)):
         by_township[vil.township].append(vil)
-    page("villages_index.md.j2", "villages/index.md", townships=dict(sorted(by_township.items())))
+    page("villages/index.md", VillagesIndexPage(townships=dict(sorted(by_township.items()))))
     for vil in ds.villages:
-        page("village.md.j2", urls.village(vil), village=vil, **village_view(ds, vil))
+        page(urls.village(vil), VillagePage(village=vil, **village_view(ds, vil)))
     programs = benefit_programs(ds)
-    page("benefits_index.md.j2", "benefits/index.md", programs=programs)
+    page("benefits/index.md", BenefitsIndexPage(programs=programs))
     for prog in programs:
-        page("benefit_program.md.j2", urls.benefit(prog["program"], prog["year"]), prog=prog)
+        page(urls.benefit(prog["program"], prog["year"]), BenefitProgramPage(prog=prog))
     dists = sorted(ds.distributions, key=lambda d: d.id)
-    page("distributions_index.md.j2", "distributions/index.md", distributions=dists)
+    page("distributions/index.md", DistributionsIndexPage(distributions=dists))
     for d in dists:
-        page(
-            "distribution.md.j2",
-            urls.distribution(d.id),
-            d=d,
-            rows=sorted(
-                ds.benefits_of_distribution(d.id),
-                key=lambda b: (b.village, b.origin.file, b.origin.row),
-            ),
+        rows = sorted(
+            ds.benefits_of_distribution(d.id),
+            key=lambda b: (b.village, b.origin.file, b.origin.row),
         )
+        page(urls.distribution(d.id), DistributionPage(d=d, rows=rows))
     notices = sorted(ds.notices, key=lambda n: (n.posted_on or date.min, n.id), reverse=True)
-    page("notices_index.md.j2", "notices/index.md", notices=notices)
+    page("notices/index.md", NoticesIndexPage(notices=notices))
     rect = sorted(ds.rectifications, key=lambda r: (r.found_on or date.min, r.id), reverse=True)
-    page("rectifications_index.md.j2", "rectifications/index.md", items=rect)
+    page("rectifications/index.md", RectificationsIndexPage(items=rect))
     cases = sorted(ds.cases, key=lambda c: (c.published_on or date.min, c.id), reverse=True)
-    page("cases_index.md.j2", "cases/index.md", cases=cases)
+    page("cases/index.md", CasesIndexPage(cases=cases))
     for c in cases:
-        page("case.md.j2", urls.case(c.id), c=c, meta={"pub_date": _iso(c.published_on)})
-    page("report.md.j2", "report/index.md")
-    c = compliance(ds, report or Report())
-    page("compliance.md.j2", "compliance/index.md", c=c, codes=CODES)
-    page("rules.md.j2", "compliance/rules.md", c=c)
+        page(urls.case(c.id), CasePage(c=c), {"pub_date": _iso(c.published_on)})
+    page("report/index.md", ReportPage())
+    comp = compliance(ds, report or Report())
+    page("compliance/index.md", CompliancePage(c=comp, codes=CODES))
+    page("compliance/rules.md", RulesPage(c=comp))
     write_print_pages()
     if child_done:
         theirs, seen = child_done()
@@ -245,26 +269,38 @@ def _iso(d: date | None) -> str:
     return d.isoformat() if d else ""
 
 
-def _render_template(env: jinja2.Environment, name: str, ctx: dict[str, Any]) -> str:
+def _render_template(
+    env: jinja2.Environment, name: str, ctx: dict[str, Any], project_root: Path | None = None
+) -> str:
     """One page; a template that does not render (most often a county's override) becomes a
-    ``TemplateError`` naming its file and line instead of a traceback."""
+    ``TemplateError`` naming its file and line instead of a traceback. The file is the one
+    the error is in: the override, the page it extends or a partial it includes, shown
+    relative to ``project_root`` when it lies inside it."""
+
+    def where(exc: BaseException) -> tuple[str, int | None]:
+        file, line = _template_position(exc, name)
+        return _shown_path(file, project_root), line
+
     try:
         return env.get_template(name).render(**ctx)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
             f"模板语法错误：{exc.message}",
-            file=exc.filename or name,
+            file=_shown_path(exc.filename or name, project_root),
             line=exc.lineno,
             hint="对照 site_templates/pages/ 中的同名模板检查这一行。",
         ) from None
     except jinja2.TemplateNotFound as exc:
+        file, line = where(exc)
         raise TemplateError(
             f"找不到模板 {exc.name}",
-            file=name,
-            hint="模板文件名要和 site_templates/pages/ 中的一致。",
+            file=file,
+            line=line,
+            hint="模板文件名要和 site_templates/pages/ 中的一致；"
+            '继承内置页面写 {% extends "default:' + name + '" %}。',
         ) from None
     except jinja2.UndefinedError as exc:
-        file, line = _template_position(exc, name)
+        file, line = where(exc)
         raise TemplateError(
             f"模板用到了没有的名称：{exc.message}",
             file=file,
@@ -272,14 +308,36 @@ def _render_template(env: jinja2.Environment, name: str, ctx: dict[str, Any]) ->
             hint="名称拼错了，或这一页的模板没有这个变量"
             "（每类页面可用的变量见 docs/templates.md）。",
         ) from None
+    except RecursionError:
+        # An override that extends (or includes) its own name: {% extends "project.md.j2" %}
+        # in county/project.md.j2 finds itself again, without end.
+        raise TemplateError(
+            f"模板 {name} 继承或包含了它自己",
+            file=_shown_path(env.get_template(name).filename or name, project_root),
+            hint=f'县里的模板要继承内置页面，请写 {{% extends "default:{name}" %}}'
+            "（带 default: 前缀）。",
+        ) from None
     except (TypeError, ValueError, AttributeError, KeyError) as exc:
-        file, line = _template_position(exc, name)
+        file, line = where(exc)
         raise TemplateError(f"模板出错：{exc}", file=file, line=line) from None
+
+
+def _shown_path(file: str, project_root: Path | None) -> str:
+    """A template's path as a county cadre finds it: relative to the project's folder."""
+    if project_root is None:
+        return file
+    for path, root in ((Path(file), project_root), (Path(file).resolve(), project_root.resolve())):
+        if path.is_relative_to(root):
+            return path.relative_to(root).as_posix()
+    return file
 
 
 def _template_position(exc: BaseException, name: str) -> tuple[str, int | None]:
     """The template file and line a render error happened at, from the traceback (Jinja2
-    rewrites template frames so that they carry the template's file and line)."""
+    rewrites template frames so that they carry the template's file and line). The last
+    template frame is where it happened: inside a block of an override that extends a
+    page, it is the override's file, since Jinja2 compiles each block into the template
+    that defines it."""
     tb = exc.__traceback__
     found: tuple[str, int | None] = (name, None)
     while tb is not None:

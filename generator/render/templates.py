@@ -3,17 +3,21 @@ globals every template may use.
 
 Templates are a search path, most specific first: the county's
 ``site_templates/county/``, then the project's ``site_templates/pages/``, then the built-in
-pages. Every value a template prints goes through ``escape_md`` (``finalize``), and an
-undefined name is an error (``StrictUndefined``), so a typo in an override fails the build
-instead of printing nothing.
+pages. A name with the prefix ``default:`` skips the county folder, so a county override can
+``{% extends "default:project.md.j2" %}`` and replace only the blocks it changes
+(docs/templates.md lists every page's blocks and context). Every value a template prints
+goes through ``escape_md`` (``finalize``), and an undefined name is an error
+(``StrictUndefined``), so a typo in an override fails the build instead of printing nothing.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import jinja2
+import jinja2.runtime
 from markupsafe import Markup
 
 from generator import money
@@ -25,16 +29,54 @@ from generator.rules.compliance import percent
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "site_templates" / "pages"
 
 
-def template_dirs(templates_dir: Path) -> list[Path]:
-    """The search path: county overrides, the project's pages, the built-in pages."""
-    paths = [templates_dir / "county", templates_dir / "pages", BUILTIN_TEMPLATES]
+COUNTY_DIR = "county"  # site_templates/county/: a county's overrides
+PAGES_DIR = "pages"  # site_templates/pages/: the project's page templates
+DEFAULT_PREFIX = "default"  # "default:project.md.j2": the page without the county's override
+
+
+def template_dirs(templates_dir: Path, county: bool = True) -> list[Path]:
+    """The search path: county overrides (unless ``county`` is false), the project's pages,
+    the built-in pages."""
+    paths = [templates_dir / COUNTY_DIR] if county else []
+    paths += [templates_dir / PAGES_DIR, BUILTIN_TEMPLATES]
     return [p for p in paths if p.is_dir()]
+
+
+def loader(templates_dir: Path) -> jinja2.BaseLoader:
+    """Plain names search the whole path; ``default:NAME`` searches it without the county
+    folder, so an override can extend the page it overrides."""
+
+    def files(county: bool) -> jinja2.FileSystemLoader:
+        return jinja2.FileSystemLoader([str(p) for p in template_dirs(templates_dir, county)])
+
+    return jinja2.ChoiceLoader(
+        [
+            jinja2.PrefixLoader({DEFAULT_PREFIX: files(county=False)}, delimiter=":"),
+            files(county=True),
+        ]
+    )
+
+
+class _Block(jinja2.runtime.BlockReference):
+    """``{{ super() }}`` in a county's block: the built-in block's output is Markdown that
+    was escaped as it was made, so it is ``Markup`` (finalize must not escape it twice)."""
+
+    def __call__(self) -> Markup:
+        return Markup(super().__call__())
+
+
+class _Context(jinja2.runtime.Context):
+    def super(self, name: str, current: Any) -> Any:
+        parent = super().super(name, current)
+        if isinstance(parent, jinja2.runtime.BlockReference):
+            return _Block(name, self, self.blocks[name], parent._depth)
+        return parent
 
 
 def environment(templates_dir: Path) -> jinja2.Environment:
     """``templates_dir`` is the project's ``site_templates/``."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(p) for p in template_dirs(templates_dir)]),
+        loader=loader(templates_dir),
         autoescape=False,
         finalize=escape_md,
         undefined=jinja2.StrictUndefined,
@@ -42,6 +84,7 @@ def environment(templates_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.context_class = _Context
     env.filters.update(
         yuan=_yuan, wan=_wan, date=_date, md=escape_md, slug=urls.slug, n=_n, percent=percent
     )

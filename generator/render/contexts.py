@@ -1,0 +1,399 @@
+"""What each page template is given: one dataclass per page type.
+
+A template sees the fields of ``SiteContext`` (the same on every page, ``root`` aside) and
+the fields of its page's dataclass, by name (``p``, ``f``, ``village`` …). Each class names
+its template in ``TEMPLATE``. The fields are computed in Python (``views``,
+``model.totals``, ``opendata``, ``print_pages``); a template lays them out and never sums
+money itself. docs/templates.md lists every field and every block of every page, and
+``tests/test_templates.py`` fails when a field or a block is missing there.
+
+``render`` builds these objects for its own pages; ``opendata`` and ``print_pages`` pass
+keyword arguments, which ``context_for`` turns into the registered class (so a missing or
+misspelt field is an error in Python, never an empty figure on a page).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from markupsafe import Markup
+
+from generator.findings import Code
+from generator.model import Dataset
+from generator.model.history import Change, History, Removed
+from generator.model.siteconfig import Site
+from generator.model.totals import Totals
+from generator.records import (
+    Benefit,
+    Case,
+    Distribution,
+    Fund,
+    Notice,
+    Project,
+    Rectification,
+    Village,
+)
+from generator.render.downloads import Downloads
+from generator.render.opendata import OpenData
+from generator.render.print_pages import PrintIndex, PrintNotice
+from generator.render.views import Views
+from generator.rules.compliance import Compliance
+
+
+@dataclass(frozen=True)
+class SiteContext:
+    """Given to every page (and to the partials it includes)."""
+
+    site: Site
+    """``site.yaml``: name, office, county, address, phones (``site.all_phones`` adds 12317)."""
+    ds: Dataset
+    """The public model: records and their lookups (``ds.funding_of(p.id)`` …)."""
+    v: Views
+    """Links and derived values: ``v.project_link(id, root)``, ``v.total(p.id)`` …"""
+    sums: Totals
+    """The aggregation layer: ``sums.sum_of(rows)``, ``sums.fund_allocated(f.id)`` …"""
+    prints: PrintIndex
+    """Printable notices: ``prints.of("project", p.id)``; ``prints.pdf`` when PDFs are made."""
+    od: OpenData
+    """Open data: ``od.slice_link(kind, record, root)``, ``od.changes(table, key)``."""
+    root: str = ""
+    """The way from this page up to the site's root (``""``, ``"../"`` …), for links."""
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """Base of the page types: ``TEMPLATE`` is the template file in site_templates/pages/."""
+
+    TEMPLATE: ClassVar[str] = ""
+
+    def fields(self) -> dict[str, Any]:
+        """The names the template sees, with their values (not copied)."""
+        return {name: getattr(self, name) for name in field_names(type(self))}
+
+
+# --- the site's own pages (render/pages.py) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class HomePage(PageContext):
+    TEMPLATE: ClassVar[str] = "home.md.j2"
+    stats: dict[str, Any]
+    """Headline figures (``views.home_stats``): ``projects``, ``funding``, ``funds``,
+    ``disbursed``, ``households``, ``benefits``, ``benefit_rows``, ``villages``, ``cases``,
+    ``by_year`` (year → ``projects``, ``funding``, ``households``); money in 分."""
+    latest: list[Notice]
+    """The ten newest notices, newest first."""
+
+
+@dataclass(frozen=True)
+class ProjectsIndexPage(PageContext):
+    TEMPLATE: ClassVar[str] = "projects_index.md.j2"
+    projects: list[Project]
+    """Every project, newest year first, then township and id."""
+
+
+@dataclass(frozen=True)
+class ProjectPage(PageContext):
+    TEMPLATE: ClassVar[str] = "project.md.j2"
+    p: Project
+    """The project; its funding, allocations, payments, targets and notices come from ``ds``
+    (``ds.funding_of(p.id)`` …) and its total from ``v.total(p.id)``."""
+
+
+@dataclass(frozen=True)
+class FundsIndexPage(PageContext):
+    TEMPLATE: ClassVar[str] = "funds_index.md.j2"
+    funds: list[Fund]
+    """Every fund, newest issue date first."""
+
+
+@dataclass(frozen=True)
+class FundPage(PageContext):
+    TEMPLATE: ClassVar[str] = "fund.md.j2"
+    f: Fund
+    """The fund; where it went: ``ds.allocations_of_fund(f.id)`` and
+    ``ds.disbursements_of_fund(f.id)``."""
+
+
+@dataclass(frozen=True)
+class VillagesIndexPage(PageContext):
+    TEMPLATE: ClassVar[str] = "villages_index.md.j2"
+    townships: dict[str, list[Village]]
+    """Township name → its villages, both sorted."""
+
+
+@dataclass(frozen=True)
+class VillagePage(PageContext):
+    """Everything that touches a village (``views.village_view``)."""
+
+    TEMPLATE: ClassVar[str] = "village.md.j2"
+    village: Village
+    """The village."""
+    projects: list[Project]
+    """Its projects (a project of several villages is on each), newest first."""
+    benefit_groups: list[dict[str, Any]]
+    """Household aid by year and programme: ``year``, ``program``, ``rows`` (benefit
+    records), ``amount`` (their sum in 分)."""
+    totals: dict[str, int]
+    """``projects`` (sum of its projects' funding, 分), ``benefit_rows``, ``benefits`` (分)."""
+    rectifications: list[Rectification]
+    """Problems found in this village and their rectification."""
+    cases: list[Case]
+    """Disciplinary cases of this village's officials."""
+
+
+@dataclass(frozen=True)
+class BenefitsIndexPage(PageContext):
+    TEMPLATE: ClassVar[str] = "benefits_index.md.j2"
+    programs: list[dict[str, Any]]
+    """Each programme and year, as ``prog`` on its own page (``views.benefit_programs``)."""
+
+
+@dataclass(frozen=True)
+class BenefitProgramPage(PageContext):
+    TEMPLATE: ClassVar[str] = "benefit_program.md.j2"
+    prog: dict[str, Any]
+    """One programme in one year: ``year``, ``program``, ``slug``, ``households``,
+    ``persons``, ``amount`` (分), ``villages`` (each ``name``, ``village`` (or ``None``),
+    ``township``, ``households``, ``amount``) and ``notices``."""
+
+
+@dataclass(frozen=True)
+class DistributionsIndexPage(PageContext):
+    TEMPLATE: ClassVar[str] = "distributions_index.md.j2"
+    distributions: list[Distribution]
+    """Every distribution of asset income, by id."""
+
+
+@dataclass(frozen=True)
+class DistributionPage(PageContext):
+    TEMPLATE: ClassVar[str] = "distribution.md.j2"
+    d: Distribution
+    """The distribution."""
+    rows: list[Benefit]
+    """Its households (benefit records), by village and source row; their sum is
+    ``sums.sum_of(rows)``."""
+
+
+@dataclass(frozen=True)
+class NoticesIndexPage(PageContext):
+    TEMPLATE: ClassVar[str] = "notices_index.md.j2"
+    notices: list[Notice]
+    """Every notice, newest first."""
+
+
+@dataclass(frozen=True)
+class RectificationsIndexPage(PageContext):
+    TEMPLATE: ClassVar[str] = "rectifications_index.md.j2"
+    items: list[Rectification]
+    """Every problem found and its rectification, newest first."""
+
+
+@dataclass(frozen=True)
+class CasesIndexPage(PageContext):
+    TEMPLATE: ClassVar[str] = "cases_index.md.j2"
+    cases: list[Case]
+    """Every disciplinary case, newest first."""
+
+
+@dataclass(frozen=True)
+class CasePage(PageContext):
+    TEMPLATE: ClassVar[str] = "case.md.j2"
+    c: Case
+    """The case."""
+
+
+@dataclass(frozen=True)
+class ReportPage(PageContext):
+    """How to report a problem: only the site's fields (phones come from ``site``)."""
+
+    TEMPLATE: ClassVar[str] = "report.md.j2"
+
+
+@dataclass(frozen=True)
+class CompliancePage(PageContext):
+    TEMPLATE: ClassVar[str] = "compliance.md.j2"
+    c: Compliance
+    """The public compliance figures (``rules.compliance``)."""
+    codes: dict[str, Code]
+    """Finding code → its title, message and hint."""
+
+
+@dataclass(frozen=True)
+class RulesPage(PageContext):
+    TEMPLATE: ClassVar[str] = "rules.md.j2"
+    c: Compliance
+    """The compliance figures; ``c.rules`` lists the rules checked."""
+
+
+# --- open data pages (render/opendata.py) -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class DownloadsIndexPage(PageContext):
+    TEMPLATE: ClassVar[str] = "downloads_index.md.j2"
+    dl: Downloads
+    """What was written to downloads/: ``dl.tables``, ``dl.files``, ``dl.data_date``."""
+    year_files: dict[int, list[str]]
+    """Year → the tables that have a CSV for that year."""
+    tables: dict[str, dict[str, Any]]
+    """Table name → its entry of ``dl.tables`` (``title``, ``rows``, ``columns``)."""
+    feeds: dict[str, str]
+    """Township (``""`` for the county) → path of its Atom feed."""
+    hist: History
+    """The published history of the data: ``hist.available``, ``hist.versions``, ``hist.note``."""
+
+
+@dataclass(frozen=True)
+class DownloadsVerifyPage(PageContext):
+    TEMPLATE: ClassVar[str] = "downloads_verify.md.j2"
+    dl: Downloads
+    """``dl.totals``: the home page's figures as written to manifest.json."""
+
+
+@dataclass(frozen=True)
+class WithdrawnPage(PageContext):
+    TEMPLATE: ClassVar[str] = "withdrawn.md.j2"
+    r: Removed
+    """The withdrawn record: ``key``, ``table``, ``removed_on``, ``last_seen``."""
+    values: dict[str, str]
+    """Its last published values by Chinese column title (supervision phone left out)."""
+    title: str
+    """Its name (project name, document number …), or its key."""
+    table_title: str
+    """The Chinese name of its table (项目, 资金 …)."""
+    changes: list[Change]
+    """Its 变更记录, newest first."""
+
+
+@dataclass(frozen=True)
+class ArchiveIndexPage(PageContext):
+    TEMPLATE: ClassVar[str] = "archive_index.md.j2"
+    archive: dict[int, dict[str, list[Any]]]
+    """Year (newest first) → ``projects``, ``funds``, ``notices``, ``cases``, ``removed``."""
+    undated: list[Removed]
+    """Withdrawn records without a year."""
+    removed_link: Callable[[Removed, str], Markup]
+    """``removed_link(r, root)``: a withdrawn record's name, linked to its page if it has one."""
+
+
+@dataclass(frozen=True)
+class ArchiveYearPage(PageContext):
+    TEMPLATE: ClassVar[str] = "archive_year.md.j2"
+    year: int
+    """The year."""
+    a: dict[str, list[Any]]
+    """That year's ``projects``, ``funds``, ``notices``, ``cases`` and ``removed``."""
+    files: list[str]
+    """The tables with a CSV for that year."""
+    tables: dict[str, dict[str, Any]]
+    """Table name → its entry of the downloads (``title`` …)."""
+    removed_link: Callable[[Removed, str], Markup]
+    """``removed_link(r, root)``, as on the archive's index."""
+
+
+# --- printable notices (render/print_pages.py) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrintPage(PageContext):
+    """Fields of every printable notice (used by ``_print_head`` and ``_print_foot``)."""
+
+    pn: PrintNotice
+    """The notice: ``title``, ``kind``, ``notice`` (its row of the notices table or
+    ``None``), ``online`` (path of the online page), ``qr``, ``pdf``, ``rel``."""
+    url: str
+    """The online page's address, also held by the QR code."""
+
+
+@dataclass(frozen=True)
+class PrintProjectPage(PrintPage):
+    TEMPLATE: ClassVar[str] = "print_project.md.j2"
+    p: Project
+    """The project."""
+    after: bool
+    """``False``: 事前公示 (before work starts); ``True``: 事后公告 (after acceptance)."""
+
+
+@dataclass(frozen=True)
+class PrintFundPage(PrintPage):
+    TEMPLATE: ClassVar[str] = "print_fund.md.j2"
+    f: Fund
+    """The fund."""
+
+
+@dataclass(frozen=True)
+class PrintBenefitsPage(PrintPage):
+    TEMPLATE: ClassVar[str] = "print_benefits.md.j2"
+    program: str
+    """The programme."""
+    year: int
+    """Its year."""
+    village: Village
+    """The village whose list this is."""
+    rows: list[Benefit]
+    """The village's benefit records of that programme and year."""
+    amount: int
+    """Their sum in 分 (``model.totals.sum_of``)."""
+
+
+@dataclass(frozen=True)
+class PrintDistributionPage(PrintPage):
+    TEMPLATE: ClassVar[str] = "print_distribution.md.j2"
+    d: Distribution
+    """The distribution."""
+    rows: list[Benefit]
+    """Its households (benefit records)."""
+    amount: int
+    """Their sum in 分."""
+
+
+PAGE_TYPES: tuple[type[PageContext], ...] = (
+    HomePage,
+    ProjectsIndexPage,
+    ProjectPage,
+    FundsIndexPage,
+    FundPage,
+    VillagesIndexPage,
+    VillagePage,
+    BenefitsIndexPage,
+    BenefitProgramPage,
+    DistributionsIndexPage,
+    DistributionPage,
+    NoticesIndexPage,
+    RectificationsIndexPage,
+    CasesIndexPage,
+    CasePage,
+    ReportPage,
+    CompliancePage,
+    RulesPage,
+    DownloadsIndexPage,
+    DownloadsVerifyPage,
+    WithdrawnPage,
+    ArchiveIndexPage,
+    ArchiveYearPage,
+    PrintProjectPage,
+    PrintFundPage,
+    PrintBenefitsPage,
+    PrintDistributionPage,
+)
+BY_TEMPLATE: dict[str, type[PageContext]] = {c.TEMPLATE: c for c in PAGE_TYPES}
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def field_names(cls: type) -> tuple[str, ...]:
+    """A context class's field names, in order (computed once per class)."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
+def context_for(template: str, **fields: Any) -> PageContext:
+    """The context of ``template`` built from keyword arguments (as ``opendata`` and
+    ``print_pages`` pass them); a missing or unknown field raises ``TypeError``."""
+    return BY_TEMPLATE[template](**fields)
