@@ -30,6 +30,7 @@ from generator.records import (
     Notice,
     Project,
     Rectification,
+    Table,
     Target,
     Village,
 )
@@ -230,6 +231,11 @@ class Dataset:
     def project_total(self, pid: str) -> int:
         """A project's money: the sum of its funding sources, in 分."""
         return sum(f.amount or 0 for f in self.funding_of(pid))
+
+
+def records(ds: Dataset, table: Table) -> list:
+    """The records of one table."""
+    return list(getattr(ds, DATASET_FIELD[table.name]))
 
 
 def _first_by(items: list, attr: str) -> dict:
