@@ -283,6 +283,7 @@ FREE_TEXT = (
 def _redact_row(table: str, row: Row, redactor: Redactor, found: list[Finding]) -> dict:
     values = dict(row.values)
     titles = {c.key: c.title for c in TABLE_BY_NAME[table].columns}
+    new: str | tuple[str, ...]
     for key, value in row.values.items():
         if isinstance(value, str) and value:
             new, hits = redactor.redact(value) if key in FREE_TEXT else redactor.known(value)

@@ -136,8 +136,9 @@ def render(
     out = _Writer(project.docs_dir, result)
     env = environment(project.templates)
     v = Views(ds)
-    env.globals["od"] = opendata.OpenData(ds, history or History())
-    base = {
+    od = opendata.OpenData(ds, history or History())
+    env.globals["od"] = od
+    base: dict[str, Any] = {
         "site": ds.site,
         "ds": ds,
         "v": v,
@@ -167,14 +168,14 @@ def render(
 
     def child() -> tuple[RenderResult, set[Path]]:
         out.result, out.seen = RenderResult(), set()
-        opendata.publish(env.globals["od"], page, out.write)
+        opendata.publish(od, page, out.write)
         write_print_pages()
         return out.result, out.seen
 
     if cores.can_fork():
         child_done = cores.beside(child)
     else:
-        opendata.publish(env.globals["od"], page, out.write)
+        opendata.publish(od, page, out.write)
         child_done = None
 
     projects = sorted(ds.projects, key=project_sort_key)
@@ -227,9 +228,9 @@ def render(
     for c in cases:
         page("case.md.j2", urls.case(c.id), c=c, meta={"pub_date": _iso(c.published_on)})
     page("report.md.j2", "report/index.md")
-    c = compliance(ds, report or Report())
-    page("compliance.md.j2", "compliance/index.md", c=c, codes=CODES)
-    page("rules.md.j2", "compliance/rules.md", c=c)
+    figures = compliance(ds, report or Report())
+    page("compliance.md.j2", "compliance/index.md", c=figures, codes=CODES)
+    page("rules.md.j2", "compliance/rules.md", c=figures)
     write_print_pages()
     if child_done:
         theirs, seen = child_done()
