@@ -16,7 +16,7 @@ import threading
 import traceback
 import types
 from collections.abc import Callable, Iterator
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 T = TypeVar("T")
 
@@ -72,6 +72,10 @@ def beside(job: Callable[[], T]) -> Callable[[], T]:
     return join
 
 
+class _Counter(Protocol):
+    value: int
+
+
 def shares(total: int, size: int = 1) -> Callable[[], range | None]:
     """Hand out ``range(total)`` in pieces of ``size`` to whichever process asks first.
 
@@ -79,6 +83,8 @@ def shares(total: int, size: int = 1) -> Callable[[], range | None]:
     the next piece when it is free and both finish together however the work is spread
     (a workbook reads slower per byte than a CSV; a print page costs more than a list
     page). ``None`` when all is handed out."""
+    counter: _Counter
+    lock: contextlib.AbstractContextManager[object]
     if can_fork():  # in shared memory, so the forked child takes from the same counter
         counter = mp.get_context("fork").Value("q", 0)
         lock = counter.get_lock()

@@ -225,6 +225,9 @@ def build(
                 "所以 MkDocs 只用一个进程。"
             )
             n = 1
+        if n > 1 and (untested := shards.untested_mkdocs()):  # shards rely on MkDocs 1.6
+            log(untested)
+            n = 1
         result.mkdocs_processes = n
         log(f"MkDocs 生成网站（{n} 个进程），同时扫描已写出的文件…")
         epoch = reproducible.source_date_epoch(data_dir, checked.dataset)

@@ -18,6 +18,39 @@ byte for byte the site one ``mkdocs build`` writes (``tests/test_reproducible.py
 checks it).
 
 Run by the build as ``python -m generator.build.shards -f CONFIG -d OUT --shard K/N --side FILE``.
+
+What it relies on in MkDocs
+---------------------------
+Written for and checked against **MkDocs 1.6.1** and **mkdocs-material 9.8.2**;
+``untested_mkdocs()`` keeps the build in one process (and says so in the build log) with
+any MkDocs other than 1.6.x, and ``tests/test_shards.py`` fails on one. In MkDocs 1.6.1:
+
+- ``mkdocs/commands/build.py``, ``build()``: with ``dirty=True`` it does not clean
+  ``site_dir``; it calls the ``on_files`` event and then reads, converts and writes every
+  page from that same ``Files`` collection (``Page(None, file, config)`` sets
+  ``file.page``, so ``page.file`` is the very ``File`` object the hook saw);
+  ``theme.static_templates`` (``404.html``, ``sitemap.xml``…) and ``extra_templates`` are
+  built unconditionally, which is why shards 1…n-1 empty both lists in ``on_config``.
+- ``mkdocs/commands/build.py``, ``_populate_page()`` and ``_build_page()``: each begins
+  with ``if dirty and not page.file.is_modified(): return``: a page of another block is
+  neither read, converted, nor rendered (so no ``on_page_context`` event, and the search
+  plugin gets no entry for it), nor written.
+- ``mkdocs/structure/files.py``, ``Files.copy_static_files()`` → ``File.copy_file(dirty)``:
+  ``if dirty and not self.is_modified(): return``: shard 0 alone copies the theme and
+  static files.
+- ``mkdocs/structure/files.py``, ``File.is_modified()``: the method the shard replaces, on
+  each ``File`` of the collection (an instance attribute, never the class): mtimes mean
+  nothing here, the folder is new.
+- ``mkdocs/commands/build.py``, ``build()``: logs "A 'dirty' build is being performed…",
+  dropped by ``_NotDirty`` below.
+- ``mkdocs/config/config_options.py``, ``Plugins.load_plugin_with_namespace()``: under the
+  Material theme ``search`` loads ``material/search``, whose ``on_post_build``
+  (``material/plugins/search/plugin.py``) writes nothing once ``config.enabled`` is false,
+  and whose ``search_index.entries`` are the entries of this shard's pages, in page order.
+
+A file added to the collection after this plugin's ``on_files`` keeps MkDocs' own
+``is_modified`` (true in a new folder), so every shard would write it: the plugins that do
+that are not in ``SPLITTABLE``, and the build stays in one process with them.
 """
 
 from __future__ import annotations
@@ -33,11 +66,39 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.plugins import BasePlugin
+    from mkdocs.structure.files import Files
 
 PAGES_PER_SHARD = 200  # a process costs ~3 s to start (imports, jieba): not for a few pages
 PAGE_COST_BYTES = 3000  # the per-page cost (template, search entry) in bytes of Markdown
 MAX_JOBS = 4
 SPLITTABLE = {"search", "material/search"}  # plugins known to work page by page
+MKDOCS_SERIES = "1.6."  # the MkDocs the split was written for (see the module docstring)
+
+
+def untested_mkdocs(version: str | None = None) -> str | None:
+    """Why the build must not be split, in Chinese, when the installed MkDocs (or
+    ``version``) is not the series the shards were written for; ``None`` when it is.
+
+    >>> untested_mkdocs("1.6.1") is None
+    True
+    >>> "2.0.0" in (untested_mkdocs("2.0.0") or "")
+    True
+    """
+    if version is None:
+        from importlib.metadata import version as installed
+
+        version = installed("mkdocs")
+    if version.startswith(MKDOCS_SERIES):
+        return None
+    return (
+        f"注意：安装的 MkDocs 是 {version}，多进程生成只在 MkDocs {MKDOCS_SERIES}x 上验证过"
+        "（它依赖 MkDocs 的 dirty 模式），所以 MkDocs 只用一个进程。"
+    )
 
 
 def default_jobs() -> int:
@@ -172,21 +233,18 @@ def run(
 # --- a shard ------------------------------------------------------------------------
 
 
-def _plugin(k: int, n: int, side: Path):
+def _plugin(k: int, n: int, side: Path) -> BasePlugin:
     """The MkDocs plugin that makes this process shard ``k`` of ``n``."""
     from mkdocs.plugins import BasePlugin, event_priority
-    from mkdocs.structure.files import File
 
     class Shard(BasePlugin):
-        mine: frozenset[str] = frozenset()
-
-        def on_config(self, config):
+        def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
             if k:  # 404.html and the sitemap are shard 0's
                 config.theme.static_templates.clear()
                 config.extra_templates.clear()
             return config
 
-        def on_files(self, files, config):
+        def on_files(self, files: Files, config: MkDocsConfig) -> Files:
             pages = files.documentation_pages()
             weights = [
                 os.path.getsize(f.abs_src_path) + PAGE_COST_BYTES
@@ -198,11 +256,15 @@ def _plugin(k: int, n: int, side: Path):
             mine = {pages[i].src_uri for i in block}
             if k == 0:
                 mine.update(f.src_uri for f in files if not f.is_documentation_page())
-            Shard.mine = frozenset(mine)
+            # MkDocs' dirty mode converts, writes and copies a file only if it "is
+            # modified" (see the module docstring): here that means "mine"
+            for f in files:
+                # an instance attribute on purpose, so that the class stays MkDocs' own
+                f.is_modified = _answer(f.src_uri in mine)  # type: ignore[method-assign]
             return files
 
         @event_priority(100)  # before the search plugin writes its index
-        def on_post_build(self, config):
+        def on_post_build(self, config: MkDocsConfig) -> None:
             if not k:
                 return
             found = [p for p in config.plugins.values() if hasattr(p, "search_index")]
@@ -212,9 +274,12 @@ def _plugin(k: int, n: int, side: Path):
                 search.config.enabled = False  # it writes nothing now
             side.write_text(json.dumps(entries, ensure_ascii=False), "utf-8")
 
-    # MkDocs' dirty mode converts and writes a file only if it "is modified"
-    File.is_modified = lambda self: self.src_uri in Shard.mine
     return Shard()
+
+
+def _answer(mine: bool) -> Callable[[], bool]:
+    """A ``File.is_modified`` for one file: always ``mine``."""
+    return lambda: mine
 
 
 class _NotDirty(logging.Filter):

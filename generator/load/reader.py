@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -160,7 +160,7 @@ def _fund_source(header: str) -> str | None:
 
 def _says_yuan(header: str) -> bool:
     m = _UNIT.search(_norm(header))
-    return bool(m) and m.group(1) == "元"
+    return m is not None and m.group(1) == "元"
 
 
 @dataclass
@@ -305,8 +305,10 @@ class _TableReader:
                 row,
                 {c[0].key: (raw[i] if i < len(raw) else "", c) for i, c in layout.columns.items()},
             )
-            sums = {c[0].key: added.values.get(c[0].key) for c in layout.columns.values()}
-            sums.update(self._wide_funding(row, cells, raw, layout, added))
+            sums: dict[str | int, Any] = {
+                c[0].key: added.values.get(c[0].key) for c in layout.columns.values()
+            }
+            sums.update(self._wide_funding(row, cells, raw, layout, added).items())
             since_subtotal.append(sums)
             since_total.append(sums)
             source.rows += 1
@@ -339,7 +341,7 @@ class _TableReader:
                     )
                 )
                 continue
-            amounts[i] = amount
+            amounts[i] = cast(int, amount)  # a money parser's value is 分
             if amount and project_id:
                 self.loaded.tables["project_funding"].append(
                     Row(
@@ -368,7 +370,7 @@ class _TableReader:
                         column=label,
                         label="本行",
                         title="合计",
-                        stated=f"{yuan(stated)} 元",
+                        stated=f"{yuan(cast(int, stated))} 元",
                         basis="各资金来源列",
                         computed=f"{yuan(computed)} 元",
                     )
@@ -380,7 +382,7 @@ class _TableReader:
     ) -> None:
         """A 合计/小计 row is not a record; its figures must equal the sum of the rows it
         closes (小计: since the last 小计; 合计/总计: since the last 合计)."""
-        checks = [
+        checks: list[tuple[int, str | int, str, str, Parser, str]] = [
             (i, c.key, c.title, c.kind, parse, lab)
             for i, (c, parse, lab) in layout.columns.items()
             if c.kind in ("money", "int")
@@ -759,7 +761,7 @@ def _load_files(
         out = []
         for k in cores.taken(take):
             path, table = files[order[k]]
-            part, present = _empty(), set()
+            part, present = _empty(), set[str]()
             load_file(path, table, _display(path, root), part, present)
             out.append((order[k], part, present))
         return out

@@ -170,7 +170,7 @@ def write_template(path: Path) -> Path:
 def _write_lists(ws: Worksheet) -> dict[tuple[str, ...], str]:
     """One column per vocabulary; returns vocabulary → absolute range for a drop-down."""
     ranges: dict[tuple[str, ...], str] = {("是", "否"): ""}
-    vocabularies = [("是否", ("是", "否"))]
+    vocabularies: list[tuple[str, tuple[str, ...]]] = [("是否", ("是", "否"))]
     for table in TABLES:
         for c in table.columns:
             values = c.choices or c.suggestions

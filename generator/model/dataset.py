@@ -30,6 +30,7 @@ from generator.records import (
     Notice,
     Project,
     Rectification,
+    Table,
     Target,
     Village,
 )
@@ -232,6 +233,11 @@ class Dataset:
         return sum(f.amount or 0 for f in self.funding_of(pid))
 
 
+def records(ds: Dataset, table: Table) -> list:
+    """The records of one table."""
+    return list(getattr(ds, DATASET_FIELD[table.name]))
+
+
 def _first_by(items: list, attr: str) -> dict:
     out: dict = {}
     for item in items:
@@ -277,6 +283,7 @@ FREE_TEXT = (
 def _redact_row(table: str, row: Row, redactor: Redactor, found: list[Finding]) -> dict:
     values = dict(row.values)
     titles = {c.key: c.title for c in TABLE_BY_NAME[table].columns}
+    new: str | tuple[str, ...]
     for key, value in row.values.items():
         if isinstance(value, str) and value:
             new, hits = redactor.redact(value) if key in FREE_TEXT else redactor.known(value)

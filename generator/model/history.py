@@ -28,7 +28,7 @@ from typing import Any
 
 from generator.load import load
 from generator.model import tables
-from generator.model.dataset import Dataset, build_model
+from generator.model.dataset import Dataset, build_model, records
 from generator.model.siteconfig import build_site
 from generator.records import TABLE_BY_NAME
 
@@ -105,7 +105,7 @@ def snapshot(ds: Dataset) -> Snapshot:
     for name, linked in TRACKED.items():
         table = TABLE_BY_NAME[name]
         rows: dict[str, dict[str, str]] = {}
-        for r in tables.records(ds, table):
+        for r in records(ds, table):
             key = getattr(r, table.key or "id")
             if not key or key in rows:
                 continue
@@ -115,7 +115,7 @@ def snapshot(ds: Dataset) -> Snapshot:
         for title, (child, fk) in linked.items():
             ctable = TABLE_BY_NAME[child]
             lines: dict[str, list[str]] = {}
-            for r in tables.records(ds, ctable):
+            for r in records(ds, ctable):
                 parts = [
                     f"{c.title} {tables.cell_text(getattr(r, c.key), c.kind)}"
                     for c in ctable.columns

@@ -5,7 +5,7 @@ compliance figures."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from generator import money
 from generator.records import (
@@ -24,9 +24,6 @@ from generator.records import (
     Target,
     Village,
 )
-
-if TYPE_CHECKING:
-    from generator.model.dataset import Dataset
 
 LIST_SEP = "；"
 
@@ -110,8 +107,3 @@ def row_text(record: Any, table: Table) -> dict[str, str]:
 def row_json(record: Any, table: Table) -> dict[str, Any]:
     """A record as ``{English key: value}``, the JSON row."""
     return {c.key: cell_json(getattr(record, c.key), c.kind) for c in table.columns}
-
-
-def records(ds: Dataset, table: Table) -> list:
-    """The records of one table."""
-    return list(getattr(ds, DATASET_FIELD[table.name]))

@@ -23,7 +23,8 @@ from typing import Any
 
 from generator import money
 from generator.model import Dataset, benefit_key, parse_subject
-from generator.model.tables import header, records, row_json, row_text
+from generator.model.dataset import records
+from generator.model.tables import header, row_json, row_text
 from generator.records import TABLES, Column, Table
 from generator.render import urls, workbook
 from generator.render.views import village_view

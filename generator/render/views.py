@@ -96,7 +96,7 @@ def village_view(ds: Dataset, vil: Village) -> dict[str, Any]:
     groups: dict[tuple[int, str], list] = defaultdict(list)
     for b in ds.benefits_of_village(vil):
         groups[(b.year or 0, b.program)].append(b)
-    benefit_groups = [
+    benefit_groups: list[dict[str, Any]] = [
         {"year": y, "program": prog, "rows": rows, "amount": totals.sum_of(rows)}
         for (y, prog), rows in sorted(groups.items(), key=lambda kv: (-kv[0][0], kv[0][1]))
     ]

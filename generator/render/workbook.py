@@ -26,7 +26,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from generator.model import Dataset
-from generator.model.tables import LIST_SEP, header, records
+from generator.model.dataset import records
+from generator.model.tables import LIST_SEP, header
 from generator.records import TABLES, Table
 
 FILE = "county.xlsx"

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from generator import findings as F
 from generator.model import Dataset, benefit_key, parse_subject
-from generator.records import Origin
+from generator.records import Allocation, Disbursement, Origin
 from generator.rules.registry import at, rule
 
 
@@ -79,9 +79,10 @@ def references_resolve(ds: Dataset) -> Iterator[F.Finding]:
         for item in items:
             if item.project_id and ds.project(item.project_id) is None:
                 yield _missing(item, "project_id", "项目编号", item.project_id, _PROJECT_HINT)
-    for item in (*ds.allocations, *ds.disbursements):
-        if item.fund_id and ds.fund(item.fund_id) is None:
-            yield _missing(item, "fund_id", "资金编号", item.fund_id, _FUND_HINT)
+    paid: tuple[Allocation | Disbursement, ...] = (*ds.allocations, *ds.disbursements)
+    for pay in paid:
+        if pay.fund_id and ds.fund(pay.fund_id) is None:
+            yield _missing(pay, "fund_id", "资金编号", pay.fund_id, _FUND_HINT)
     for d in ds.distributions:
         if d.project_id and ds.project(d.project_id) is None:
             yield _missing(d, "project_id", "项目编号", d.project_id, _PROJECT_HINT)

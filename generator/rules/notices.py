@@ -134,7 +134,7 @@ REQUIRED_ACCEPTED = ("accepted_on", "acceptance", "asset_owner")
 
 def required_fields(p: Project) -> tuple[str, ...]:
     """The notice fields a project must have for its status."""
-    fields = REQUIRED_ALWAYS
+    fields: tuple[str, ...] = REQUIRED_ALWAYS
     if p.status in ("实施中", "已完工", "已验收"):
         fields += REQUIRED_STARTED
     if p.status in ("已完工", "已验收"):
@@ -167,13 +167,14 @@ def prior_notice(ds: Dataset) -> Iterator[F.Finding]:
             yield F.make("N002", **at(p, "id", subject), name=p.name, status=p.status, id=p.id)
             continue
         start = project_start(p)
-        first = min((n for n in prior if n.posted_on), key=lambda n: n.posted_on, default=None)
-        if start and first and first.posted_on >= start:
+        dated = [(n.posted_on, n) for n in prior if n.posted_on]
+        posted, first = min(dated, key=lambda d: d[0]) if dated else (None, None)
+        if start and posted and first and posted >= start:
             yield F.make(
                 "N003",
                 **at(first, "posted_on", subject),
                 name=p.name,
-                posted=_zh(first.posted_on),
+                posted=_zh(posted),
                 start=_zh(start),
             )
 

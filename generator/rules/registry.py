@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from generator.findings import CODES, Finding
 from generator.model import Dataset
-from generator.records import columns_of
+from generator.records import Origin, columns_of
 
 RuleFn = Callable[[Dataset], Iterable[Finding]]
 
@@ -29,9 +30,16 @@ RULES: list[Rule] = []
 _TAKEN: set[str] = set()
 
 
-def at(record: object, key: str, subject: str = "") -> dict:
+class Located(Protocol):
+    """A record that remembers the cell it was read from (every type of ``records.py``)."""
+
+    @property
+    def origin(self) -> Origin: ...
+
+
+def at(record: Located, key: str, subject: str = "") -> dict:
     """Finding position keywords for a record's column: file, row, column label, subject."""
-    origin = record.origin  # type: ignore[attr-defined]
+    origin = record.origin
     column = origin.columns.get(key)
     if column is None:  # the file has no such column: name it in Chinese, as its header would
         titles = {c.key: c.title for c in columns_of(type(record))}

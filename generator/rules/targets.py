@@ -61,15 +61,15 @@ def targets_published_in_time(ds: Dataset) -> Iterator[F.Finding]:
         if not f.issued_on:
             continue
         portal = [
-            n
+            (n.posted_on, n)
             for n in ds.notices_of("fund", f.id)
             if n.posted_on and any("门户网站" in p for p in n.places)
         ]
         if not portal:
             continue  # a missing notice is N007's finding
-        first = min(portal, key=lambda n: n.posted_on)
+        posted, first = min(portal, key=lambda dated: dated[0])
         deadline, exact = add_workdays(f.issued_on, PUBLISH_WITHIN)
-        if first.posted_on > deadline:
+        if posted > deadline:
             note = "" if exact else "（该年份不在节假日日历中，按周一至周五计算工作日。）"
             yield F.make(
                 "T002",
@@ -77,7 +77,7 @@ def targets_published_in_time(ds: Dataset) -> Iterator[F.Finding]:
                 what=f"资金{f.document_no or f.id}于",
                 approved=zh_date(f.issued_on),
                 deadline=zh_date(deadline),
-                posted=zh_date(first.posted_on),
+                posted=zh_date(posted),
                 note=note,
             )
 

@@ -230,7 +230,7 @@ def _tag_urls(tag: str, attr_source: str) -> tuple[tuple[str, ...], tuple[str, .
 
 def _attrs(source: str) -> dict[str, str]:
     """Attributes of a start tag, values unescaped."""
-    out = {}
+    out: dict[str, str] = {}
     for m in _ATTR.finditer(source):
         value = (
             m.group(2)
