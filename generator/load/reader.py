@@ -244,6 +244,7 @@ class _TableReader:
         self.notes = tidy.Notes()  # what was normalised, reported once by ``load``
         self.workbook = False  # cells come from a sheet (typed), not from CSV text
         self.formulas: dict[tuple[int, int], str] = {}  # (row, column) → formula, no result
+        self.typo_keys: set[str] = set()  # known columns whose header was misspelt (L012)
 
     def _column(self, header: str) -> Column | None:
         return self.index.get(_split_unit(header)[0]) or self.index.get(_norm(header))
@@ -294,10 +295,8 @@ class _TableReader:
         layout.width = max((i + 1 for i, t in enumerate(titles) if t), default=0)
         self._missing_columns({c.key for c, _, _ in layout.columns.values()})
         self._read_records(grid, texts, start, layout, source)
-        if not source.rows:
-            self.loaded.findings.append(
-                F.make("L020", file=self.file, column=self.prefix.strip(), table=self.table.title)
-            )
+        if not source.rows and not self.workbook:  # an empty template sheet is no mistake
+            self.loaded.findings.append(F.make("L020", file=self.file, table=self.table.title))
 
     def _layout(
         self, titles: list[str], groups: list[str], sheet_wan: bool, source: Source
@@ -609,9 +608,10 @@ class _TableReader:
         column = self.index.get(base) or self.index.get(_norm(header))
         if column is None:
             key = (self.file, self.table.name, _norm(header))
+            meant = _probably_meant(self.table, base)
+            self.typo_keys |= {c.key for c in meant}
             if key not in self.loaded.warned:  # reported once per file, not once per row
                 self.loaded.warned.add(key)
-                meant = _probably_meant(self.table, base)
                 if meant:
                     self.loaded.findings.append(
                         F.make(
@@ -670,7 +670,7 @@ class _TableReader:
 
     def _missing_columns(self, present: set[str]) -> None:
         for c in self.table.columns:
-            if c.required and c.key not in present and c.key not in self.implied:
+            if c.required and c.key not in present | self.implied | self.typo_keys:
                 self.loaded.findings.append(
                     F.make("L004", file=self.file, table=self.table.title, title=c.title, key=c.key)
                 )
@@ -747,6 +747,8 @@ class _TableReader:
                     )
                 )
                 self.loaded.unread.add((self.file, row, key))
+        for key in self.typo_keys - values.keys():  # its column was there, misspelt
+            self.loaded.unread.add((self.file, row, key))
         record = Row(values, Origin(self.file, row, origin_cols))
         self.loaded.tables[self.table.name].append(record)
         return record
@@ -961,7 +963,7 @@ class _YamlReader(_TableReader):
                             reason=str(e),
                         )
                     )
-            present = set(cells) | set(extra or {}) | self.implied
+            present = set(cells) | set(extra or {}) | self.implied | self.typo_keys
             for c in self.table.columns:  # a YAML record has no header: check each record
                 if c.required and c.key not in present:
                     self.loaded.findings.append(
