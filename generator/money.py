@@ -52,6 +52,8 @@ def parse_money(text: str, wan: bool = False) -> tuple[int | None, str | None]:
     '不是数字'
     >>> parse_money("1,2345.00")[1]
     '千位分隔符“,”的位置不对，是不是“12,345.00”？'
+    >>> parse_money("1234，50")[1]
+    '是不是“1,234.50”？小数点请用“.”，千位分隔符“,”每三位一个'
     >>> parse_money("5000元/户")[1]
     '数字后面的“元/户”无法识别：金额后面只能写“元”或“万元”'
     >>> parse_money("1000元2")[1]
@@ -85,6 +87,10 @@ def parse_money(text: str, wan: bool = False) -> tuple[int | None, str | None]:
         if number.count(".") > 1:
             return None, "小数点不止一个"
         if "," in number or " " in number:
+            head, _, tail = number.rpartition(",")
+            if "." not in number and head and len(tail) in (1, 2):
+                decimal = f"{_regrouped(head)}.{tail}"  # a comma typed for the decimal point
+                return None, f"是不是“{decimal}”？小数点请用“.”，千位分隔符“,”每三位一个"
             return None, f"千位分隔符“,”的位置不对，是不是“{_regrouped(number)}”？"
         return None, "不是数字"
     digits = re.sub(r"[,\s+-]", "", s).partition(".")[0].lstrip("0")

@@ -200,6 +200,17 @@ def test_build_refuses_a_split_amount_and_keeps_the_site(published: Path) -> Non
     refused(published, "L013", "data/allocations.csv", 3, "C列（amount）")
 
 
+def test_import_refuses_a_split_amount_and_writes_nothing(tmp_path: Path) -> None:
+    export = tmp_path / "exports" / "资金分配.csv"
+    export.parent.mkdir()
+    export.write_bytes("资金编号,项目编号,金额\r\nF-1,JL-2,387,300.00\r\n".encode("gb18030"))
+    county(tmp_path, {})
+    r = gongshi(tmp_path, "import", str(export), "--table", "allocations", "--out", "data")
+    assert r.returncode == 1, r.stderr
+    assert "L013" in r.stderr and "387,300.00" in r.stderr.replace("\n", "")
+    assert not (tmp_path / "data" / "allocations.csv").exists()
+
+
 def test_rows_with_fewer_or_unexplained_extra_cells_are_not_read(tmp_path: Path) -> None:
     text = (
         "资金编号,项目编号,金额\n"
@@ -339,6 +350,25 @@ def test_disbursements_without_fund_column_while_funds_exist(tmp_path: Path) -> 
     f = one(loaded, "L021")
     assert (f.severity, f.file) == ("error", "data/disbursements.csv")
     assert "“资金拨付”表有 2 条记录，却没有“资金编号”列" in f.message
+
+
+def test_an_empty_link_cell_is_an_error_where_the_row_needs_it(tmp_path: Path) -> None:
+    files = {
+        "funds.yaml": "- id: F-1\n  amount: 1000\n",
+        "disbursements.csv": "项目编号,资金编号,金额\nTY-1,F-1,100\nTY-2,,200\n",
+        "distributions.yaml": "- id: D-1\n  income: 100\n",
+        "benefits.csv": (
+            "补助项目,年度,村,金额,分配编号\n"
+            "资产收益分红,2018,青山村,50,D-1\n"
+            "资产收益分红,2018,青山村,50,\n"
+            "教育补助,2018,青山村,50,\n"  # needs no distribution
+        ),
+    }
+    loaded = load(county(tmp_path, files))
+    assert [(f.code, f.file, f.row, f.column) for f in codes(loaded, "V004")] == [
+        ("V004", "data/disbursements.csv", 3, "B列（资金编号）"),
+        ("V004", "data/benefits.csv", 3, "E列（分配编号）"),
+    ]
 
 
 def test_build_refuses_a_misspelt_key_column_and_keeps_the_site(published: Path) -> None:

@@ -1203,6 +1203,17 @@ def _links_present(loaded: Loaded) -> None:
         column = next(c for c in TABLE_BY_NAME[name].columns if c.key == key)
         for file, rows in sorted(by_file.items()):
             if any(key in r.values or loaded.is_unread(r.origin, key) for r in rows):
+                for r in rows:  # the column is there: every row that needs it fills it
+                    if key not in r.values and not loaded.is_unread(r.origin, key):
+                        loaded.findings.append(
+                            F.make(
+                                "V004",
+                                file=file,
+                                row=r.origin.row,
+                                column=r.origin.column(key),
+                                title=column.title,
+                            )
+                        )
                 continue
             loaded.findings.append(
                 F.make(
