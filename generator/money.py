@@ -59,6 +59,8 @@ def parse_money(text: str, wan: bool = False) -> tuple[int | None, str | None]:
     >>> parse_money("1000元2")[1]
     '数字后面的“元2”无法识别：金额后面只能写“元”或“万元”'
     >>> parse_money("1e5000")[1]
+    '数字太大（1e5000，整数部分超过 15 位），请核对'
+    >>> parse_money("1.5E+3")[1]
     '不能用科学计数法（如 1E+5），请写出完整的数字'
     >>> parse_money("1" * 40)[1]
     '数字的整数部分超过 15 位（Excel 也只保留 15 位），请核对'
@@ -76,6 +78,9 @@ def parse_money(text: str, wan: bool = False) -> tuple[int | None, str | None]:
     if not s:
         return None, "金额为空"
     if _EXPONENT.fullmatch(s):
+        mantissa, _, exponent = s.lower().partition("e")
+        if int(exponent) + len(mantissa.lstrip("+-0").partition(".")[0]) > 15:
+            return None, f"数字太大（{s}，整数部分超过 15 位），请核对"
         return None, "不能用科学计数法（如 1E+5），请写出完整的数字"
     if not (_PLAIN.fullmatch(s) or _GROUPED.fullmatch(s)):
         head = _NUMBER_START.match(s)

@@ -335,6 +335,15 @@ def test_misspelt_english_key_in_yaml(tmp_path: Path) -> None:
     assert not codes(loaded, "V004")  # the amount is there, misspelt: one finding
 
 
+def test_misspelt_funding_source_column_of_a_project_sheet(tmp_path: Path) -> None:
+    text = "项目编号,年度,项目名称,乡镇,中央才政,省级财政\nJL-1,2018,甲,金岭镇,100,50\n"
+    loaded = load(county(tmp_path, {"projects.csv": text.encode("gb18030")}))
+    f = one(loaded, "L012")
+    assert (f.file, f.column) == ("data/projects.csv", "E列（中央才政）")
+    assert "“中央才政”是不是“中央财政”？" in f.message
+    assert [r.values["source"] for r in loaded.tables["project_funding"]] == ["省级财政"]
+
+
 def test_unknown_column_that_is_no_typo_stays_a_warning(tmp_path: Path) -> None:
     text = "项目编号,年度,项目名称,乡镇,审核状态\nJL-1,2018,甲,金岭镇,已审核\n"
     loaded = load(county(tmp_path, {"projects.csv": text}))
@@ -406,7 +415,7 @@ def test_money_text_that_can_mean_two_things(tmp_path: Path) -> None:
     assert all(f.column == "C列（金额）" for f in found.values())
     assert "是不是“12,345.00”？" in found[2].message
     assert "“元/户”" in found[3].message
-    assert "科学计数法" in found[4].message
+    assert "数字太大（1e5000" in found[4].message
     assert "“-200”是负数" in found[5].message
     assert "超过每条记录的金额上限 1,000,000,000.00 元" in found[6].message
     assert [r.values.get("amount") for r in loaded.tables["allocations"]] == [

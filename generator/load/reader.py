@@ -126,7 +126,12 @@ def _probably_meant(table: Table, header: str) -> list[Column]:
     typo of: ``资金号`` → 资金编号, ``amout`` → amount. Every column as close as the closest.
     """
     best: dict[str, tuple[int, Column]] = {}
-    for c in table.columns + PRIVATE.get(table.name, ()):
+    sources = (
+        tuple(Column(f"project_funding:{s}", s, "money") for s in FUND_SOURCES)
+        if table.name == "projects"  # 中央才政 beside 省级财政 is a funding column, misspelt
+        else ()
+    )
+    for c in table.columns + PRIVATE.get(table.name, ()) + sources:
         for name in (c.key, c.title, *c.aliases):
             n = _norm(name)
             if misreads.close_enough(header, n):
@@ -748,6 +753,8 @@ class _TableReader:
                 )
                 self.loaded.unread.add((self.file, row, key))
         for key in self.typo_keys - values.keys():  # its column was there, misspelt
+            # a misspelt 中央财政… column: the funding row it would have made (as _wide_funding)
+            key = "amount" if key.startswith("project_funding:") else key
             self.loaded.unread.add((self.file, row, key))
         record = Row(values, Origin(self.file, row, origin_cols))
         self.loaded.tables[self.table.name].append(record)
