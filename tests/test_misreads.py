@@ -133,6 +133,21 @@ def test_sheet_in_wan_converts_every_money_column_under_merged_headers(tmp_path:
     assert "表头写明单位为元、未按万元换算的列：自筹（元）" in note
 
 
+@pytest.mark.parametrize("where", ["header", "footer"])
+def test_unit_note_in_the_header_row_or_below_the_records(tmp_path: Path, where: str) -> None:
+    rows = [
+        ["项目编号", "年度", "项目名称", "乡镇", "合同金额"],
+        ["JL-1", 2018, "甲", "金岭镇", 18],
+    ]
+    if where == "header":
+        rows[0].append("单位：万元")
+    else:
+        rows += [[], ["注：单位：万元"]]
+    loaded = load(county(tmp_path, {"projects.xlsx": {"projects": rows}}))
+    assert errors(loaded) == [] and not codes(loaded, "L005")
+    assert loaded.tables["projects"][0].values["contract_amount"] == 18 * WAN
+
+
 def test_import_applies_the_same_unit_to_every_money_column(tmp_path: Path) -> None:
     export = wan_workbook(tmp_path / "exports" / "2019年台账.xlsx")
     county(tmp_path, {})

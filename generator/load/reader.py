@@ -285,7 +285,14 @@ class _TableReader:
             self.notes.add("合并单元格按所覆盖的每一行填入相同内容（{n} 处）", body)
         if any(any(c.strip() for c in row) for row in texts[:h]):
             self.notes.add(f"跳过了表头上方的标题行（表头在第{h + 1}行）")
-        sheet_wan = tidy.sheet_in_wan(texts[:h])
+        # ``单位：万元`` above the header, in it (a cell at its right end) or in a note below
+        # the records (注：单位：万元) puts the whole sheet in 万元.
+        sheet_wan = tidy.sheet_in_wan(texts[: h + 1]) or any(
+            "万元" in "".join(row)
+            and len([c for c in row if c.strip()]) <= 3
+            and tidy.sheet_in_wan([row])
+            for row in texts[h + 1 :]
+        )
         titles, groups = [c.strip() for c in texts[h]], [""] * len(texts[h])
         start = h + 1
         if start < len(texts) and tidy.is_sub_header(texts[h], texts[start], self._known):
@@ -321,6 +328,8 @@ class _TableReader:
             source_name = _fund_source(header) if self.table.name == "projects" else None
             if tidy.is_ignored_header(header):
                 self.notes.add(f"“{header}”列是序号，已忽略")
+            elif tidy.sheet_in_wan([[header]]):
+                continue  # 单位：万元 written into the header row: the sheet's unit, no column
             elif source_name and self._column(header) is None:
                 layout.wide[i] = (source_name, parser_for(_AMOUNT, wan), label)
                 wide_names.append(header)
