@@ -34,6 +34,7 @@ class Site:
     case_names: bool = False  # discipline notices name the person in full
     links: tuple[str, ...] = ()  # outside hosts a page may link to (<a href>)
     data_date: str = ""  # 数据截止日期: “today” for rules such as overdue rectifications
+    max_amount: str = ""  # 单笔金额上限 (元): read and checked by the loader (load/reader.py)
     origin: Origin = field(default=Origin("", 0), compare=False)
 
     @property
@@ -59,6 +60,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "case_names": ("执纪通报公开姓名", "通报公开姓名", "cases_publish_names"),
     "links": ("外部链接", "允许的外部链接", "external_links"),
     "data_date": ("数据截止日期", "截止日期"),
+    "max_amount": ("单笔金额上限", "金额上限"),
 }
 MASK_STYLES = {
     "张某某": "张某某",
