@@ -29,6 +29,7 @@ from generator import findings as F
 from generator import watch
 from generator.build import pdf as pdf_stage
 from generator.build import reproducible, shards
+from generator.build import local_assets
 from generator.build import lock as build_lock
 from generator.build import swap
 from generator.errors import BuildError
@@ -298,6 +299,7 @@ def _build(
 
         t0 = time.perf_counter()
         reproducible.compact_search_index(tmp, entries)
+        local_assets.keep_requests_local(tmp)  # the theme's unpkg.com scripts → local files
         if chromium is not None:
             pdf_stage.make_pdfs(
                 tmp, chromium, epoch, log, project.work / "pdf", checked.dataset.site.base_url
