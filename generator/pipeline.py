@@ -27,13 +27,11 @@ from urllib.parse import urlsplit
 
 from generator import findings as F
 from generator import watch
-from generator.build import pdf as pdf_stage
-from generator.build import reproducible, shards
-from generator.build import local_assets
 from generator.build import lock as build_lock
-from generator.build import swap
-from generator.errors import BuildError
+from generator.build import pdf as pdf_stage
+from generator.build import reproducible, shards, swap, theme_js
 from generator.dates import parse_date
+from generator.errors import BuildError
 from generator.findings import Report
 from generator.load import Loaded, load
 from generator.model import Dataset, build_model
@@ -299,7 +297,7 @@ def _build(
 
         t0 = time.perf_counter()
         reproducible.compact_search_index(tmp, entries)
-        local_assets.keep_requests_local(tmp)  # the theme's unpkg.com scripts → local files
+        theme_js.patch_bundle(tmp)  # the theme's unpkg.com scripts → local files; tooltips: text
         if chromium is not None:
             pdf_stage.make_pdfs(
                 tmp, chromium, epoch, log, project.work / "pdf", checked.dataset.site.base_url

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import swap
+from generator.build import swap, theme_js
 from generator.errors import BuildError
 from generator.pipeline import build, build_counties
 from tests.conftest import TEST_DATA, make_project
@@ -65,21 +66,20 @@ def project(built, tmp_path) -> Path:
     return copy
 
 
-def cli(project: Path, *args: str, env: dict | None = None, **kw) -> subprocess.Popen:
+def cli(project: Path, *args: str, env: dict | None = None, allow: bool = True) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "generator", "build", "--allow-findings", *args],
+        [sys.executable, "-m", "generator", "build", *(["--allow-findings"] * allow), *args],
         cwd=project,
         env={**os.environ, **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
-        **kw,
     )
 
 
-def run_cli(project: Path, *args: str) -> tuple[int, str]:
-    proc = cli(project, *args)
+def run_cli(project: Path, *args: str, allow: bool = True) -> tuple[int, str]:
+    proc = cli(project, *args, allow=allow)
     out, err = proc.communicate(timeout=300)
     assert "Traceback" not in out + err, out + err
     return proc.returncode, out + err
@@ -239,3 +239,159 @@ def test_the_completeness_check_names_a_missing_page(project, built):
     page.unlink()
     missing = swap.missing_pages(site, project / "content", ["projects"], home=True)
     assert page.parent.relative_to(site).as_posix() in " ".join(missing)
+
+
+# --- injection and outside hosts (issue 16, items 5–8) -----------------------------------
+
+MATERIAL = Path(__import__("material").__file__).parent / "templates"
+OVERRIDES = Path(__file__).resolve().parent.parent / "site_templates" / "overrides"
+_RAW_SITE_NAME = re.compile(r"\{\{[^}]*config\.site_name(?![^}]*\|\s*e\b)[^}]*\}\}")
+
+
+def test_every_material_template_printing_the_site_name_is_overridden():
+    """Material prints ``config.site_name`` raw; each template that does is overridden
+    with the name escaped (a Material upgrade that adds one fails here)."""
+    raw = sorted(
+        p.relative_to(MATERIAL).as_posix()
+        for p in MATERIAL.rglob("*.html")
+        if _RAW_SITE_NAME.search(p.read_text("utf-8"))
+    )
+    assert "partials/header.html" in raw  # the check sees what it is meant to see
+    # base.html prints it only in the htmltitle block, which main.html replaces
+    main = (OVERRIDES / "main.html").read_text("utf-8")
+    assert "{% block htmltitle %}" in main and not _RAW_SITE_NAME.search(main)
+    for rel in raw:
+        if rel == "base.html":
+            continue
+        override = OVERRIDES / rel
+        assert override.is_file(), f"{rel} prints the site name raw and is not overridden"
+        text = override.read_text("utf-8")
+        assert not _RAW_SITE_NAME.search(text), rel
+        assert "config.site_name | e" in text, rel
+        assert 'title="{{ config.site_name' not in text, rel  # content.tooltips: innerHTML
+
+
+@pytest.mark.parametrize(
+    "value, ok",
+    [
+        ("https://fupin.example.gov.cn/", True),
+        ("http://127.0.0.1:8000/", True),
+        ("javascript:alert(1)", False),
+        ("JavaScript://%0aalert(1)", False),
+        ("data:text/html,<script>", False),
+        ("ftp://fupin.example.gov.cn/", False),
+        ("//fupin.example.gov.cn/", False),
+        ('https://a.cn/"><script>alert(1)</script>', False),
+    ],
+)
+def test_base_url_is_http_or_https_or_a_chinese_finding(tmp_path, value, ok):
+    from generator.pipeline import check
+
+    data = shutil.copytree(TEST_DATA / "tiny", tmp_path / "data")
+    site = (data / "site.yaml").read_text("utf-8") + f"base_url: {json.dumps(value)}\n"
+    (data / "site.yaml").write_text(site, "utf-8")
+    found = [f for f in check(data).report.findings if f.code == "L008"]
+    if ok:
+        assert found == []
+    else:
+        assert len(found) == 1 and found[0].severity == "error"
+        assert "base_url 应以 http:// 或 https:// 开头" in found[0].message or "不能有" in (
+            found[0].message
+        )
+
+
+def test_links_in_site_yaml_are_http_or_https(tmp_path):
+    from generator.pipeline import check
+
+    data = shutil.copytree(TEST_DATA / "tiny", tmp_path / "data")
+    site = (data / "site.yaml").read_text("utf-8") + "links:\n  - javascript:alert(1)\n"
+    (data / "site.yaml").write_text(site, "utf-8")
+    found = check(data).report.findings
+    assert [f.code for f in found if "links 只能写" in f.message] == ["L008"]
+
+
+def test_a_javascript_base_url_stops_the_build_before_mkdocs(project):
+    path = project / "data/site.yaml"
+    path.write_text(path.read_text("utf-8") + "base_url: javascript:alert(1)\n", "utf-8")
+    before = files(project / "site")
+    code, out = run_cli(project, allow=False)
+    assert code == 1, out  # a finding at error level (with --allow-findings: dropped)
+    assert "base_url 应以 http:// 或 https:// 开头" in out
+    assert "MkDocs" not in out
+    assert files(project / "site") == before
+
+
+FORMULAS = [
+    '=HYPERLINK("http://x.example/","点我")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+def test_csv_downloads_neutralise_formulas_and_keep_numbers(project):
+    import csv
+    import io
+
+    import yaml
+
+    path = project / "data/projects/tiny.yaml"
+    records = yaml.safe_load(path.read_text("utf-8"))
+    for record, formula in zip(records, FORMULAS, strict=False):
+        record["content"] = formula
+    records[0]["implementer"] = FORMULAS[3]
+    path.write_text(yaml.safe_dump(records, allow_unicode=True, sort_keys=False), "utf-8")
+    result = build(project, project / "data", project / "site", allow_findings=True)
+    assert result.published, result.checked.report.to_json() + result.mkdocs_output
+    raw = (project / "site/downloads/projects.csv").read_bytes().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(raw)))
+    contents = [r["建设内容及规模"] for r in rows]
+    for formula in FORMULAS[: len(records)]:
+        assert "'" + formula in contents
+    assert not [c for c in contents if c[:1] in "=+-@\t\r"]
+    assert rows[0]["实施单位"] == "'" + FORMULAS[3]
+    money = [k for k in rows[0] if k.endswith("(元)")]
+    assert money
+    for r in rows:
+        for k in money:
+            assert r[k] == "" or re.fullmatch(r"\d+\.\d\d", r[k]), (k, r[k])
+    doc = json.loads((project / "site/downloads/projects.json").read_text("utf-8"))
+    assert FORMULAS[0] in [r["content"] for r in doc["rows"]]  # JSON keeps the text as typed
+    page = (project / "site/downloads/index.html").read_text("utf-8")
+    assert "防公式注入" in page and "OWASP" in page
+
+
+def test_the_built_bundle_loads_nothing_from_unpkg(built):
+    project, _ = built
+    js = project / "site/assets/javascripts"
+    bundle = next(js.glob("bundle.*.min.js")).read_text("utf-8")
+    assert "unpkg.com" not in bundle
+    assert 'new URL("resize-observer.js"' in bundle
+    assert (js / "resize-observer.js").is_file()
+    original = next((MATERIAL / "assets/javascripts").glob("bundle.*.min.js"))
+    assert "https://unpkg.com/resize-observer-polyfill" in original.read_text("utf-8")
+    # content.tooltips: both innerHTML sinks of title text are made text (16.5)
+    assert theme_js.text_tooltips(original.read_text("utf-8"))[1] == 2
+    assert theme_js.text_tooltips(bundle)[1] == 0
+    assert "document.createTextNode(" in bundle
+
+
+def test_the_scan_flags_an_unpkg_url_in_any_js_file(project):
+    from generator.scan import scan
+
+    site = project / "site"
+    assert [f for f in scan(site) if f.code == "S002"] == []
+    original = next((MATERIAL / "assets/javascripts").glob("bundle.*.min.js"))
+    shutil.copy2(original, site / "assets/javascripts" / original.name)
+    (site / "assets/javascripts/extra.js").write_text(
+        "var s=document.createElement('script');s.src='//cdn.jsdelivr.net/npm/x@1/x.js';"
+        "fetch(`https://unpkg.com/lodash@4`)\n",
+        "utf-8",
+    )
+    found = sorted((f.file, f.message) for f in scan(site) if f.code == "S002")
+    text = " ".join(m for _, m in found)
+    assert any(f.endswith(original.name) for f, _ in found), found
+    assert "https://unpkg.com/resize-observer-polyfill" in text
+    assert "cdn.jsdelivr.net" in text and "https://unpkg.com/lodash@4" in text

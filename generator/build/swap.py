@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from generator.errors import BuildError
 
@@ -238,7 +239,7 @@ def missing_pages(site: Path, docs_dir: Path, page_dirs: Iterable[str], home: bo
     if index.is_file():
         with contextlib.suppress(ValueError, OSError):
             for doc in json.loads(index.read_bytes()).get("docs", []):
-                loc = str(doc.get("location", "")).split("#")[0]
+                loc = unquote(str(doc.get("location", "")).split("#")[0])
                 if not loc or "://" in loc:
                     continue
                 path = site / loc

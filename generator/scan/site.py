@@ -47,7 +47,7 @@ from generator.privacy import (  # noqa: F401  (id_checksum_ok, mask_value: re-e
 
 # publish (issue 16.8): hosts that serve scripts, polyfills and fonts to other sites; an
 # address of one inside a JS file is a request the page may make (Material's bundle loaded
-# a polyfill from unpkg.com on old browsers; build.local_assets rewrites it)
+# a polyfill from unpkg.com on old browsers; build.theme_js rewrites it)
 _SCRIPT_CDN = re.compile(
     r"(?:https?:)?//(?:unpkg\.com|cdn\.jsdelivr\.net|cdnjs\.cloudflare\.com|"
     r"ajax\.googleapis\.com|fonts\.googleapis\.com|fonts\.gstatic\.com|code\.jquery\.com|"

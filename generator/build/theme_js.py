@@ -1,4 +1,14 @@
-"""Keep every request of the theme's JavaScript on the site (issue 16.8).
+"""The built copy of Material's JavaScript bundle, made safe: every request stays on the
+site (issue 16.8), and tooltips show text as text (issue 16.5).
+
+**Tooltips.** With the ``content.tooltips`` feature (on in gongshi's mkdocs.yml) Material
+turns ``title`` attributes into tooltips by assigning them to ``innerHTML``: the header's
+``[title]`` elements, and every ``.md-ellipsis`` text that overflows (the site name and the
+page title in the header on a phone) get their *text* re-parsed as HTML on hover, so an
+escaped ``<img onerror>`` in site.yaml's name or a record's title ran on hover. The two
+assignments are rewritten to ``textContent`` / a text node. The patterns are those of
+Material 9.x's minified bundle; ``tests/test_browser.py`` hovers the hostile name and fails
+when an upgrade changes them (``patch_bundle`` also returns what it changed).
 
 Material's bundle loads two scripts from ``unpkg.com`` when it needs them: a ResizeObserver
 polyfill on browsers without ``ResizeObserver`` (Chrome < 64, Safari < 13.1, the old Android
@@ -31,7 +41,7 @@ LOCAL_NAMES = {
 }
 _LITERAL = re.compile(r"""(["'`])(https://unpkg\.com/[^"'`\s]*)\1""")
 _BUNDLE_SRC = (
-    '(document.querySelector(\'script[src*="javascripts/bundle."]\')||{}).src||location.href'
+    "(document.querySelector('script[src*=\"javascripts/bundle.\"]')||{}).src||location.href"
 )
 
 RESIZE_OBSERVER_JS = """\
@@ -85,26 +95,42 @@ RESIZE_OBSERVER_JS = """\
 """
 
 
+_TOOLTIP_NODE = re.compile(r"let (\w+)=(\w+)\.title,(\w+)=(\w+)\(\1\);")
+_TOOLTIP_HTML = re.compile(
+    r"(let (\w+)=\w+\.title;if\(!\2\.length\)return \w+;[^;]{0,200}?;(?:return )?\w+)"
+    r"\.innerHTML=\2"
+)
+
+
+def text_tooltips(text: str) -> tuple[str, int]:
+    """Material's tooltips from ``title`` attributes, as text instead of HTML."""
+    text, a = _TOOLTIP_NODE.subn(r"let \1=\2.title,\3=\4(document.createTextNode(\1));", text)
+    text, b = _TOOLTIP_HTML.subn(r"\1.textContent=\2", text)
+    return text, a + b
+
+
 def _local(match: re.Match[str]) -> str:
     url = match.group(2)
     name = LOCAL_NAMES.get(url) or url.rstrip("/").rsplit("/", 1)[-1] or "missing.js"
     return f'new URL("{name}",{_BUNDLE_SRC}).href'
 
 
-def keep_requests_local(site: Path) -> list[str]:
-    """Rewrite the unpkg.com URLs of the built theme bundle(s) under ``site`` to files of
-    the site, and write the ResizeObserver polyfill beside them. Returns the URLs replaced
-    (empty for a theme that loads nothing from outside)."""
+def patch_bundle(site: Path) -> tuple[list[str], int]:
+    """Rewrite the built theme bundle(s) under ``site``: unpkg.com URLs → files of the site
+    (the ResizeObserver polyfill is written beside them), tooltips → text. Returns the URLs
+    replaced and the number of tooltip assignments made text."""
     replaced: list[str] = []
+    tooltips = 0
     folder = Path(site) / JS_DIR
     for bundle in sorted(folder.glob("bundle.*.js")):
-        text = bundle.read_text("utf-8")
-        found = [m.group(2) for m in _LITERAL.finditer(text)]
-        if found:
-            bundle.write_text(_LITERAL.sub(_local, text), "utf-8")
-            replaced.extend(found)
+        before = bundle.read_text("utf-8")
+        replaced.extend(m.group(2) for m in _LITERAL.finditer(before))
+        text, n = text_tooltips(_LITERAL.sub(_local, before))
+        tooltips += n
+        if text != before:
+            bundle.write_text(text, "utf-8")
     if folder.is_dir():
         path = folder / POLYFILL
         if not path.exists() or path.read_text("utf-8") != RESIZE_OBSERVER_JS:
             path.write_text(RESIZE_OBSERVER_JS, "utf-8")
-    return replaced
+    return replaced, tooltips
