@@ -27,17 +27,18 @@ from urllib.parse import urlsplit
 
 from generator import findings as F
 from generator import watch
+from generator.build import lock as build_lock
 from generator.build import pdf as pdf_stage
-from generator.build import reproducible, shards
-from generator.build.swap import swap_in
+from generator.build import reproducible, shards, swap, theme_js
 from generator.dates import parse_date
+from generator.errors import BuildError
 from generator.findings import Report
 from generator.load import Loaded, load
 from generator.model import Dataset, build_model
 from generator.model.history import CACHE_DIR, History, history
 from generator.model.siteconfig import Site, build_site
 from generator.privacy import official_phones
-from generator.project import Project, county_project, open_project
+from generator.project import GENERATED_DIRS, Project, county_project, open_project
 from generator.render import RenderResult, render
 from generator.rules import run_rules
 from generator.scan import ScanRules, SiteScan, scan, scan_rules, theme_template_dirs
@@ -167,8 +168,12 @@ def build(
 ) -> BuildResult:
     """Check, render, ``mkdocs build``, (PDFs when ``pdf``), scan, then swap into place.
 
-    The site is built into a temporary folder beside ``site/`` and swapped in only when
-    every step succeeded, so a failed build leaves the published site as it was.
+    The site is built into a temporary folder beside ``site/`` (unique to this build) and
+    swapped in atomically only when every step succeeded and every page is there, so a
+    failed or killed build leaves the published site as it was. One build at a time per
+    project and per output (a second one is refused with ``BuildError``); an output that
+    would overwrite the data, pages or templates is refused; what an interrupted build left
+    is repaired first. See ``build.swap`` and docs/publishing.md.
     ``jobs``: how many processes MkDocs may use (default: the cores, at most four).
 
     PDFs of the printable notices are opt-in: Chromium prints about one a second, hours for
@@ -177,8 +182,49 @@ def build(
     links."""
     project = open_project(Path(project_dir))
     data_dir = Path(data_dir) if data_dir else project.data_dir
-    site_dir = Path(site_dir) if site_dir else project.site_dir
+    out = swap.output(Path(site_dir) if site_dir else project.site_dir)
+    swap.refuse_unsafe(out, _protected(project, data_dir), project.root)
+    try:
+        project.work.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise BuildError(f"无法创建工作文件夹（{exc.strerror}）", file=str(project.work)) from None
+    with (
+        build_lock.hold(project.work / "build.lock", "这个项目的网站"),
+        build_lock.hold(out.lock, f" {out.given}"),
+    ):
+        try:
+            swap.recover(out, log)
+        except OSError as exc:
+            raise BuildError(
+                f"无法整理上次中断留下的临时文件夹（{exc.strerror}）", file=str(out.parent)
+            ) from None
+        swap.pause_point("locked")
+        return _build(project, data_dir, out, allow_findings, log, pdf, jobs)
 
+
+def _protected(project: Project, data_dir: Path) -> list[tuple[str, Path]]:
+    """Folders an output must not be, contain or lie inside (``swap.refuse_unsafe``)."""
+    folders = [
+        ("数据文件夹", data_dir),
+        ("页面文件夹（docs_dir）", project.docs_dir),
+        ("模板文件夹", project.templates),
+        ("工作文件夹", project.work),
+    ]
+    if project.custom_dir is not None:
+        folders.append(("主题模板文件夹（custom_dir）", project.custom_dir))
+    return folders
+
+
+def _build(
+    project: Project,
+    data_dir: Path,
+    out: swap.Output,
+    allow_findings: bool,
+    log: Log,
+    pdf: bool,
+    jobs: int | None,
+) -> BuildResult:
+    site_dir = out.given
     t0 = time.perf_counter()
     checked = check(data_dir)
     result = BuildResult(checked, timings=dict(checked.timings))
@@ -213,9 +259,15 @@ def build(
         f"（{timings['render_s']:.1f} 秒）"
     )
 
-    tmp = site_dir.with_name(f".{site_dir.name}.new")
-    if tmp.exists():
-        shutil.rmtree(tmp)
+    tmp = out.temp("new")
+    try:
+        tmp.mkdir()
+    except OSError as exc:
+        raise BuildError(
+            f"无法在输出位置旁创建临时文件夹（{exc.strerror}）",
+            file=str(tmp),
+            hint="请确认运行 gongshi 的用户对这个文件夹有写权限，或用 --site 指定另一个位置。",
+        ) from None
     try:
         t0 = time.perf_counter()
         n = shards.shard_count(project.docs_dir, shards.default_jobs() if jobs is None else jobs)
@@ -248,6 +300,7 @@ def build(
 
         t0 = time.perf_counter()
         reproducible.compact_search_index(tmp, entries)
+        theme_js.patch_bundle(tmp)  # the theme's unpkg.com scripts → local files; tooltips: text
         if chromium is not None:
             pdf_stage.make_pdfs(
                 tmp, chromium, epoch, log, project.work / "pdf", checked.dataset.site.base_url
@@ -265,15 +318,32 @@ def build(
             log("扫描发现问题，未发布；原网站保持不变。")
             return result
 
+        missing = swap.missing_pages(tmp, project.docs_dir, GENERATED_DIRS, home=True)
+        if missing:
+            raise BuildError(
+                f"生成的网站不完整，缺少 {len(missing)} 个文件（{'、'.join(missing[:5])}"
+                f"{' 等' if len(missing) > 5 else ''}），未发布；原网站保持不变",
+                file=str(tmp),
+                hint="请重新运行；如果仍然缺少，请把这条信息报告给 gongshi 的维护者。",
+            )
+        swap.pause_point("checked")
         t0 = time.perf_counter()
-        swap_in(tmp, site_dir)
+        try:
+            swap.swap_in(tmp, out)
+        except OSError as exc:
+            raise BuildError(
+                f"无法发布网站（{exc.strerror}）；下次运行时会恢复原网站",
+                file=str(out.target),
+                hint="请确认运行 gongshi 的用户对这个文件夹和它的上级文件夹有写权限。",
+            ) from None
         timings["swap_s"] = time.perf_counter() - t0
         result.published = True
         log(f"已发布到 {site_dir}")
+        swap.pause_point("published")
         return result
     finally:
         if tmp.exists():
-            shutil.rmtree(tmp)
+            shutil.rmtree(tmp, ignore_errors=True)
         _write_timings(project, result)
 
 
@@ -324,8 +394,16 @@ def build_counties(
     site in place and does not stop the others."""
     project = open_project(Path(project_dir))
     data_dir, site_dir = Path(data_dir).resolve(), Path(site_dir).resolve()
-    site_dir.mkdir(parents=True, exist_ok=True)
-    for county in names or counties(data_dir):
+    names = names or counties(data_dir)
+    for county in names:  # a name is one folder: "../data" would publish over the data
+        if county in ("", ".", "..") or any(sep in county for sep in ("/", "\\")):
+            raise BuildError(f"县名“{county}”不是一个文件夹名", hint="--county 只写县的文件夹名。")
+    swap.refuse_unsafe(swap.Output(site_dir, site_dir), _protected(project, data_dir), project.root)
+    try:
+        site_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BuildError(f"无法创建输出文件夹（{exc.strerror}）", file=str(site_dir)) from None
+    for county in names:
         log(f"== {county} ==")
         work = county_project(project, county)
         yield (

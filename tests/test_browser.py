@@ -283,3 +283,103 @@ def test_project_page_weight_beyond_cached_theme_assets(browser, url):
     own = {u: n for u, n in sizes.items() if u not in theme}
     assert any(u.endswith(PROJECT) for u in own)
     assert sum(own.values()) <= 150 * 1024, sorted(own.items(), key=lambda kv: -kv[1])
+
+
+# --- site.yaml text stays text; the theme's scripts stay on the site (issue 16.5, 16.8) ---
+
+SITE_FIELDS = ("name", "county", "office", "address", "site_code", "icp")
+
+
+def _evil(field: str) -> str:
+    return (
+        f'{field}"><img src=x onerror="window.__gs_xss=1;alert(1)">'
+        f"<script>window.__gs_xss=2;alert(2)</script>' &amp; {{{{ 7*7 }}}}"
+    )
+
+
+@pytest.fixture(scope="module")
+def hostile_site_yaml(tmp_path_factory) -> Path:
+    """The tiny county with hostile text in every string field of site.yaml."""
+    import yaml
+    from conftest import make_project
+
+    from generator.pipeline import build
+
+    project = make_project(tmp_path_factory.mktemp("hostile_site"), TEST_DATA / "tiny")
+    path = project / "data" / "site.yaml"
+    site = yaml.safe_load(path.read_text("utf-8"))
+    site.update({f: _evil(f) for f in SITE_FIELDS})
+    site["phones"] = [{"label": _evil("label"), "number": "0531-7000001"}]
+    path.write_text(yaml.safe_dump(site, allow_unicode=True), "utf-8")
+    result = build(project, project / "data", project / "site", allow_findings=True)
+    assert result.published, result.checked.report.to_json() + result.mkdocs_output
+    return project / "site"
+
+
+@pytest.mark.parametrize("rel", ["", "projects/TY2020-001/", "downloads/", "404.html"])
+def test_hostile_site_yaml_text_runs_no_script_and_breaks_no_attribute(
+    browser, hostile_site_yaml, rel
+):
+    dialogs: list[str] = []
+    for site_url in serve(hostile_site_yaml):
+        context = browser.new_context(viewport=PHONE)
+        try:
+            page = context.new_page()
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.goto(site_url + rel, wait_until="networkidle")
+            page.wait_for_timeout(200)
+            assert dialogs == []
+            assert page.evaluate("typeof window.__gs_xss") == "undefined"
+            assert page.evaluate("document.querySelectorAll('[onerror], img[src=x]').length") == 0
+            name = _evil("name")
+            assert page.locator(".md-header__button.md-logo").get_attribute("aria-label") == name
+            assert name in page.title()
+            assert page.locator("meta[name=SiteName]").get_attribute("content") == name
+            topic = page.locator(".md-header__topic").first.text_content()
+            assert squash(topic) == squash(name)
+            # Material's content.tooltips put an overflowing title's text into innerHTML
+            header = page.locator(".md-header__topic .md-ellipsis").first
+            if header.is_visible():
+                header.hover(force=True)
+                page.wait_for_timeout(500)
+                assert dialogs == [] and page.evaluate("typeof window.__gs_xss") == "undefined"
+                tip = page.locator(".md-tooltip2__inner")
+                if tip.count():
+                    assert "onerror" in tip.first.text_content()  # shown as text
+            footer = squash(page.locator("footer").text_content())
+            for field in ("office", "address", "site_code", "icp", "label"):
+                assert squash(_evil(field)) in footer, field
+        finally:
+            context.close()
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_no_outside_request_on_a_browser_without_resize_observer(browser, url):
+    """Material's bundle loaded a polyfill from unpkg.com when ResizeObserver is missing
+    (old Android WebViews): now it loads the site's own ``resize-observer.js``."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.add_init_script("delete window.ResizeObserver")
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        for rel in ("", PROJECT):
+            page.goto(url + rel, wait_until="networkidle")
+            page.wait_for_timeout(300)
+        page.locator("label[for=__search]").first.click()
+        page.wait_for_load_state("networkidle")
+        outside = [
+            u
+            for u in requests
+            if urlsplit(u).scheme not in ("data", "blob") and urlsplit(u).hostname != "127.0.0.1"
+        ]
+        assert outside == []
+        assert any(u.endswith("/assets/javascripts/resize-observer.js") for u in requests)
+        assert page.evaluate("typeof window.ResizeObserver") == "function"
+        # the page still works: the header title is laid out, the tabs are there
+        assert page.locator(".md-header__topic").first.bounding_box()["width"] > 0
+    finally:
+        context.close()

@@ -55,7 +55,9 @@ def test_data_error_leaves_the_published_site_unchanged(published):
     assert result.exit_code == 1
     assert not result.published
     assert tree_hashes(published / "site") == before
-    assert not any(p.name.startswith(".site") for p in published.iterdir())  # no half-built copy
+    assert not any(
+        p.name.startswith(".site.") and p.name != ".site.lock" for p in published.iterdir()
+    )  # no half-built copy
     errors = [f for f in result.checked.report.findings if f.severity == "error"]
     assert any(f.file.endswith("project_funding/2020.csv") and f.row for f in errors), errors
 
@@ -98,7 +100,9 @@ def test_a_warning_in_one_mkdocs_process_fails_the_split_build(published, monkey
         f.code == "B001" and "old-notice.md" in f.message for f in result.checked.report.findings
     )
     assert tree_hashes(published / "site") == before
-    assert not any(p.name.startswith(".site") for p in published.iterdir())
+    assert not any(
+        p.name.startswith(".site.") and p.name != ".site.lock" for p in published.iterdir()
+    )
 
 
 def test_a_plugin_that_needs_every_page_keeps_mkdocs_in_one_process(tmp_path, monkeypatch):

@@ -313,7 +313,9 @@ def test_outside_font_script_and_image_in_an_override_stop_the_build(tmp_path):
     assert not result.published
     assert result.exit_code == 1
     assert tree_hashes(project / "site") == before
-    assert not any(p.name.startswith(".site") for p in project.iterdir())
+    assert not any(
+        p.name.startswith(".site.") and p.name != ".site.lock" for p in project.iterdir()
+    )
     s002 = {(f.file, f.message) for f in result.scan_findings if f.code == "S002"}
     files = {f for f, _ in s002}
     assert "assets/stylesheets/gongshi.css" in files

@@ -106,10 +106,45 @@ def _hosts(value: Any) -> tuple[tuple[str, ...], str | None]:
     for item in items:
         if not isinstance(item, str) or not item.strip():
             return (), "links 应是网址或域名的列表，如 - https://www.12317.gov.cn/"
-        host = urlsplit(item.strip() if "//" in item else "//" + item.strip()).hostname
+        text = item.strip()
+        scheme = text.split(":", 1)[0].lower() if ":" in text.split("/", 1)[0] else ""
+        if text.split(":", 1)[-1][:1].isdigit():  # host:8080, a port
+            scheme = ""
+        if scheme and not (scheme in ("http", "https") and "//" in text):
+            return (), f"links 只能写 http:// 或 https:// 网址或域名，而不是“{text[:80]}”"
+        try:
+            host = urlsplit(text if "//" in text else "//" + text).hostname
+        except ValueError:
+            host = None
         if host:
             out.append(host.lower())
     return tuple(out), None
+
+
+def _url(value: Any) -> tuple[str, str | None]:
+    """``base_url``: the address the site is served at, http or https only (a
+    ``javascript:`` or ``file:`` address would end in every page's links and meta tags).
+
+    >>> _url("https://fupin.example.gov.cn/")
+    ('https://fupin.example.gov.cn/', None)
+    >>> _url("javascript:alert(1)")[1]
+    'base_url 应以 http:// 或 https:// 开头，如 https://fupin.example.gov.cn/，而不是“javascript:alert(1)”'
+    """
+    text = str(value).strip()
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+    except ValueError:
+        parts, host = None, None
+    shown = text if len(text) <= 80 else text[:80] + "…"
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not host:
+        return "", (
+            f"base_url 应以 http:// 或 https:// 开头，如 https://fupin.example.gov.cn/，"
+            f"而不是“{shown}”"
+        )
+    if any(c.isspace() or c in "<>\"'`" for c in text) or any(ord(c) < 32 for c in text):
+        return "", f"base_url 里不能有空格、引号或尖括号：“{shown}”"
+    return text, None
 
 
 def build_site(raw: dict[str, Any], origin: Origin) -> tuple[Site, list[F.Finding]]:
@@ -159,6 +194,15 @@ def build_site(raw: dict[str, Any], origin: Origin) -> tuple[Site, list[F.Findin
                     )
                 )
             values[k] = hosts
+        elif k == "base_url" and value is not None and str(value).strip():
+            url, problem = _url(value)
+            if problem:
+                found.append(
+                    F.make(
+                        "L008", file=origin.file, column=str(key), reason=problem, severity="error"
+                    )
+                )
+            values[k] = url
         elif value is not None:
             values[k] = str(value).strip()
     return Site(**values, origin=origin), found

@@ -47,13 +47,35 @@ _FRICTIONLESS_TYPE = {
 }
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what Excel may run as a formula
+_TEXT_KINDS = ("text", "list")
+
+
+def neutralise(text: str) -> str:
+    """A text cell that a spreadsheet would read as a formula gets a leading ``'`` (OWASP,
+    "CSV Injection"): ``=HYPERLINK(…)`` stays text when a verifier opens the file in Excel.
+
+    >>> neutralise("=HYPERLINK(1)"), neutralise("-2+3+cmd|' /C calc'!A0")
+    ("'=HYPERLINK(1)", "'-2+3+cmd|' /C calc'!A0")
+    >>> neutralise("青山村道路硬化项目")
+    '青山村道路硬化项目'
+    """
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def csv_text(table: Table, rows: Iterable[Any]) -> str:
-    """CSV with a BOM (Excel needs it to read UTF-8) and CRLF line ends (RFC 4180)."""
+    """CSV with a BOM (Excel needs it to read UTF-8) and CRLF line ends (RFC 4180).
+
+    Text cells are formula-neutralised (``neutralise``); money, numbers and dates are
+    written as they are, so they stay numbers in a spreadsheet (the JSON download has every
+    text exactly as recorded)."""
+    text_headers = {header(c) for c in table.columns if c.kind in _TEXT_KINDS}
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([header(c) for c in table.columns])
     for r in rows:
-        writer.writerow(list(row_text(r, table).values()))
+        cells = row_text(r, table)
+        writer.writerow([neutralise(v) if k in text_headers else v for k, v in cells.items()])
     return "\ufeff" + buf.getvalue()
 
 

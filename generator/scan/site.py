@@ -45,6 +45,16 @@ from generator.privacy import (  # noqa: F401  (id_checksum_ok, mask_value: re-e
     mask_value,
 )
 
+# publish (issue 16.8): hosts that serve scripts, polyfills and fonts to other sites; an
+# address of one inside a JS file is a request the page may make (Material's bundle loaded
+# a polyfill from unpkg.com on old browsers; build.theme_js rewrites it)
+_SCRIPT_CDN = re.compile(
+    r"(?:https?:)?//(?:unpkg\.com|cdn\.jsdelivr\.net|cdnjs\.cloudflare\.com|"
+    r"ajax\.googleapis\.com|fonts\.googleapis\.com|fonts\.gstatic\.com|code\.jquery\.com|"
+    r"polyfill\.io|cdn\.polyfill\.io|esm\.sh|cdn\.skypack\.dev|cdn\.bootcdn\.net|"
+    r"cdn\.staticfile\.org|cdn\.bootcss\.com|lib\.baomitu\.com)(?![\w.-])[^\s\"'`)]*",
+    re.IGNORECASE,
+)
 DOWNLOAD_SUFFIXES = {".csv", ".json", ".xlsx", ".txt", ".xml", ".ics", ".md"}  # + feeds
 ALWAYS_LINKABLE = ("beian.miit.gov.cn",)  # the ICP record link every government site shows
 _EXECUTABLE = {
@@ -449,6 +459,10 @@ def scan_file(path: Path, rel: str, rules: ScanRules) -> list[F.Finding]:
         shaped = _csv_segments(text)
     elif suffix in DOWNLOAD_SUFFIXES:
         shaped = [Segment(text)]
+    elif suffix in (".js", ".mjs"):  # publish (issue 16.8): a script that loads from a CDN
+        for m in _SCRIPT_CDN.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1
+            out.append(F.make("S002", file=rel, row=line, url=m.group()))
     elif suffix == ".css":
         for m in _CSS_URL.finditer(text):
             url = m.group(1) or m.group(2)
