@@ -1,0 +1,225 @@
+"""Recompute every figure of a built site from the CSV downloads it publishes.
+
+Each figure a page prints sits in ``<span class="gs-fig" data-sum|data-count data-where
+data-unit>`` (the recipe is described in ``generator/render/figures.py`` and on the site's
+downloads page). This module is deliberately independent of the generator: it reads the
+built HTML with ``html.parser`` and ``downloads/*.csv`` with ``csv`` and ``Decimal`` only,
+so a figure the aggregation layer got wrong is caught, not repeated. ``gongshi verify SITE``
+runs it on any built or downloaded site; ``pipeline.build`` runs it before it publishes.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from html.parser import HTMLParser
+from pathlib import Path
+
+from generator import findings as F
+
+LIST_SEPS = ("；", ";")
+UNITS = ("元", "万元", "个")
+
+
+@dataclass(frozen=True)
+class Figure:
+    page: str  # relative path of the HTML file
+    line: int
+    text: str  # as printed
+    sum: str  # "downloads/x.csv:列" or ""
+    count: str  # "downloads/x.csv" or ""
+    where: str  # JSON or ""
+    unit: str
+
+    @property
+    def label(self) -> str:
+        """What the figure says it is, for a message: ``项目资金 … = 1,234.00``."""
+        what = f"{self.sum} 求和" if self.sum else f"{self.count} 行数"
+        return f"{what}{('（' + self.where + '）') if self.where else ''}"
+
+
+class _Collect(HTMLParser):
+    def __init__(self, page: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = page
+        self.figures: list[Figure] = []
+        self._open: dict | None = None
+        self._depth = 0
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if self._open is not None:
+            self._depth += 1
+            return
+        if "data-sum" in a or "data-count" in a:
+            self._open = dict(a, _tag=tag, _line=self.getpos()[0])
+            self._depth = 0
+            self._text = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open is None:
+            return
+        if self._depth:
+            self._depth -= 1
+            return
+        a = self._open
+        self.figures.append(
+            Figure(
+                self.page,
+                a["_line"],
+                "".join(self._text).strip(),
+                a.get("data-sum", ""),
+                a.get("data-count", ""),
+                a.get("data-where", ""),
+                a.get("data-unit", ""),
+            )
+        )
+        self._open = None
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self._text.append(data)
+
+
+def figures_of(html_text: str, page: str) -> list[Figure]:
+    parser = _Collect(page)
+    parser.feed(html_text)
+    parser.close()
+    return parser.figures
+
+
+class _Tables:
+    """The site's CSV files, read once each: ``{path: (header, rows as dicts)}``."""
+
+    def __init__(self, site: Path) -> None:
+        self.site = site
+        self._cache: dict[str, list[dict[str, str]] | None] = {}
+
+    def rows(self, rel: str) -> list[dict[str, str]] | None:
+        if rel not in self._cache:
+            path = (self.site / rel).resolve()
+            ok = path.is_file() and path.suffix == ".csv" and self.site.resolve() in path.parents
+            if not ok:
+                self._cache[rel] = None
+            else:
+                with path.open(encoding="utf-8-sig", newline="") as fh:
+                    self._cache[rel] = list(csv.DictReader(fh))
+        return self._cache[rel]
+
+
+class Bad(Exception):
+    """A recipe that cannot be followed (missing file or column, malformed where)."""
+
+
+def _entries(cell: str) -> list[str]:
+    parts = [cell]
+    for sep in LIST_SEPS:
+        parts = [x for p in parts for x in p.split(sep)]
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _cell_ok(cell: str, cond: object, tables: _Tables) -> bool:
+    if isinstance(cond, str):
+        return cell == cond
+    if isinstance(cond, list):
+        return cell in cond
+    if not isinstance(cond, dict) or not cond:
+        raise Bad(f"条件写法不对：{cond!r}")
+    for op, arg in cond.items():
+        if op == "has":
+            ok = any(e in arg for e in _entries(cell))
+        elif op == "within":
+            items = _entries(cell)
+            ok = bool(items) and all(e in arg for e in items)
+        elif op == "not":
+            ok = not _cell_ok(cell, arg, tables)
+        elif op == "in":
+            rows = tables.rows(arg)
+            if rows is None:
+                raise Bad(f"找不到下载文件 {arg}")
+            column = cond.get("column", "")
+            matched = [r for r in rows if _row_ok(r, cond.get("where", {}), tables, arg)]
+            if matched and column not in matched[0]:
+                raise Bad(f"{arg} 没有“{column}”列")
+            ok = cell in {r[column] for r in matched}
+        elif op in ("column", "where"):
+            continue
+        else:
+            raise Bad(f"不认识的条件 {op}")
+        if not ok:
+            return False
+    return True
+
+
+def _row_ok(row: dict[str, str], where: dict, tables: _Tables, file: str) -> bool:
+    if not isinstance(where, dict):
+        raise Bad(f"条件写法不对：{where!r}")
+    for key, cond in where.items():
+        if key == "$or":
+            if not any(_row_ok(row, w, tables, file) for w in cond):
+                return False
+        elif key == "$not":
+            if _row_ok(row, cond, tables, file):
+                return False
+        elif key not in row:
+            raise Bad(f"{file} 没有“{key}”列")
+        elif not _cell_ok(row[key], cond, tables):
+            return False
+    return True
+
+
+def _number(text: str) -> Decimal:
+    try:
+        return Decimal(text.replace(",", "").strip() or "0")
+    except InvalidOperation:
+        raise Bad(f"“{text}”不是数字") from None
+
+
+def expected(fig: Figure, tables: _Tables) -> Decimal:
+    """The figure recomputed from the downloads, in its printed unit."""
+    where = json.loads(fig.where) if fig.where else {}
+    path, _, column = fig.sum.partition(":") if fig.sum else (fig.count, "", "")
+    rows = tables.rows(path)
+    if rows is None:
+        raise Bad(f"找不到下载文件 {path}")
+    matched = [r for r in rows if _row_ok(r, where, tables, path)]
+    if not fig.sum:
+        return Decimal(len(matched))
+    if rows and column not in rows[0]:
+        raise Bad(f"{path} 没有“{column}”列")
+    total = sum((_number(r[column]) for r in matched), Decimal(0))
+    if fig.unit == "万元":
+        return (total / 10000).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+    return total
+
+
+def verify(site: Path) -> tuple[int, list[F.Finding]]:
+    """(figures checked, S010 findings) for every ``*.html`` page of ``site``."""
+    site = Path(site)
+    tables = _Tables(site)
+    checked = 0
+    out: list[F.Finding] = []
+    for path in sorted(site.rglob("*.html")):
+        page = path.relative_to(site).as_posix()
+        for fig in figures_of(path.read_text(encoding="utf-8", errors="replace"), page):
+            checked += 1
+            try:
+                if fig.unit not in UNITS:
+                    raise Bad(f"单位“{fig.unit}”不认识")
+                want = expected(fig, tables)
+                shown = _number(fig.text)
+            except (Bad, json.JSONDecodeError) as e:
+                out.append(_finding(fig, f"无法核对：{e}"))
+                continue
+            if shown != want:
+                out.append(_finding(fig, f"按下载数据应为 {want:,}，相差 {shown - want:,}"))
+    return checked, out
+
+
+def _finding(fig: Figure, why: str) -> F.Finding:
+    return F.make(
+        "S010", file=fig.page, row=fig.line, page=fig.page, shown=fig.text, what=fig.label, why=why
+    )
