@@ -40,8 +40,7 @@ from generator.privacy import official_phones
 from generator.project import Project, county_project, open_project
 from generator.render import RenderResult, render
 from generator.rules import run_rules
-from generator.scan import ScanRules, SiteScan, scan, scan_rules, theme_template_dirs
-from generator.scan import figures
+from generator.scan import ScanRules, SiteScan, figures, scan, scan_rules, theme_template_dirs
 
 Log = Callable[[str], None]
 SETTLE_S = 1.0  # files younger than this may still be being written: scanned later
@@ -197,7 +196,7 @@ def build(
         return result
     if (report.count("error") or (strict and report.count("warning"))) and not allow_findings:
         what = "错误" if report.count("error") else "提醒（--strict）"
-        log(f"数据有{what}，未发布；原网站保持不变。改正后重新运行，或加 --allow-findings 强制发布。")
+        log(f"数据有{what}，未发布；原网站保持不变。改正后重新运行，或加 --allow-findings 发布。")
         return result
 
     chromium = None

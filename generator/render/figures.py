@@ -124,7 +124,11 @@ class Where:
     def funds_of_year(y: int, table: str = "disbursements") -> dict:
         """Rows of ``table`` drawn on the funds issued in year ``y`` (``downloads/Y/funds.csv``)."""
         return {
-            col(table, "fund_id"): {"in": csv_path("funds", y), "column": col("funds", "id"), "where": {}}
+            col(table, "fund_id"): {
+                "in": csv_path("funds", y),
+                "column": col("funds", "id"),
+                "where": {},
+            }
         }
 
     @staticmethod

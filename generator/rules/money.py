@@ -164,7 +164,7 @@ def distribution_adds_up(ds: Dataset) -> Iterator[F.Finding]:
         checks = [
             ("收益总额", None if unread(rows) else d.income, sum_of(rows), True),
             ("户数", d.households, len(rows), False),
-            ("人数", None if unread(rows, "persons") else d.persons, sum_of(rows, "persons"), False),
+            ("人数", d.persons, sum_of(rows, "persons"), False),
         ]
         for what, planned, actual, is_money in checks:
             if planned is not None and planned != actual:

@@ -30,7 +30,8 @@ declare(
     "M011",
     "warning",
     "合同金额与项目资金相差太大",
-    "项目“{name}”的合同金额 {contract} 元是项目资金 {budget} 元的 {ratio} 倍（通常在 0.5～1.5 倍之间）",
+    "项目“{name}”的合同金额 {contract} 元是项目资金 {budget} 元的 {ratio} 倍"
+    "（通常在 0.5～1.5 倍之间）",
     "请核对合同金额和各项资金来源的金额、单位（元/万元）。" + WHY_UNIT,
     QUALITY,
 )
@@ -54,7 +55,8 @@ declare(
     "M014",
     "warning",
     "到户补助金额远高于同类",
-    "{year}年{program}中户主“{head}”的补助 {amount} 元，是该项目每户中位数 {median} 元的 {ratio} 倍",
+    "{year}年{program}中户主“{head}”的补助 {amount} 元，"
+    "是该项目每户中位数 {median} 元的 {ratio} 倍",
     "请核对这一户的金额和单位（元/万元）。" + WHY_UNIT,
     QUALITY,
 )
@@ -125,7 +127,11 @@ def project_amount_plausible(ds: Dataset) -> Iterator[F.Finding]:
                 continue
             first = ds.funding_of(p.id)[0]
             yield F.make(
-                "M012", **at(first, "amount", f"project:{p.id}"), name=p.name, amount=yuan(budget), why=why
+                "M012",
+                **at(first, "amount", f"project:{p.id}"),
+                name=p.name,
+                amount=yuan(budget),
+                why=why,
             )
 
 

@@ -1,0 +1,176 @@
+"""Every figure checkable (issue 15, scope 4): each figure a page prints names the
+download rows it sums, the build recomputes them all from the CSVs it publishes with an
+independent implementation (``generator/scan/figures.py``), and ``gongshi verify SITE``
+does the same for anyone. Plus ``--strict`` and "one cause, one finding"."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import rules_county as rc
+from conftest import DEMO_DATA, TEST_DATA, build_project, make_project
+
+from generator.pipeline import check
+from generator.scan.figures import figures_of, verify
+
+GONGSHI = [sys.executable, "-m", "generator"]
+FIG = re.compile(r'(<span class="gs-fig"[^>]*>)([^<]*)(</span>)')
+
+
+def gongshi(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([*GONGSHI, *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+def test_the_build_recomputes_every_figure_of_the_contract_county(contract) -> None:
+    project, result = contract
+    assert result.published
+    assert not [f for f in result.checked.report.findings if f.code == "S010"]
+    assert result.figures_checked > 300  # 387 when this was written
+    checked, wrong = verify(project / "site")
+    assert (checked, wrong) == (result.figures_checked, [])
+    # the pages people check carry their figures: home, a village, a project, a fund
+    site = project / "site"
+    for page in ("index.html", "villages/371522107203/index.html", "funds/index.html"):
+        assert figures_of((site / page).read_text("utf-8"), page), page
+
+
+def test_the_build_recomputes_every_figure_of_the_demo(demo) -> None:
+    project, result = demo
+    assert result.published
+    assert result.figures_checked > 900  # 966 when this was written
+    assert verify(project / "site") == (result.figures_checked, [])
+
+
+def test_a_village_page_says_what_its_total_includes(contract) -> None:
+    project, _ = contract
+    html = (project / "site/villages/371522107203/index.html").read_text("utf-8")  # 刘庄村
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "（与张寨村、苏村共建）" in text
+    assert "不计入本村合计" in text
+    planned = re.sub(
+        r"<[^>]+>", "", (project / "site/villages/371522001201/index.html").read_text("utf-8")
+    )
+    assert "计划：" in planned  # SX2020006 is 公示中: planned, not built
+
+
+def _copy_site(contract, tmp_path: Path) -> Path:
+    project, _ = contract
+    site = tmp_path / "site"
+    shutil.copytree(project / "site", site)
+    return site
+
+
+def test_verify_names_the_page_and_figure_that_was_altered(contract, tmp_path: Path) -> None:
+    site = _copy_site(contract, tmp_path)
+    page = site / "villages/371522107203/index.html"
+    html = page.read_text("utf-8")
+    spans = [m for m in FIG.finditer(html) if "金额(元)" in m.group(1)]
+    m = spans[0]
+    shown = m.group(2)
+    altered = f"{int(shown.replace(',', '').split('.')[0]) + 1:,}.{shown.split('.')[1]}"
+    page.write_text(html[: m.start(2)] + altered + html[m.end(2) :], "utf-8")
+
+    out = gongshi("verify", str(site), cwd=tmp_path)
+    assert out.returncode == 1, out.stdout + out.stderr
+    report = out.stdout + out.stderr
+    assert "S010" in report and "网站上的数字与下载数据不符" in report
+    assert "villages/371522107203/index.html" in report
+    assert f"“{altered}”" in report and "相差 1" in report
+    assert "1 个与下载数据不符" in report
+
+
+def test_verify_fails_when_a_download_row_was_changed(contract, tmp_path: Path) -> None:
+    site = _copy_site(contract, tmp_path)
+    path = site / "downloads/project_funding.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text("utf-8-sig"))))
+    head, first = rows[0], rows[1]
+    col = head.index("金额(元)")
+    pid = first[head.index("项目编号")]
+    first[col] = str(int(first[col].split(".")[0]) + 100) + ".00"
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    path.write_text("\ufeff" + buf.getvalue(), "utf-8")
+
+    checked, wrong = verify(site)
+    pages = {f.file for f in wrong}
+    assert f"projects/{pid}/index.html" in pages
+    assert "index.html" in pages  # the county total on the home page
+    assert all(f.code == "S010" and "相差 -" in f.message for f in wrong), wrong
+    project_page = [f for f in wrong if f.file == f"projects/{pid}/index.html"]
+    assert all("相差 -100.00" in f.message for f in project_page), project_page
+    assert gongshi("verify", str(site), cwd=tmp_path).returncode == 1
+
+
+def test_verify_refuses_a_folder_without_figures(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text("<p>1,234.00</p>", "utf-8")
+    out = gongshi("verify", str(tmp_path), cwd=tmp_path)
+    assert out.returncode == 1
+    assert "没有找到标明来源的数字" in out.stdout + out.stderr
+
+
+def test_a_figure_the_downloads_cannot_give_stops_the_build(tmp_path: Path) -> None:
+    """A county template that prints a wrong total: the build names page and figure and
+    keeps the published site as it was; --strict refuses warnings before MkDocs runs."""
+    project = make_project(tmp_path / "p", TEST_DATA / "tiny")
+    first = build_project(project, jobs=1)
+    assert first.published and first.figures_checked > 0
+    before = {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+
+    strict = build_project(project, strict=True, jobs=1)
+    assert not strict.published and strict.exit_code == 1
+    assert strict.checked.report.count("warning") and strict.rendered is None
+
+    county = project / "site_templates/county"
+    county.mkdir(parents=True)
+    home = (project / "site_templates/pages/home.md.j2").read_text("utf-8")
+    wrong = 'fig(stats.funding + 1, "project_funding.amount")'
+    assert 'fig(stats.funding, "project_funding.amount")' in home
+    (county / "home.md.j2").write_text(
+        home.replace('fig(stats.funding, "project_funding.amount")', wrong), "utf-8"
+    )
+    bad = build_project(project, jobs=1)
+    assert not bad.published and bad.exit_code == 1
+    found = [f for f in bad.checked.report.findings if f.code == "S010"]
+    assert [f.file for f in found] == ["index.html"], found
+    assert "1,442,345.68" in found[0].message and "相差 0.01" in found[0].message
+    after = {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_check_strict_fails_on_the_demo_warnings(tmp_path: Path) -> None:
+    plain = gongshi("check", "--data", str(DEMO_DATA), cwd=tmp_path)
+    assert plain.returncode == 0, plain.stdout + plain.stderr
+    assert "提醒" in plain.stdout + plain.stderr
+    strict = gongshi("check", "--strict", "--data", str(DEMO_DATA), cwd=tmp_path)
+    assert strict.returncode == 1
+
+
+def test_the_ci_templates_document_strict_and_verify() -> None:
+    from conftest import REPO
+
+    for path in (REPO / ".github/workflows/gongshi.yml", REPO / ".gitlab-ci.yml"):
+        text = path.read_text("utf-8")
+        assert "--strict" in text and "gongshi verify" in text, path
+
+
+def test_an_unreadable_amount_is_one_finding_not_also_its_sums(tmp_path: Path) -> None:
+    """The allocation of JL2018-001 cannot be read: the V-finding names the cell; M001
+    (funding ≠ allocations) and M003 (paid more than allocated) would only repeat it."""
+    tables = rc.clean()
+    rc.cell(tables, "allocations", 2, "金额", "三十万")
+    report = check(rc.write(tmp_path, tables)).report
+    codes = {f.code for f in report.findings}
+    assert not {c for c in codes if c.startswith("M")}, report.to_json()
+    bad = [f for f in report.findings if f.file == "data/allocations.csv" and f.row == 2]
+    assert bad and bad[0].code.startswith("V"), report.to_json()
+    # fixed to a wrong but readable amount, the money rules speak again
+    tables = rc.clean()
+    rc.cell(tables, "allocations", 2, "金额", "290000")
+    codes = {f.code for f in check(rc.write(tmp_path / "again", tables)).report.findings}
+    assert {"M001", "M003"} <= codes
