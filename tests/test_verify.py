@@ -101,9 +101,11 @@ def test_verify_fails_when_a_download_row_was_changed(contract, tmp_path: Path) 
     pages = {f.file for f in wrong}
     assert f"projects/{pid}/index.html" in pages
     assert "index.html" in pages  # the county total on the home page
-    assert all(f.code == "S010" and "相差 -" in f.message for f in wrong), wrong
-    project_page = [f for f in wrong if f.file == f"projects/{pid}/index.html"]
-    assert all("相差 -100.00" in f.message for f in project_page), project_page
+    assert all(f.code == "S010" for f in wrong), wrong
+    project_page = [f.message for f in wrong if f.file == f"projects/{pid}/index.html"]
+    # the project's 资金规模 and 合计 (sums), and its line in 资金来源 (one row's value)
+    assert sum("相差 -100.00" in m for m in project_page) == 2, project_page
+    assert sum("中的一行" in m and "对应的行是" in m for m in project_page) == 1, project_page
     assert gongshi("verify", str(site), cwd=tmp_path).returncode == 1
 
 

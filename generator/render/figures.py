@@ -9,7 +9,9 @@ The recipe, in the HTML::
           data-where='{"项目编号": "JL2018-001"}' data-unit="元">150,000.00</span>
 
 - ``data-sum="FILE:COLUMN"``: the sum of a column of a CSV download (path from the site's
-  root; columns are the CSV headers); ``data-count="FILE"``: the number of rows.
+  root; columns are the CSV headers); ``data-count="FILE"``: the number of rows;
+  ``data-cell="FILE:COLUMN"``: the value of one of the matching rows (a record's line in a
+  table, where two identical lines would otherwise be summed).
 - ``data-unit``: ``元`` (printed ``1,234.56``), ``万元`` (the 元 sum ÷ 10,000, two decimals,
   half up), ``个`` (a count or a sum of a count column such as 受益户数).
 - ``data-where``: which rows, as JSON: an object, AND over its keys. A key is a column
@@ -35,7 +37,7 @@ from typing import Any
 from markupsafe import Markup
 
 from generator import money
-from generator.model.tables import header
+from generator.model.tables import cell_text, header
 from generator.records import TABLES, Village
 
 DOWNLOADS = "downloads"
@@ -66,11 +68,13 @@ def fig(
     where: dict | None = None,
     unit: str | None = None,
     year: int | None = None,
+    cell: bool = False,
 ) -> Markup:
     """A figure with its recipe. ``source``: ``"table.key"`` sums a column,
     ``"table"`` counts rows; ``where`` is built by ``Where`` (English keys already turned
     into CSV headers); ``unit`` defaults to 元 for money columns and 个 otherwise;
-    ``year``: use that year's download folder."""
+    ``year``: use that year's download folder; ``cell``: one row's value (``data-cell``:
+    the value of one of the matching rows), for a record's own line in a table."""
     if value is None:
         return Markup("")
     table, _, key = source.partition(".")
@@ -78,7 +82,8 @@ def fig(
     if key:
         column = next(c for c in _TABLES[table].columns if c.key == key)
         unit = unit or ("元" if column.kind == "money" else "个")
-        recipe = f"data-sum='{_attr(f'{path}:{header(column)}')}'"
+        attr = "data-cell" if cell else "data-sum"
+        recipe = f"{attr}='{_attr(f'{path}:{header(column)}')}'"
     else:
         unit = unit or "个"
         recipe = f"data-count='{_attr(path)}'"
@@ -103,6 +108,13 @@ class Where:
     @staticmethod
     def distribution(did: str, table: str = "benefits") -> dict:
         return {col(table, "distribution_id" if table != "distributions" else "id"): did}
+
+    @staticmethod
+    def row(table: str, record: object, *keys: str) -> dict:
+        """The rows of ``table`` whose ``keys`` hold this record's values, as the CSV writes
+        them."""
+        cols = {c.key: c for c in _TABLES[table].columns}
+        return {header(cols[k]): cell_text(getattr(record, k), cols[k].kind) for k in keys}
 
     @staticmethod
     def key(table: str, value: str) -> dict:

@@ -30,13 +30,20 @@ class Figure:
     text: str  # as printed
     sum: str  # "downloads/x.csv:列" or ""
     count: str  # "downloads/x.csv" or ""
+    cell: str  # "downloads/x.csv:列" or "": the value of one matching row
     where: str  # JSON or ""
     unit: str
 
     @property
     def label(self) -> str:
         """What the figure says it is, for a message: ``项目资金 … = 1,234.00``."""
-        what = f"{self.sum} 求和" if self.sum else f"{self.count} 行数"
+        what = (
+            f"{self.sum} 求和"
+            if self.sum
+            else f"{self.cell} 中的一行"
+            if self.cell
+            else f"{self.count} 行数"
+        )
         return f"{what}{('（' + self.where + '）') if self.where else ''}"
 
 
@@ -54,7 +61,7 @@ class _Collect(HTMLParser):
         if self._open is not None:
             self._depth += 1
             return
-        if "data-sum" in a or "data-count" in a:
+        if "data-sum" in a or "data-count" in a or "data-cell" in a:
             self._open = dict(a, _tag=tag, _line=self.getpos()[0])
             self._depth = 0
             self._text = []
@@ -73,6 +80,7 @@ class _Collect(HTMLParser):
                 "".join(self._text).strip(),
                 a.get("data-sum", ""),
                 a.get("data-count", ""),
+                a.get("data-cell", ""),
                 a.get("data-where", ""),
                 a.get("data-unit", ""),
             )
@@ -178,18 +186,22 @@ def _number(text: str) -> Decimal:
         raise Bad(f"“{text}”不是数字") from None
 
 
-def expected(fig: Figure, tables: _Tables) -> Decimal:
-    """The figure recomputed from the downloads, in its printed unit."""
+def expected(fig: Figure, tables: _Tables) -> Decimal | set[Decimal]:
+    """The figure recomputed from the downloads, in its printed unit (for ``data-cell``:
+    the values of the matching rows)."""
     where = json.loads(fig.where) if fig.where else {}
-    path, _, column = fig.sum.partition(":") if fig.sum else (fig.count, "", "")
+    source = fig.sum or fig.cell
+    path, _, column = source.partition(":") if source else (fig.count, "", "")
     rows = tables.rows(path)
     if rows is None:
         raise Bad(f"找不到下载文件 {path}")
     matched = [r for r in rows if _row_ok(r, where, tables, path)]
-    if not fig.sum:
+    if not source:
         return Decimal(len(matched))
     if rows and column not in rows[0]:
         raise Bad(f"{path} 没有“{column}”列")
+    if fig.cell:
+        return {_number(r[column]) for r in matched if r[column].strip()}
     total = sum((_number(r[column]) for r in matched), Decimal(0))
     if fig.unit == "万元":
         return (total / 10000).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
@@ -214,7 +226,11 @@ def verify(site: Path) -> tuple[int, list[F.Finding]]:
             except (Bad, json.JSONDecodeError) as e:
                 out.append(_finding(fig, f"无法核对：{e}"))
                 continue
-            if shown != want:
+            if isinstance(want, set):
+                if shown not in want:
+                    found = "、".join(f"{x:,}" for x in sorted(want)) or "没有这样的行"
+                    out.append(_finding(fig, f"下载数据中对应的行是 {found}"))
+            elif shown != want:
                 out.append(_finding(fig, f"按下载数据应为 {want:,}，相差 {shown - want:,}"))
     return checked, out
 
