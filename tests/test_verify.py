@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -176,3 +177,82 @@ def test_an_unreadable_amount_is_one_finding_not_also_its_sums(tmp_path: Path) -
     rc.cell(tables, "allocations", 2, "金额", "290000")
     codes = {f.code for f in check(rc.write(tmp_path / "again", tables)).report.findings}
     assert {"M001", "M003"} <= codes
+
+
+def test_the_checker_is_independent_of_the_aggregation_layer() -> None:
+    import ast
+
+    import generator.scan.figures as checker
+
+    tree = ast.parse(Path(checker.__file__).read_text("utf-8"))
+    imported = {
+        n.module if isinstance(n, ast.ImportFrom) else a.name
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Import | ast.ImportFrom)
+        for a in n.names
+    }
+    ours = {m for m in imported if m and m.startswith("generator")}
+    assert ours == {"generator"}, ours  # only ``from generator import findings``
+    assert "float" not in Path(checker.__file__).read_text("utf-8")
+
+
+def _site(tmp_path: Path, body: str) -> Path:
+    (tmp_path / "downloads").mkdir(parents=True)
+    (tmp_path / "downloads/projects.csv").write_text(
+        "\ufeff项目编号,乡镇,实施地点,受益户数\r\n"
+        "P1,甲镇,东村,10\r\nP2,甲镇,东村；西村,5\r\nP3,乙镇,东村,7\r\nP4,乙镇,,1\r\n",
+        "utf-8",
+    )
+    (tmp_path / "downloads/project_funding.csv").write_text(
+        "\ufeff项目编号,资金来源,金额(元)\r\n"
+        "P1,中央财政,100.50\r\nP1,自筹,0.50\r\nP2,中央财政,20000\r\nP3,县级财政,7\r\n",
+        "utf-8",
+    )
+    (tmp_path / "index.html").write_text(body, "utf-8")
+    return tmp_path
+
+
+def _span(attrs: str, text: str) -> str:
+    return f'<p>x <span class="gs-fig" {attrs}>{text}</span></p>\n'
+
+
+def _fig(kind: str, source: str, text: str, where: dict | None = None, unit: str = "个") -> str:
+    attrs = f"data-{kind}='downloads/{source}'"
+    if where is not None:
+        attrs += f" data-where='{json.dumps(where, ensure_ascii=False)}'"
+    return _span(f'{attrs} data-unit="{unit}"', text)
+
+
+def test_the_where_grammar(tmp_path: Path) -> None:
+    money = "project_funding.csv:金额(元)"
+    own = {"实施地点": {"within": ["东村"]}, "乡镇": "甲镇"}
+    shared_west = {"实施地点": {"has": ["西村"], "not": {"within": ["西村"]}}}
+    of_town = {"in": "downloads/projects.csv", "column": "项目编号", "where": {"乡镇": "甲镇"}}
+    figs = [
+        ("count", "projects.csv", "4", None, "个"),
+        ("count", "projects.csv", "3", {"实施地点": {"has": ["东村"]}}, "个"),
+        ("count", "projects.csv", "1", own, "个"),
+        ("count", "projects.csv", "3", {"$not": own}, "个"),
+        ("count", "projects.csv", "3", {"$or": [{"乡镇": "乙镇"}, shared_west]}, "个"),
+        ("sum", money, "20,101.00", {"项目编号": of_town}, "元"),
+        ("sum", money, "2.01", None, "万元"),
+        ("sum", "projects.csv:受益户数", "23", None, "个"),
+        ("cell", money, "0.50", {"项目编号": "P1"}, "元"),
+    ]
+    body = "".join(_fig(*f) for f in figs)
+    assert verify(_site(tmp_path, body)) == (len(figs), [])
+    # each figure, changed, is found, and only that one
+    for i, (kind, source, text, where, unit) in enumerate(figs):
+        wrong = text[:-1] + str((int(text[-1]) + 1) % 10)
+        changed = [*figs[:i], (kind, source, wrong, where, unit), *figs[i + 1 :]]
+        checked, found = verify(_site(tmp_path / str(i), "".join(_fig(*f) for f in changed)))
+        assert checked == len(figs) and len(found) == 1, (i, found)
+        assert f"“{wrong}”" in found[0].message and found[0].file == "index.html"
+
+
+def test_a_recipe_that_names_a_missing_column_is_a_finding(tmp_path: Path) -> None:
+    body = _span("data-sum='downloads/projects.csv:金额(元)' data-unit=\"元\"", "1.00")
+    body += _span("data-count='downloads/nothing.csv' data-unit=\"个\"", "0")
+    checked, found = verify(_site(tmp_path, body))
+    assert checked == 2 and len(found) == 2
+    assert "没有“金额(元)”列" in found[0].message and "找不到下载文件" in found[1].message
