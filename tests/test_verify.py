@@ -256,3 +256,20 @@ def test_a_recipe_that_names_a_missing_column_is_a_finding(tmp_path: Path) -> No
     checked, found = verify(_site(tmp_path, body))
     assert checked == 2 and len(found) == 2
     assert "没有“金额(元)”列" in found[0].message and "找不到下载文件" in found[1].message
+
+
+def test_figures_are_found_wherever_a_recipe_is_written() -> None:
+    """Only elements with a recipe go to the parser, but any element, nested markup in it
+    and any attribute order; the line is the page's."""
+    page = (
+        "<html>\n<p>a</p>\n"
+        '<td><span class="gs-fig" data-count=\'downloads/x.csv\' data-unit="个">4</span></td>\n'
+        "<div data-unit=\"元\" data-sum='downloads/x.csv:a'><b>1</b>.00</div> "
+        "<em data-cell='downloads/x.csv:a'>9</em>"
+    )
+    found = [(f.line, f.text, f.sum or f.count or f.cell) for f in figures_of(page, "p")]
+    assert found == [
+        (3, "4", "downloads/x.csv"),
+        (4, "1.00", "downloads/x.csv:a"),
+        (4, "9", "downloads/x.csv:a"),
+    ]
