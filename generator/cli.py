@@ -149,6 +149,7 @@ def main() -> None:
 def check(data_dir: str, fmt: str, output: str | None, skip: tuple[str, ...], strict: bool) -> None:
     """检查数据，列出每个问题所在的文件、行、列和改法。
 
+    \b
     例：gongshi check --format junit -o findings.xml
         gongshi check --strict     （有提醒也返回 1，让 CI 变红）
     """
