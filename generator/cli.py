@@ -96,6 +96,16 @@ data_option = click.option(
 )
 
 
+# --strict (issue 15): warnings fail too, for counties that want CI red on any finding.
+strict_option = click.option(
+    "--strict", is_flag=True, help="严格：有提醒（warning）也算失败，返回 1；build 不发布"
+)
+
+
+def strict_exit(code: int, report: Report, strict: bool) -> int:
+    return 1 if strict and code == 0 and report.count("warning") else code
+
+
 class _Commands(click.Group):
     """Every command: a ``GongshiError`` (a broken template, an unusable path) is printed as
     its Chinese message, exit code 2, never a traceback."""
@@ -135,16 +145,19 @@ def main() -> None:
 )
 @click.option("--output", "-o", default=None, help="把 json/junit/github 结果写入文件")
 @click.option("--skip", multiple=True, help="跳过某条规则的代码或标签，可重复")
-def check(data_dir: str, fmt: str, output: str | None, skip: tuple[str, ...]) -> None:
+@strict_option
+def check(data_dir: str, fmt: str, output: str | None, skip: tuple[str, ...], strict: bool) -> None:
     """检查数据，列出每个问题所在的文件、行、列和改法。
 
+    \b
     例：gongshi check --format junit -o findings.xml
+        gongshi check --strict     （有提醒也返回 1，让 CI 变红）
     """
     from generator.pipeline import check as run_check
 
     checked = run_check(Path(data_dir), skip)
     _write(checked.report, fmt, output)
-    sys.exit(checked.report.exit_code)
+    sys.exit(strict_exit(checked.report.exit_code, checked.report, strict))
 
 
 @main.command()
@@ -173,6 +186,7 @@ def check(data_dir: str, fmt: str, output: str | None, skip: tuple[str, ...]) ->
     default=None,
     help="MkDocs 同时用几个进程（默认：CPU 核数，最多 4）",
 )
+@strict_option
 def build(
     data_dir: str,
     site_dir: str,
@@ -181,6 +195,7 @@ def build(
     county_names: tuple[str, ...],
     pdf: bool,
     jobs: int | None,
+    strict: bool,
 ) -> None:
     """检查数据、生成页面、用 MkDocs 生成网站并扫描，成功后替换 site/。
 
@@ -204,6 +219,7 @@ def build(
             log=lambda m: console.print(m),
             pdf=pdf,
             jobs=jobs,
+            strict=strict,
         ):
             if result.checked.report.findings:
                 print_report(result.checked.report, limit=50)
@@ -221,6 +237,7 @@ def build(
             log=lambda m: console.print(m),
             pdf=pdf,
             jobs=jobs,
+            strict=strict,
         )
     if result.checked.report.findings:
         print_report(result.checked.report, limit=200)
@@ -377,3 +394,26 @@ def scan_command(site_dir: str, data_dir: str, fmt: str, output: str | None) -> 
         )
     _write(report, fmt, output)
     sys.exit(1 if report.findings else 0)
+
+
+@main.command("verify")
+@click.argument("site_dir", default="site", type=click.Path(exists=True, file_okay=False))
+def verify_command(site_dir: str) -> None:
+    """核对网站上的每个数字：按页面中写明的下载文件、列和条件，用 downloads/ 里的 CSV
+    重新计算，列出对不上的页面和数字。任何人都可以对下载的网站运行。
+
+    退出码：0 全部相符，1 有不符。
+
+    例：gongshi verify site
+    """
+    from generator.scan.figures import verify
+
+    checked, wrong = verify(Path(site_dir))
+    if wrong:
+        print_report(Report(wrong))
+    elif checked:
+        console.print("[green]全部相符。[/green]")
+    console.print(f"核对了 {checked} 个数字，{len(wrong)} 个与下载数据不符。")
+    if not checked:
+        console.print(f"[red]{site_dir} 中没有找到标明来源的数字（data-sum / data-count）。[/red]")
+    sys.exit(1 if wrong or not checked else 0)

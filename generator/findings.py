@@ -297,6 +297,15 @@ _code(
     "页面中有不是主题模板写入的脚本：{snippet}",
     "记录中的文字不能成为脚本。请检查模板覆盖文件和手写页面，不要用 safe 输出数据。",
 )
+# Figures (issue 15, verify): every printed figure recomputed from the CSV downloads.
+_code(
+    "S010",
+    "error",
+    "网站上的数字与下载数据不符",
+    "页面 {page} 上的数字“{shown}”（{what}）{why}",
+    "网站上的每个数字都要能用下载的 CSV 重新算出来。请运行 gongshi verify 查看全部不符之处；"
+    "如果是模板改动造成的，请检查 fig(…) 写的下载文件、列和条件。",
+)
 _code(
     "B001",
     "fatal",

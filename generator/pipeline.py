@@ -41,7 +41,7 @@ from generator.privacy import official_phones
 from generator.project import GENERATED_DIRS, Project, county_project, open_project
 from generator.render import RenderResult, render
 from generator.rules import run_rules
-from generator.scan import ScanRules, SiteScan, scan, scan_rules, theme_template_dirs
+from generator.scan import ScanRules, SiteScan, figures, scan, scan_rules, theme_template_dirs
 
 Log = Callable[[str], None]
 SETTLE_S = 1.0  # files younger than this may still be being written: scanned later
@@ -127,6 +127,7 @@ class BuildResult:
     scan_findings: list[F.Finding] = field(default_factory=list)
     mkdocs_output: str = ""
     mkdocs_processes: int = 0
+    figures_checked: int = 0  # figures recomputed from the downloads (scan.figures)
     pdf: bool = False  # PDFs were printed (asked for, and Chromium was found)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
@@ -165,6 +166,7 @@ def build(
     log: Log = lambda _: None,
     pdf: bool = False,
     jobs: int | None = None,
+    strict: bool = False,
 ) -> BuildResult:
     """Check, render, ``mkdocs build``, (PDFs when ``pdf``), scan, then swap into place.
 
@@ -199,7 +201,7 @@ def build(
                 f"无法整理上次中断留下的临时文件夹（{exc.strerror}）", file=str(out.parent)
             ) from None
         swap.pause_point("locked")
-        return _build(project, data_dir, out, allow_findings, log, pdf, jobs)
+        return _build(project, data_dir, out, allow_findings, log, pdf, jobs, strict)
 
 
 def _protected(project: Project, data_dir: Path) -> list[tuple[str, Path]]:
@@ -223,6 +225,7 @@ def _build(
     log: Log,
     pdf: bool,
     jobs: int | None,
+    strict: bool = False,
 ) -> BuildResult:
     site_dir = out.given
     t0 = time.perf_counter()
@@ -238,8 +241,9 @@ def _build(
     if checked.dataset is None or report.fatal:
         log("数据无法使用，未生成网站；原网站保持不变。")
         return result
-    if report.count("error") and not allow_findings:
-        log("数据有错误，未发布；原网站保持不变。改正后重新运行，或加 --allow-findings 强制发布。")
+    if (report.count("error") or (strict and report.count("warning"))) and not allow_findings:
+        what = "错误" if report.count("error") else "提醒（--strict）"
+        log(f"数据有{what}，未发布；原网站保持不变。改正后重新运行，或加 --allow-findings 发布。")
         return result
 
     chromium = None
@@ -308,6 +312,9 @@ def _build(
         timings["after_mkdocs_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         result.scan_findings = scanner.findings()
+        # issue 15 (verify): every figure recomputed from the CSV downloads, independently
+        result.figures_checked, wrong = figures.verify(tmp)
+        result.scan_findings += wrong
         report.extend(result.scan_findings)
         timings["scan_rest_s"] = time.perf_counter() - t0
         log(
@@ -386,6 +393,7 @@ def build_counties(
     log: Log = lambda _: None,
     pdf: bool = False,
     jobs: int | None = None,
+    strict: bool = False,
 ) -> Iterator[tuple[str, BuildResult]]:
     """Build each county of ``data_dir`` into ``site_dir/<county>``, one after another
     (memory stays that of one county; CI builds them in parallel, one job each).
@@ -416,6 +424,7 @@ def build_counties(
                 log,
                 pdf=pdf,
                 jobs=jobs,
+                strict=strict,
             ),
         )
 

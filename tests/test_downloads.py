@@ -19,6 +19,8 @@ from generator.records import PRIVATE, TABLE_BY_NAME
 
 
 def _text(html: str) -> str:
+    """The text a reader sees: inline spans (a figure's ``gs-fig``) join their neighbours."""
+    html = re.sub(r"</?span\b[^>]*>", "", html)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 

@@ -8,6 +8,7 @@ spreadsheet row (header = row 1), column and record a cadre has to fix.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -210,6 +211,37 @@ CASES: dict[str, Case] = {
         2,
         "K列（处理结果）",
         "case:AJ-01",
+    ),
+    # --- plausibility (issue 15: probably the wrong unit or a typo) ---
+    # a 200,000 元 road with a 20,000 元 contract (0.1 times its funding)
+    "M011": Case(
+        setting("projects", 3, 合同金额="20000"), P, 3, "W列（合同金额）", "project:JL2018-002"
+    ),
+    # 100,000 元 typed as 10: under 1,000 元 (and no longer what was allocated: M001)
+    "M012": Case(
+        setting("project_funding", 5, 金额="10"),
+        "data/project_funding.csv",
+        5,
+        "C列（金额）",
+        "project:BZ2019-001",
+        also=("M001",),
+    ),
+    # paid 2018-09-01 from a fund issued 2018-09-20
+    "M013": Case(
+        setting("disbursements", 3, 拨付日期=dt.date(2018, 9, 1)),
+        "data/disbursements.xlsx",
+        3,
+        "C列（拨付日期）",
+        "project:JL2018-002",
+    ),
+    # one household 25,000 元 where the others got 2,000 (and the plan no longer adds up)
+    "M014": Case(
+        setting("benefits", 4, 金额="25000"),
+        "data/benefits.csv",
+        4,
+        "F列（金额）",
+        "benefit:资产收益分红:2018",
+        also=("M004",),
     ),
     # one gap, one finding: the supervisor is Q007's alone, not also N001's
     "Q007": Case(

@@ -84,7 +84,7 @@ class Output:
     def leftovers(self) -> list[Path]:
         """Temporary folders of earlier builds (killed, or from an older gongshi)."""
         name = self.target.name
-        found = []
+        found: list[Path] = []
         for pattern in (f".{name}.new*", f".{name}.old*"):
             found.extend(p for p in self.parent.glob(pattern) if p.is_dir())
         return sorted(found)
@@ -222,9 +222,9 @@ def missing_pages(site: Path, docs_dir: Path, page_dirs: Iterable[str], home: bo
     Markdown page under ``docs_dir/<page_dirs>`` (and ``index.md`` when ``home``), every
     page the search index lists, the search index itself and ``sitemap.xml``."""
     missing: list[str] = []
-    for rel in ("sitemap.xml", SEARCH_INDEX):
-        if not (site / rel).is_file():
-            missing.append(rel)
+    for needed in ("sitemap.xml", SEARCH_INDEX):
+        if not (site / needed).is_file():
+            missing.append(needed)
     sources = [docs_dir / "index.md"] if home and (docs_dir / "index.md").is_file() else []
     for name in page_dirs:
         if (docs_dir / name).is_dir():

@@ -133,12 +133,25 @@ class VillagePage(PageContext):
     village: Village
     """The village."""
     projects: list[Project]
-    """Its projects (a project of several villages is on each), newest first."""
+    """Its projects (a project of several villages is on each, with its full amount),
+    newest first."""
+    own_projects: list[Project]
+    """The projects that name this village alone: they make up ``totals.own``."""
+    shared_projects: list[Project]
+    """The projects it shares with other villages (or a whole township): shown with their
+    full amount, summed apart in ``totals.shared``, never in the village's own total."""
+    shared_with: dict[str, str]
+    """Per shared project id, the other places it names (for ``（与××村共建）``)."""
+    built: list[Project]
+    """Projects under way or finished (``已建设``)."""
+    planned: list[Project]
+    """Projects 拟建 or 公示中 (``计划``), never called built."""
     benefit_groups: list[dict[str, Any]]
     """Household aid by year and programme: ``year``, ``program``, ``rows`` (benefit
     records), ``amount`` (their sum in 分)."""
     totals: dict[str, int]
-    """``projects`` (sum of its projects' funding, 分), ``benefit_rows``, ``benefits`` (分)."""
+    """``own`` (the funding of its own projects, 分), ``shared`` (the full funding of the
+    projects it shares), ``benefit_rows``, ``benefits`` (分)."""
     rectifications: list[Rectification]
     """Problems found in this village and their rectification."""
     cases: list[Case]

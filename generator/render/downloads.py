@@ -23,6 +23,7 @@ from typing import Any
 
 from generator import money
 from generator.model import Dataset, benefit_key, parse_subject
+from generator.model import totals as sums
 from generator.model.dataset import records
 from generator.model.tables import header, row_json, row_text
 from generator.records import TABLES, Column, Table
@@ -276,18 +277,16 @@ def data_date(ds: Dataset) -> str:
 
 
 def totals(ds: Dataset) -> dict[str, str]:
-    """The home page's headline figures, as a supervisor recomputes them from the CSVs."""
-
-    def s(items: Iterable[int | None]) -> str:
-        return money.plain(sum(v or 0 for v in items))
-
+    """The home page's headline figures (from ``model.totals``), as a supervisor
+    recomputes them from the CSVs."""
+    p = money.plain
     return {
         "项目个数": str(len(ds.projects)),
-        "项目资金合计(元)": s(f.amount for f in ds.funding),
-        "下达资金合计(元)": s(f.amount for f in ds.funds),
-        "已拨付资金(元)": s(d.amount for d in ds.disbursements),
-        "项目受益户数": str(sum(p.households or 0 for p in ds.projects)),
-        "到户补助发放(元)": s(b.amount for b in ds.benefits),
+        "项目资金合计(元)": p(sums.county_funding(ds)),
+        "下达资金合计(元)": p(sums.funds_issued(ds)),
+        "已拨付资金(元)": p(sums.county_disbursed(ds)),
+        "项目受益户数": str(sums.project_households(ds.projects)),
+        "到户补助发放(元)": p(sums.benefits_paid(ds)),
         "到户补助户次": str(len(ds.benefits)),
         "村庄个数": str(len(ds.villages)),
     }

@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from generator import money
 from generator.dates import zh_date
-from generator.render import urls
+from generator.render import figures, urls
 from generator.render.mdtext import escape_md, link, phone
 from generator.rules.compliance import percent
 
@@ -88,7 +88,7 @@ def environment(templates_dir: Path) -> jinja2.Environment:
     env.filters.update(
         yuan=_yuan, wan=_wan, date=_date, md=escape_md, slug=urls.slug, n=_n, percent=percent
     )
-    env.globals.update(link=link, phone=phone, urls=urls)
+    env.globals.update(link=link, phone=phone, urls=urls, fig=figures.fig, w=figures.Where())
     return env
 
 

@@ -4,7 +4,6 @@ of the home, village and benefit pages. Templates only lay these out.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 from typing import Any
 
@@ -69,46 +68,48 @@ def project_sort_key(p: Project) -> tuple:
 
 def home_stats(ds: Dataset) -> dict[str, Any]:
     """Headline figures; every money figure is an exact sum of records in 分."""
-    years: dict[int, dict[str, int]] = defaultdict(
-        lambda: {"projects": 0, "funding": 0, "households": 0}
-    )
-    for p in ds.projects:
-        y = years[p.year or 0]
-        y["projects"] += 1
-        y["funding"] += totals.project_funding(ds, p.id)
-        y["households"] += p.households or 0
     return {
         "projects": len(ds.projects),
-        "funding": totals.sum_of(ds.funding),
-        "funds": totals.sum_of(ds.funds),
-        "disbursed": totals.sum_of(ds.disbursements),
-        "households": totals.sum_of(ds.projects, "households"),
-        "benefits": totals.sum_of(ds.benefits),
+        "funding": totals.county_funding(ds),
+        "funds": totals.funds_issued(ds),
+        "disbursed": totals.county_disbursed(ds),
+        "households": totals.project_households(ds.projects),
+        "benefits": totals.benefits_paid(ds),
         "benefit_rows": len(ds.benefits),
         "villages": len(ds.villages),
         "cases": len(ds.cases),
-        "by_year": dict(sorted(years.items(), reverse=True)),
+        "by_year": totals.by_year(ds),
     }
 
 
 def village_view(ds: Dataset, vil: Village) -> dict[str, Any]:
-    """Everything that touches a village, grouped for its page."""
-    groups: dict[tuple[int, str], list] = defaultdict(list)
-    for b in ds.benefits_of_village(vil):
-        groups[(b.year or 0, b.program)].append(b)
-    benefit_groups: list[dict[str, Any]] = [
-        {"year": y, "program": prog, "rows": rows, "amount": totals.sum_of(rows)}
-        for (y, prog), rows in sorted(groups.items(), key=lambda kv: (-kv[0][0], kv[0][1]))
-    ]
+    """Everything that touches a village, grouped for its page.
+
+    ``projects`` are all projects that name the village, each with its full amount;
+    ``shared_with`` gives, per shared project, the other places it names. The village's
+    own total (``totals.own``) holds only the projects that name it alone; shared projects
+    are summed apart (``totals.shared``), so no sum over villages counts a project twice.
+    Wording follows status: ``built`` (实施中 and later) and ``planned`` (拟建, 公示中)."""
+    benefit_rows = ds.benefits_of_village(vil)
+    benefit_groups = totals.benefit_groups(benefit_rows)
     unit_match = (vil.name, f"{vil.township}{vil.name}")
     projects = sorted(ds.projects_of_village(vil), key=project_sort_key)
+    own = [p for p in projects if totals.is_own(ds, p, vil)]
+    shared = [p for p in projects if p not in own]
+    live = [p for p in projects if p.status not in totals.STOPPED]
     return {
         "projects": projects,
+        "own_projects": own,
+        "shared_projects": shared,
+        "shared_with": {p.id: totals.partners(ds, p, vil) for p in shared},
+        "built": [p for p in live if p.status not in totals.PLANNED],
+        "planned": [p for p in live if p.status in totals.PLANNED],
         "benefit_groups": benefit_groups,
         "totals": {
-            "projects": sum(totals.project_funding(ds, p.id) for p in projects),
-            "benefit_rows": sum(len(g["rows"]) for g in benefit_groups),
-            "benefits": sum(g["amount"] for g in benefit_groups),
+            "own": totals.village_own_funding(ds, vil),
+            "shared": totals.village_shared_funding(ds, vil),
+            "benefit_rows": len(benefit_rows),
+            "benefits": totals.sum_of(benefit_rows),
         },
         "rectifications": [r for r in ds.rectifications if r.unit in unit_match],
         "cases": [
@@ -122,34 +123,30 @@ def village_view(ds: Dataset, vil: Village) -> dict[str, Any]:
 
 def benefit_programs(ds: Dataset) -> list[dict[str, Any]]:
     """Household aid per programme and year, with per-village totals."""
-    groups: dict[tuple[int, str], list] = defaultdict(list)
-    for b in ds.benefits:
-        groups[(b.year or 0, b.program)].append(b)
     out = []
-    for (year, prog), rows in sorted(groups.items(), key=lambda kv: (-kv[0][0], kv[0][1])):
-        per_village: dict[str, list] = defaultdict(list)
-        for b in rows:
-            per_village[b.village].append(b)
+    for g in totals.benefit_groups(ds.benefits):
         villages = []
-        for name, items in sorted(per_village.items()):
-            vil = ds.village(name)
+        for sub in sorted(totals.benefit_groups_by(g["rows"], "village"), key=lambda x: x["key"]):
+            vil = ds.village(sub["key"])
             villages.append(
                 {
-                    "name": vil.name if vil else name,
+                    "name": vil.name if vil else sub["key"],
+                    "ref": sub["key"],
                     "village": vil,
                     "township": vil.township if vil else "",
-                    "households": len(items),
-                    "amount": totals.sum_of(items),
+                    "households": sub["households"],
+                    "amount": sub["amount"],
                 }
             )
+        prog, year = g["program"], g["year"]
         out.append(
             {
                 "year": year,
                 "program": prog,
                 "slug": urls.benefit_slug(prog, year),
-                "households": len(rows),
-                "persons": totals.sum_of(rows, "persons"),
-                "amount": totals.sum_of(rows),
+                "households": g["households"],
+                "persons": g["persons"],
+                "amount": g["amount"],
                 "villages": villages,
                 "notices": ds.notices_of("benefit", f"{prog}:{year}"),
             }

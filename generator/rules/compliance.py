@@ -15,8 +15,9 @@ from decimal import Decimal
 from generator.findings import CODES, Finding, Report
 from generator.model import Dataset
 from generator.model.tables import DATASET_FIELD
+from generator.model.totals import balance_by_year
 from generator.rules import all_rules
-from generator.rules.money import MAX_BALANCE_RATE, balance_by_year, balance_rate
+from generator.rules.money import MAX_BALANCE_RATE, balance_rate
 from generator.rules.notices import MIN_DAYS, notice_days, project_start, required_fields
 
 PUBLIC_PREFIXES = ("N", "T", "M", "Q", "R", "V")

@@ -1,0 +1,190 @@
+"""Every figure a page prints says which rows of which published download it is: the
+Jinja global ``fig`` writes the value inside a ``<span class="gs-fig">`` that carries the
+recipe, and the build (``generator/scan/figures.py``, also ``gongshi verify SITE``)
+recomputes it from ``downloads/*.csv`` before it publishes.
+
+The recipe, in the HTML::
+
+    <span class="gs-fig" data-sum="downloads/project_funding.csv:金额(元)"
+          data-where='{"项目编号": "JL2018-001"}' data-unit="元">150,000.00</span>
+
+- ``data-sum="FILE:COLUMN"``: the sum of a column of a CSV download (path from the site's
+  root; columns are the CSV headers); ``data-count="FILE"``: the number of rows;
+  ``data-cell="FILE:COLUMN"``: the value of one of the matching rows (a record's line in a
+  table, where two identical lines would otherwise be summed).
+- ``data-unit``: ``元`` (printed ``1,234.56``), ``万元`` (the 元 sum ÷ 10,000, two decimals,
+  half up), ``个`` (a count or a sum of a count column such as 受益户数).
+- ``data-where``: which rows, as JSON: an object, AND over its keys. A key is a column
+  with its condition, or ``"$or": [where, …]`` (one of them), or ``"$not": where``.
+  A column's condition is
+  ``"值"`` (the cell is exactly this), ``["a", "b"]`` (one of these),
+  ``{"has": [...]}`` (a list cell, split on ``；``, holds one of these),
+  ``{"within": [...]}`` (a list cell is not empty and all its entries are among these),
+  ``{"not": condition}``, or
+  ``{"in": "downloads/projects.csv", "column": "项目编号", "where": {...}}`` (the cell is
+  one of that column's values in the rows of that file that match — a join); an object
+  with several of these operators needs all of them.
+
+Column names are the CSV headers, taken from ``records.TABLES`` here, so a template names
+a column by its English key (``fig(x, "project_funding.amount", w.project(p.id))``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from markupsafe import Markup
+
+from generator import money
+from generator.model.tables import cell_text, header
+from generator.records import TABLES, Village
+
+DOWNLOADS = "downloads"
+_TABLES = {t.name: t for t in TABLES}
+# Attributes are single-quoted so the JSON stays readable in the page source; ``|`` would
+# split a Markdown table row even inside a tag.
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&#39;", "|": "&#124;"}
+
+
+def col(table: str, key: str) -> str:
+    """The CSV header of ``table.key``: ``col("project_funding", "amount") → '金额(元)'``."""
+    t = _TABLES[table]
+    return header(next(c for c in t.columns if c.key == key))
+
+
+def csv_path(table: str, year: int | None = None) -> str:
+    return f"{DOWNLOADS}/{year}/{table}.csv" if year else f"{DOWNLOADS}/{table}.csv"
+
+
+def _attr(value: str) -> str:
+    """An attribute value for ``attr='…'``."""
+    return "".join(_ENTITIES.get(c, c) for c in value)
+
+
+def fig(
+    value: int | None,
+    source: str,
+    where: dict | None = None,
+    unit: str | None = None,
+    year: int | None = None,
+    cell: bool = False,
+) -> Markup:
+    """A figure with its recipe. ``source``: ``"table.key"`` sums a column,
+    ``"table"`` counts rows; ``where`` is built by ``Where`` (English keys already turned
+    into CSV headers); ``unit`` defaults to 元 for money columns and 个 otherwise;
+    ``year``: use that year's download folder; ``cell``: one row's value (``data-cell``:
+    the value of one of the matching rows), for a record's own line in a table."""
+    if value is None:
+        return Markup("")
+    table, _, key = source.partition(".")
+    path = csv_path(table, year)
+    if key:
+        column = next(c for c in _TABLES[table].columns if c.key == key)
+        unit = unit or ("元" if column.kind == "money" else "个")
+        attr = "data-cell" if cell else "data-sum"
+        recipe = f"{attr}='{_attr(f'{path}:{header(column)}')}'"
+    else:
+        unit = unit or "个"
+        recipe = f"data-count='{_attr(path)}'"
+    text = {"元": money.yuan, "万元": money.wan}.get(unit, str)(value)
+    if where:
+        recipe += f" data-where='{_attr(json.dumps(where, ensure_ascii=False))}'"
+    return Markup(f'<span class="gs-fig" {recipe} data-unit="{unit}">{text}</span>')
+
+
+class Where:
+    """The ``data-where`` of the figures the templates print (``w`` in templates), each
+    naming the same rows as the ``totals`` function that computed the figure."""
+
+    @staticmethod
+    def project(pid: str, table: str = "project_funding") -> dict:
+        return {col(table, "project_id"): pid}
+
+    @staticmethod
+    def fund(fid: str, table: str = "funds") -> dict:
+        return {col(table, "fund_id" if table != "funds" else "id"): fid}
+
+    @staticmethod
+    def distribution(did: str, table: str = "benefits") -> dict:
+        return {col(table, "distribution_id" if table != "distributions" else "id"): did}
+
+    @staticmethod
+    def row(table: str, record: object, *keys: str) -> dict:
+        """The rows of ``table`` whose ``keys`` hold this record's values, as the CSV writes
+        them."""
+        cols = {c.key: c for c in _TABLES[table].columns}
+        return {header(cols[k]): cell_text(getattr(record, k), cols[k].kind) for k in keys}
+
+    @staticmethod
+    def key(table: str, value: str) -> dict:
+        """One record of a table with an id column (cases, projects)."""
+        return {col(table, "id"): value}
+
+    @staticmethod
+    def projects_in(where: dict, table: str = "project_funding") -> dict:
+        """Rows of ``table`` whose project is one of the projects matching ``where``."""
+        return {
+            col(table, "project_id"): {
+                "in": csv_path("projects"),
+                "column": col("projects", "id"),
+                "where": where,
+            }
+        }
+
+    @staticmethod
+    def funds_of_year(y: int, table: str = "disbursements") -> dict:
+        """Rows of ``table`` drawn on the funds issued in year ``y`` (``downloads/Y/funds.csv``)."""
+        return {
+            col(table, "fund_id"): {
+                "in": csv_path("funds", y),
+                "column": col("funds", "id"),
+                "where": {},
+            }
+        }
+
+    @staticmethod
+    def year(y: int) -> dict:
+        return {col("projects", "year"): str(y)}
+
+    @staticmethod
+    def township(t: str) -> dict:
+        return {col("projects", "township"): t}
+
+    @staticmethod
+    def _refs(v: Village) -> list[str]:
+        return [x for x in (v.name, v.code) if x]
+
+    def village_projects(self, v: Village, kind: str = "all") -> dict:
+        """Projects that name the village (``all``), name it alone (``own``), or name it and
+        another place (``shared``). A place names the village by its code anywhere, or by
+        its name when the project's township is the village's (or not given): the rules of
+        ``Dataset.village``."""
+        places = col("projects", "villages")
+        town = col("projects", "township")
+        refs = self._refs(v)
+
+        def alts(op: str) -> dict:
+            out: list[dict] = [{places: {op: refs}, town: [v.township, ""]}]
+            if v.code:
+                out.append({places: {op: [v.code]}})
+            return {"$or": out}
+
+        if kind == "shared":
+            return dict(alts("has"), **{"$not": alts("within")})
+        return alts({"all": "has", "own": "within"}[kind])
+
+    def village_benefits(self, v: Village, program: str = "", year: int | None = None) -> dict:
+        out: dict[str, Any] = {col("benefits", "village"): self._refs(v)}
+        if program:
+            out[col("benefits", "program")] = program
+        if year:
+            out[col("benefits", "year")] = str(year)
+        return out
+
+    @staticmethod
+    def benefit(program: str, year: int, village: str = "") -> dict:
+        out = {col("benefits", "program"): program, col("benefits", "year"): str(year)}
+        if village:
+            out[col("benefits", "village")] = village
+        return out
