@@ -74,7 +74,9 @@ def themed(site: Path) -> tuple[Path, ...]:
 
 
 def test_a_clean_site_has_no_findings(small_site):
-    assert scan(small_site, official_phones=["0531-7000101"], template_dirs=themed(small_site)) == []
+    assert (
+        scan(small_site, official_phones=["0531-7000101"], template_dirs=themed(small_site)) == []
+    )
 
 
 def test_unofficial_phone_on_a_page_is_found_at_its_line_and_masked(small_site):
@@ -88,7 +90,9 @@ def test_unofficial_phone_on_a_page_is_found_at_its_line_and_masked(small_site):
 
 
 def test_private_value_is_found_even_in_theme_javascript(small_site):
-    found = scan(small_site, [CARD19], official_phones=["0531-7000101"], template_dirs=themed(small_site))
+    found = scan(
+        small_site, [CARD19], official_phones=["0531-7000101"], template_dirs=themed(small_site)
+    )
     masked = f"发布的文件中出现了个人信息（个人信息）：6228***********{CARD19[-4:]}"
     assert {(f.file, f.message) for f in found} == {
         ("assets/bundle.js", masked),
@@ -147,7 +151,10 @@ def test_downloads_sitemap_and_search_index_are_read(small_site):
     (small_site / "search" / "search_index.json").write_text(json.dumps(index), "utf-8")
 
     found = scan(
-        small_site, ["金岭镇大洼村3号"], official_phones=["0531-7000101"], template_dirs=themed(small_site)
+        small_site,
+        ["金岭镇大洼村3号"],
+        official_phones=["0531-7000101"],
+        template_dirs=themed(small_site),
     )
 
     where = {(f.file, f.column, f.message.split("：")[-1]) for f in found}
@@ -189,7 +196,9 @@ def test_a_file_scanned_while_half_written_is_read_again_before_the_verdict(smal
         ("S001", "projects/X-1/index.html", PAGE.count("\n", 0, PAGE.index("</article>")) + 1),
         ("S001", "projects/X-1/late.html", 1),
     ]
-    assert found == scan(small_site, official_phones=["0531-7000101"], template_dirs=themed(small_site))
+    assert found == scan(
+        small_site, official_phones=["0531-7000101"], template_dirs=themed(small_site)
+    )
 
 
 def test_young_files_wait_for_a_later_sweep_while_mkdocs_writes(small_site):

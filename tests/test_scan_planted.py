@@ -17,7 +17,6 @@ import shutil
 import subprocess
 import sys
 import zlib
-from pathlib import Path
 
 import pytest
 from test_privacy import ID18
@@ -40,7 +39,7 @@ PAGE_CASES: dict[str, tuple[str, str]] = {
     "onerror": ("<img src=x onerror=\"alert('{c}')\">", "S005"),
     "onerror-upper": ("<IMG SRC=x ONERROR=alert('{c}')>", "S005"),
     "onload-svg": ("<svg onload=\"alert('{c}')\"></svg>", "S005"),
-    "onclick": ("<a href=\"#\" onclick=\"alert('{c}')\">点</a>", "S005"),
+    "onclick": ('<a href="#" onclick="alert(\'{c}\')">点</a>', "S005"),
     "onmouseover-mixed": ("<div OnMouseOver=\"alert('{c}')\">x</div>", "S005"),
     "onfocus-unquoted": ("<input autofocus onfocus=alert('{c}')>", "S005"),
     "srcdoc-handler": ("<iframe srcdoc=\"<img src=x onerror=alert('{c}')>\"></iframe>", "S005"),
@@ -59,7 +58,7 @@ PAGE_CASES: dict[str, tuple[str, str]] = {
     "object-data": ("<object data=\"javascript:alert('{c}')\"></object>", "S004"),
     "any-attribute": ("<div data-go=\"javascript:alert('{c}')\">x</div>", "S004"),
     "meta-refresh-js": (
-        "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert('{c}')\">",
+        '<meta http-equiv="refresh" content="0;url=javascript:alert(\'{c}\')">',
         "S004",
     ),
     "svg-script": ("<svg><script>alert('{c}')</script></svg>", "S004"),
@@ -104,7 +103,10 @@ PAGE_CASES: dict[str, tuple[str, str]] = {
     "svg-use": ('<svg><use href="https://{h}/s.svg#i"/></svg>', "S002"),
     "image-tag-outside-svg": ('<image src="//{h}/i.png">', "S002"),
     "style-url": ('<div style="background:url(//{h}/b.png)">x</div>', "S002"),
-    "style-url-quoted": ("<div style=\"background-image: url('https://{h}/b.png')\">x</div>", "S002"),
+    "style-url-quoted": (
+        "<div style=\"background-image: url('https://{h}/b.png')\">x</div>",
+        "S002",
+    ),
     "style-url-escaped": ('<div style="background:u\\72l(//{h}/b.png)">x</div>', "S002"),
     "style-import-nospace": ('<style>@import"//{h}/a.css";</style>', "S002"),
     "style-import-url": ("<style>@import url(//{h}/a.css);</style>", "S002"),

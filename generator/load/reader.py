@@ -695,18 +695,29 @@ def _files(data_dir: Path) -> Iterator[tuple[Path, Table | None]]:
             yield path, table_for_name(path.stem)
 
 
+class _SiteLoader(yaml.SafeLoader):
+    """site.yaml as text: ``data_date: 2019-02-30`` is a string that siteconfig reports,
+    not a crash inside YAML's date constructor (scanbad)."""
+
+
+_SiteLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+)
+
+
 def load_site(data_dir: Path, loaded: Loaded, root: Path) -> None:
     for name in ("site.yaml", "site.yml"):
         path = data_dir / name
         if path.exists():
             loaded.site_origin = Origin(_display(path, root), 1)
             try:
-                data = yaml.safe_load(path.read_bytes().decode("utf-8-sig"))
-            except (yaml.YAMLError, UnicodeDecodeError) as e:
+                data = yaml.load(path.read_bytes().decode("utf-8-sig"), Loader=_SiteLoader)
+            except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as e:
+                reason = _reason(e)
+                if isinstance(e, RecursionError):  # scanbad: nested thousands deep
+                    reason = "嵌套层数太多：site.yaml 的每项设置应是一行文字或一个简单列表"
                 loaded.findings.append(
-                    F.make(
-                        "L008", file=loaded.site_origin.file, row=_error_line(e), reason=_reason(e)
-                    )
+                    F.make("L008", file=loaded.site_origin.file, row=_error_line(e), reason=reason)
                 )
                 return
             if not isinstance(data, dict):

@@ -14,6 +14,7 @@ import tinycss2
 from tinycss2 import ast
 
 _IMAGE_SETS = {"image-set", "-webkit-image-set", "cross-fade", "-webkit-cross-fade"}
+_BLOCKS = (ast.ParenthesesBlock, ast.SquareBracketsBlock, ast.CurlyBracketsBlock)
 _HINTS = ("url", "@import", "image-set", "\\", "src")  # CSS with none of these loads nothing
 
 
@@ -42,7 +43,7 @@ def _walk(nodes, out: list[tuple[str, int]], in_set: bool = False) -> None:
             _walk(node.content, out, in_set)
         elif isinstance(node, (ast.Declaration,)):
             _walk(node.value, out, in_set)
-        elif isinstance(node, (ast.ParenthesesBlock, ast.SquareBracketsBlock, ast.CurlyBracketsBlock)):
+        elif isinstance(node, _BLOCKS):
             _walk(node.content, out, in_set)
 
 

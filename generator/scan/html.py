@@ -42,17 +42,14 @@ from generator.scan.css import css_urls
 from generator.scan.segments import Segment
 
 # Text split only by these tags is one run of text to a reader.
-INLINE = frozenset(
-    "a abbr b bdi bdo cite code data del dfn em font i ins kbd mark q rp rt ruby s samp "
-    "small span strong sub sup time tt u var wbr big nobr".split()
-)
-RAW_TEXT = frozenset("script style textarea title xmp iframe noembed noframes plaintext".split())
+_INLINE = "a abbr b bdi bdo cite code data del dfn em font i ins kbd mark q rp rt ruby s samp "
+INLINE = frozenset((_INLINE + "small span strong sub sup time tt u var wbr big nobr").split())
+_RAW = "script style textarea title xmp iframe noembed noframes plaintext"
+RAW_TEXT = frozenset(_RAW.split())
 SKIP_TEXT = frozenset({"script", "style", "template"})
 # attribute → a URL that is fetched by itself (the tag does not matter: any of them loads)
-LOAD_ATTRS = frozenset(
-    "src poster data background lowsrc dynsrc codebase archive classid manifest icon "
-    "longdesc profile usemap".split()
-)
+_LOADS = "src poster data background lowsrc dynsrc codebase archive classid manifest icon "
+LOAD_ATTRS = frozenset((_LOADS + "longdesc profile usemap").split())
 LINK_TAGS = frozenset({"a", "area"})
 SRCSET_ATTRS = frozenset({"srcset", "imagesrcset"})
 SCRIPT_SCHEMES = ("javascript:", "vbscript:", "livescript:", "mocha:")
@@ -82,6 +79,7 @@ _NON_LOADING_RELS = {
     "bookmark",
     "tag",
 }
+_C0_SPACE = "".join(map(chr, range(33)))
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _OUTSIDE = re.compile(r"^[\x00-\x20]*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
 _REFRESH = re.compile(r"^\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?(.*)$", re.IGNORECASE | re.DOTALL)
@@ -96,7 +94,7 @@ def clean_url(url: str) -> str:
     >>> clean_url(" java\\tscript:x"), clean_url("\\\\\\\\host\\\\share")
     ('javascript:x', '//host/share')
     """
-    return re.sub(r"[\t\n\r]", "", url).strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ").replace("\\", "/")
+    return re.sub(r"[\t\n\r]", "", url).strip(_C0_SPACE).replace("\\", "/")
 
 
 def outside(url: str) -> bool:
@@ -107,7 +105,7 @@ def outside(url: str) -> bool:
 
 def runs_script(url: str) -> bool:
     u = clean_url(url).lower()
-    return u.startswith(SCRIPT_SCHEMES) or u.startswith(("data:text/html", "data:application/xhtml"))
+    return u.startswith(SCRIPT_SCHEMES + ("data:text/html", "data:application/xhtml"))
 
 
 def srcset_urls(value: str) -> list[str]:

@@ -38,15 +38,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator import findings as F
-from generator.scan.css import css_urls
-from generator.scan.html import Page, outside, read_page
-from generator.scan.segments import Segment
 from generator.privacy import (  # noqa: F401  (id_checksum_ok, mask_value: re-exported)
     KIND_KNOWN,
     find_identifiers,
     id_checksum_ok,
     mask_value,
 )
+from generator.scan.css import css_urls
+from generator.scan.html import Page, outside, read_page
+from generator.scan.segments import Segment
 
 DOWNLOAD_SUFFIXES = {".csv", ".json", ".xlsx", ".txt", ".xml", ".ics", ".md"}  # + feeds
 # Text files read whole by the identifier matcher (unless byte-identical to a theme file).
