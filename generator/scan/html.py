@@ -84,6 +84,8 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 _OUTSIDE = re.compile(r"^[\x00-\x20]*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
 _REFRESH = re.compile(r"^\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?(.*)$", re.IGNORECASE | re.DOTALL)
 _DATA = re.compile(r"^data:([^,]*?),(.*)$", re.IGNORECASE | re.DOTALL)
+_PIECE = re.compile(r"[^&<>\"'\xa0]*")
+_DIGIT = re.compile(r"\d")
 MAX_DEPTH = 3  # data: documents inside data: documents…
 
 
@@ -194,7 +196,8 @@ class _Source:
     """Lines of offsets in the source, and a cursor that follows the tree through it."""
 
     def __init__(self, source: str) -> None:
-        self.low = source.translate(_ASCII_LOWER)  # same length as the source
+        low = source.lower()  # offsets must match the source's: lower() may change a length
+        self.low = low if len(low) == len(source) else source.translate(_ASCII_LOWER)
         self.newlines = [m.start() for m in re.finditer("\n", source)]
         self.cursor = 0
 
@@ -226,9 +229,10 @@ class _Source:
 
     def text(self, text: str) -> int:
         """Offset of a text node's text (best effort), the cursor moved past it."""
-        piece = re.split(r"[&<>\"'\xa0]", text.strip(), maxsplit=1)[0][:40]
+        piece = _PIECE.match(text.strip()).group()[:40]
         if piece:
-            pos = self.low.find(piece.translate(_ASCII_LOWER), self.cursor)
+            low = piece.lower()
+            pos = self.low.find(low if len(low) == len(piece) else piece, self.cursor)
             if pos >= 0:
                 self.cursor = pos
                 return pos
@@ -293,7 +297,16 @@ def _element(tag: str, attrs: tuple[tuple[str, str | None], ...]) -> tuple:
                 loads.append(url)
             elif kind == "link":
                 links.append(url)
-    return tuple(loads), tuple(links), tuple(script_urls), tuple(handlers), base, tuple(data)
+    digits = tuple((n, v) for n, v in a.items() if _DIGIT.search(v))  # for the matcher
+    return (
+        tuple(loads),
+        tuple(links),
+        tuple(script_urls),
+        tuple(handlers),
+        base,
+        tuple(data),
+        digits,
+    )
 
 
 def read_page(source: str, depth: int = 0) -> Page:
@@ -373,7 +386,7 @@ def _css_url(page: Page, url: str, line: int, depth: int) -> None:
 
 
 def _attributes(page: Page, tag: str, attrs: tuple, line: int, depth: int) -> None:
-    loads, links, script_urls, handlers, base, data = _element(tag, attrs)
+    loads, links, script_urls, handlers, base, data, digits = _element(tag, attrs)
     page.loads.extend((u, line) for u in loads)
     page.links.extend((u, line) for u in links)
     page.script_urls.extend((u, line) for u in script_urls)
@@ -382,9 +395,9 @@ def _attributes(page: Page, tag: str, attrs: tuple, line: int, depth: int) -> No
         page.bases.append((base, line))
     for url in data:
         _data(page, url, line, depth)
+    for name, value in digits:
+        page.segments.append(Segment(value, line, 1, f"{tag} {name} 属性"))
     for name, value in attrs:
-        if value and any(c.isdigit() for c in value):
-            page.segments.append(Segment(value, line, 1, f"{tag} {name} 属性"))
         if name == "srcdoc" and value and depth < MAX_DEPTH:
             page.merge(read_page(value, depth + 1), line)
 
