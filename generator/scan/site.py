@@ -45,7 +45,7 @@ from generator.privacy import (  # noqa: F401  (id_checksum_ok, mask_value: re-e
     mask_value,
 )
 from generator.scan.css import css_urls
-from generator.scan.html import Page, outside, read_page
+from generator.scan.html import Page, clean_url, outside, read_page
 from generator.scan.segments import Segment
 
 DOWNLOAD_SUFFIXES = {".csv", ".json", ".xlsx", ".txt", ".xml", ".ics", ".md"}  # + feeds
@@ -365,7 +365,7 @@ def _page_findings(rel: str, page: Page, rules: ScanRules) -> Iterator[F.Finding
     own = set(rules.link_hosts) | set(ALWAYS_LINKABLE)
     for url, line in sorted(set(page.links)):
         if _outside(url):
-            host = (urlsplit(url.strip().replace("\\", "/")).hostname or "").lower()
+            host = (urlsplit(clean_url(url)).hostname or "").lower()
             if host not in own:
                 yield F.make("S003", file=rel, row=line, url=url, host=host or url)
     for url, line in sorted(set(page.script_urls)):
