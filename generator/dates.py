@@ -12,6 +12,7 @@ _YMD = re.compile(
 )
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _SERIAL = re.compile(r"^\d{5}(?:\.0+)?$")
+FIRST_YEAR, LAST_YEAR = 1900, 2199  # outside: not a date of these records (rules.ids: 1949…)
 _EXCEL_EPOCH = date(1899, 12, 30)  # Excel's 1900 date system, leap-year bug included
 
 
@@ -26,6 +27,8 @@ def parse_date(text: str) -> tuple[date | None, str | None]:
     datetime.date(2018, 3, 5)
     >>> parse_date("2018-02-30")[1]
     '日期不存在（2018年2月30日）'
+    >>> parse_date("9999-12-31")[1]  # no record of these funds is dated there
+    '年份 9999 不可能（应在 1900 到 2199 之间）'
     """
     s = unicodedata.normalize("NFKC", str(text)).strip()
     if not s:
@@ -33,6 +36,8 @@ def parse_date(text: str) -> tuple[date | None, str | None]:
     m = _YMD.match(s) or _COMPACT.match(s)
     if m:
         y, mo, d = (int(g) for g in m.groups())
+        if not FIRST_YEAR <= y <= LAST_YEAR:  # date arithmetic near year 9999 overflows
+            return None, f"年份 {y} 不可能（应在 {FIRST_YEAR} 到 {LAST_YEAR} 之间）"
         try:
             return date(y, mo, d), None
         except ValueError:

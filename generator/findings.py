@@ -306,6 +306,23 @@ _code(
     "网站上的每个数字都要能用下载的 CSV 重新算出来。请运行 gongshi verify 查看全部不符之处；"
     "如果是模板改动造成的，请检查 fig(…) 写的下载文件、列和条件。",
 )
+# The scan, as a browser reads a page (scanbad: generator/scan/html.py).
+_code(
+    "S005",
+    "error",
+    "页面中有事件处理属性",
+    "页面元素带有会执行脚本的属性 {attribute}：{snippet}",
+    "记录中的文字不能成为脚本（如 onerror=、onload=、onclick=）。请检查模板覆盖文件、"
+    "手写页面和 site.yaml 中的文字，不要用 safe 输出数据。",
+)
+_code(
+    "S006",
+    "error",
+    "页面中有 <base> 地址",
+    "页面用 <base href> 改变了所有相对链接的去处：{url}",
+    "主题从不写 <base>：它会让页面的每个链接和资源都指向别处。"
+    "请删除模板覆盖文件或手写页面中的 <base>。",
+)
 _code(
     "B001",
     "fatal",

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 import rules_county as rc
 
-from generator.findings import CODES, Finding, Report
+from generator.findings import CODES, SEVERITY_ZH, Finding, Report
 from generator.pipeline import check
 from generator.rules.compliance import rule_table
 from generator.rules.quality import measure_ok
@@ -69,6 +69,9 @@ class Case:
 
 P = "data/projects.csv"
 N = "data/notices.csv"
+CS = "data/cases.csv"
+_CASE_ROW = rc.clean()["cases"][1]
+FATAL_RULES = {"R011"}  # an id no file system can name: unusable input, exit 2
 CASES: dict[str, Case] = {
     # --- integrity (errors) ---
     "R001": Case(
@@ -89,6 +92,10 @@ CASES: dict[str, Case] = {
         "B列（公示对象）",
         "",
     ),
+    # --- ids and dates (rules/ids.py) ---
+    "R010": Case(appending("cases", ["aj/01", *_CASE_ROW[1:]]), CS, 3, "A列（案件编号）", ""),
+    "R011": Case(appending("cases", ["案" * 50, *_CASE_ROW[1:]]), CS, 3, "A列（案件编号）", ""),
+    "R012": Case(setting("cases", 2, 通报日期="1948-05-01"), CS, 2, "B列（通报日期）", ""),
     # --- notices ---
     "N001": Case(
         setting("projects", 3, 中标单位=""), P, 3, "V列（中标单位）", "project:JL2018-002"
@@ -292,9 +299,12 @@ def test_mutation_breaks_exactly_its_rule(tmp_path: Path, code: str) -> None:
     f = found[0]
     assert (f.file, f.row, f.column, f.subject) == (case.file, case.row, case.column, case.subject)
     # policy: data errors (R…) block publishing; disclosure violations are warnings
-    assert f.severity == ("error" if code.startswith("R") else "warning")
+    if code in FATAL_RULES:
+        assert (f.severity, report.exit_code) == ("fatal", 2)
+    else:
+        assert f.severity == ("error" if code.startswith("R") else "warning")
+        assert report.exit_code == (1 if code.startswith("R") else 0)
     assert f.severity == CODES[code].severity
-    assert report.exit_code == (1 if code.startswith("R") else 0)
     assert CJK.search(f.message) and CJK.search(f.hint)
     assert "{" not in f.message + f.hint, "unfilled template field"
 
@@ -446,7 +456,7 @@ def test_rules_command_lists_every_code_with_its_title(tmp_path: Path) -> None:
     lines = out.stdout.splitlines()
     table = rule_table()
     for r in table:
-        level = "错误" if r["severity"] == "error" else "提醒"
+        level = SEVERITY_ZH[r["severity"]]  # 错误, 提醒, or 无法继续 (R011)
         assert f"{r['code']} {level} {r['title']}" in lines
     assert f"共 {len(table)} 条规则。" in lines
 

@@ -56,22 +56,33 @@ def small_site(tmp_path) -> Path:
     site = tmp_path / "site"
     (site / "assets").mkdir(parents=True)
     (site / "index.html").write_text(PAGE.replace("{mobile}", "（已隐去）"), "utf-8")
-    # theme files are full of long numbers: only exact private values count there
-    (site / "assets" / "bundle.js").write_text(f"var a={ID18},b={CARD19};", "utf-8")
-    (site / "assets" / "main.css").write_text(
-        f"/* {CARD19} */ .x{{background:url(../img/a.png)}}", "utf-8"
-    )
+    # theme files are full of long numbers: only exact private values count there. A file
+    # is the theme's when it is byte-identical to one in a template folder (``themed``).
+    theme = tmp_path / "theme" / "assets"
+    theme.mkdir(parents=True)
+    for folder in (site / "assets", theme):
+        (folder / "bundle.js").write_text(f"var a={ID18},b={CARD19};", "utf-8")
+        (folder / "main.css").write_text(
+            f"/* {CARD19} */ .x{{background:url(../img/a.png)}}", "utf-8"
+        )
     return site
 
 
+def themed(site: Path) -> tuple[Path, ...]:
+    """The theme folders of the ``small_site`` fixture: Material's, ours and its own."""
+    return (*THEME, site.parent / "theme")
+
+
 def test_a_clean_site_has_no_findings(small_site):
-    assert scan(small_site, official_phones=["0531-7000101"], template_dirs=THEME) == []
+    assert (
+        scan(small_site, official_phones=["0531-7000101"], template_dirs=themed(small_site)) == []
+    )
 
 
 def test_unofficial_phone_on_a_page_is_found_at_its_line_and_masked(small_site):
     page = small_site / "index.html"
     page.write_text(PAGE.replace("{mobile}", MOBILE), "utf-8")
-    found = scan(small_site, official_phones=["0531-7000101"], template_dirs=THEME)
+    found = scan(small_site, official_phones=["0531-7000101"], template_dirs=themed(small_site))
     assert [(f.code, f.file, f.row, f.message) for f in found] == [
         ("S001", "index.html", 5, "发布的文件中出现了个人信息（手机号）：139****5678")
     ]
@@ -79,7 +90,9 @@ def test_unofficial_phone_on_a_page_is_found_at_its_line_and_masked(small_site):
 
 
 def test_private_value_is_found_even_in_theme_javascript(small_site):
-    found = scan(small_site, [CARD19], official_phones=["0531-7000101"], template_dirs=THEME)
+    found = scan(
+        small_site, [CARD19], official_phones=["0531-7000101"], template_dirs=themed(small_site)
+    )
     masked = f"发布的文件中出现了个人信息（个人信息）：6228***********{CARD19[-4:]}"
     assert {(f.file, f.message) for f in found} == {
         ("assets/bundle.js", masked),
@@ -107,7 +120,7 @@ def test_script_link_and_outside_resources_in_a_page(small_site):
         small_site,
         official_phones=["0531-7000101"],
         link_hosts=["www.12317.gov.cn"],
-        template_dirs=THEME,
+        template_dirs=themed(small_site),
     )
     assert hits(found) == {
         ("S004", "index.html", "页面中有不是主题模板写入的脚本：alert(1)"),
@@ -138,7 +151,10 @@ def test_downloads_sitemap_and_search_index_are_read(small_site):
     (small_site / "search" / "search_index.json").write_text(json.dumps(index), "utf-8")
 
     found = scan(
-        small_site, ["金岭镇大洼村3号"], official_phones=["0531-7000101"], template_dirs=THEME
+        small_site,
+        ["金岭镇大洼村3号"],
+        official_phones=["0531-7000101"],
+        template_dirs=themed(small_site),
     )
 
     where = {(f.file, f.column, f.message.split("：")[-1]) for f in found}
@@ -159,7 +175,7 @@ def test_a_file_scanned_while_half_written_is_read_again_before_the_verdict(smal
     """``gongshi build`` scans the site while MkDocs is still writing it. A page that was
     scanned half-written (the mobile number not written yet) must be read again whole, and
     a file MkDocs removed after it was scanned must not be reported."""
-    rules = ScanRules(frozenset(), frozenset({"0531-7000101"}), frozenset(), THEME)
+    rules = ScanRules(frozenset(), frozenset({"0531-7000101"}), frozenset(), themed(small_site))
     page = small_site / "projects" / "X-1" / "index.html"
     page.parent.mkdir(parents=True)
     half = PAGE.replace("{mobile}", "")
@@ -180,11 +196,13 @@ def test_a_file_scanned_while_half_written_is_read_again_before_the_verdict(smal
         ("S001", "projects/X-1/index.html", PAGE.count("\n", 0, PAGE.index("</article>")) + 1),
         ("S001", "projects/X-1/late.html", 1),
     ]
-    assert found == scan(small_site, official_phones=["0531-7000101"], template_dirs=THEME)
+    assert found == scan(
+        small_site, official_phones=["0531-7000101"], template_dirs=themed(small_site)
+    )
 
 
 def test_young_files_wait_for_a_later_sweep_while_mkdocs_writes(small_site):
-    rules = ScanRules(frozenset(), frozenset({"0531-7000101"}), frozenset(), THEME)
+    rules = ScanRules(frozenset(), frozenset({"0531-7000101"}), frozenset(), themed(small_site))
     scanner = SiteScan(small_site, rules)
     assert scanner.sweep(settle=60.0) == 0  # everything was written just now
     assert scanner.sweep() == 3

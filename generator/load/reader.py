@@ -1058,18 +1058,31 @@ def _refusal(path: Path, data_dir: Path, shown: str) -> F.Finding | None:
     return None
 
 
+class _SiteLoader(yaml.SafeLoader):
+    """site.yaml as text: ``data_date: 2019-02-30`` is a string that siteconfig reports,
+    not a crash inside YAML's date constructor (scanbad)."""
+
+
+def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+    return str(loader.construct_scalar(node))  # type: ignore[arg-type]  # a timestamp is a scalar
+
+
+_SiteLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+
+
 def load_site(data_dir: Path, loaded: Loaded, root: Path) -> None:
     for name in ("site.yaml", "site.yml"):
         path = data_dir / name
         if path.exists():
             loaded.site_origin = Origin(_display(path, root), 1)
             try:
-                data = yaml.safe_load(_yaml_text(path))
+                data = yaml.load(_yaml_text(path), Loader=_SiteLoader)
             except (yaml.YAMLError, UnicodeDecodeError, YamlRefused, RecursionError) as e:
+                reason = _reason(e)
+                if isinstance(e, RecursionError):  # nested thousands deep
+                    reason = "嵌套层数太多：site.yaml 的每项设置应是一行文字或一个简单列表"
                 loaded.findings.append(
-                    F.make(
-                        "L008", file=loaded.site_origin.file, row=_error_line(e), reason=_reason(e)
-                    )
+                    F.make("L008", file=loaded.site_origin.file, row=_error_line(e), reason=reason)
                 )
                 return
             if not isinstance(data, dict):

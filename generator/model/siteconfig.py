@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator import findings as F
+from generator.dates import parse_date
 from generator.records import Origin
 
 NATIONAL_HOTLINE = "12317"
@@ -35,6 +36,7 @@ class Site:
     links: tuple[str, ...] = ()  # outside hosts a page may link to (<a href>)
     data_date: str = ""  # 数据截止日期: “today” for rules such as overdue rectifications
     max_amount: str = ""  # 单笔金额上限 (元): read and checked by the loader (load/reader.py)
+    max_future_years: int = 0  # rules.ids R012: a date this far past data_date is a typo (0: 10)
     origin: Origin = field(default=Origin("", 0), compare=False)
 
     @property
@@ -61,6 +63,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "links": ("外部链接", "允许的外部链接", "external_links"),
     "data_date": ("数据截止日期", "截止日期"),
     "max_amount": ("单笔金额上限", "金额上限"),
+    "max_future_years": ("最远年数",),
 }
 MASK_STYLES = {
     "张某某": "张某某",
@@ -203,6 +206,44 @@ def build_site(raw: dict[str, Any], origin: Origin) -> tuple[Site, list[F.Findin
                     )
                 )
             values[k] = url
+        elif isinstance(value, dict | list):  # scanbad: a nested value is not a setting
+            found.append(
+                F.make(
+                    "L008",
+                    file=origin.file,
+                    column=str(key),
+                    severity="error",
+                    reason=f"{key} 应是一行文字，而不是嵌套的列表或键值",
+                )
+            )
+        elif k == "max_future_years":
+            n = str(value).strip()
+            if n.isdigit() and 0 < int(n) <= 100:
+                values[k] = int(n)
+            else:
+                found.append(
+                    F.make(
+                        "L008",
+                        file=origin.file,
+                        column=str(key),
+                        severity="error",
+                        reason=f"{key} 应是 1 到 100 之间的整数（年），而不是“{value}”",
+                    )
+                )
+        elif k == "data_date" and value is not None:
+            parsed, problem = parse_date(str(value))
+            if parsed is None:
+                found.append(
+                    F.make(
+                        "L008",
+                        file=origin.file,
+                        column=str(key),
+                        severity="error",
+                        reason=f"{key}（数据截止日期）“{value}”：{problem}，应写成 2024-12-31",
+                    )
+                )
+            else:
+                values[k] = parsed.isoformat()
         elif value is not None:
             values[k] = str(value).strip()
     return Site(**values, origin=origin), found

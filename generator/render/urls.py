@@ -10,9 +10,10 @@ path and linked at another.
 
 from __future__ import annotations
 
-import re
-
 from generator.records import Village
+from generator.slugs import benefit_slug, slug, village_slug
+
+__all__ = ["benefit_slug", "slug", "village_slug"]  # and the path functions below
 
 PRINT_DIR = "print"
 DOWNLOADS_DIR = "downloads"
@@ -27,28 +28,9 @@ FOLDERS = {
     "benefit": "benefits",
 }
 
-_UNSAFE = re.compile(r"[^\w.\-]+")
 
-
-def slug(text: str) -> str:
-    """A file/URL name that depends only on the id: ``JL2018-001`` stays, spaces and slashes
-    become ``-``.
-
-    >>> slug("JL2018-001"), slug("教育补助 2018/秋")
-    ('JL2018-001', '教育补助-2018-秋')
-    """
-    return _UNSAFE.sub("-", text.strip()).strip("-.") or "-"
-
-
-def village_slug(v: Village) -> str:
-    """A village is named by its 12-digit code; a village without one by township and name."""
-    return slug(v.code) if v.code else slug(f"{v.township}-{v.name}")
-
-
-def benefit_slug(program: str, year: int | str) -> str:
-    return slug(f"{program}-{year}")
-
-
+# The slugs themselves live in a foundation module, so that the rules can check that no two
+# ids share a page (rules.ids) with the very function that names the pages.
 def record(kind: str, key: str) -> str:
     """The page of a record by its kind (``project``, ``fund``, ``distribution``, ``case``)
     and id.

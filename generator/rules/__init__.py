@@ -12,10 +12,10 @@ from collections.abc import Iterable
 
 from generator.findings import Finding
 from generator.model import Dataset
-from generator.rules import integrity, money, notices, plausibility, quality, targets
+from generator.rules import ids, integrity, money, notices, plausibility, quality, targets
 from generator.rules.registry import RULES, Rule, at, rule
 
-MODULES = (integrity, money, notices, plausibility, quality, targets)
+MODULES = (integrity, ids, money, notices, plausibility, quality, targets)
 
 __all__ = ["MODULES", "RULES", "Rule", "all_rules", "at", "rule", "run_rules"]
 

@@ -44,6 +44,9 @@ from generator.privacy import (  # noqa: F401  (id_checksum_ok, mask_value: re-e
     id_checksum_ok,
     mask_value,
 )
+from generator.scan.css import css_urls
+from generator.scan.html import Page, clean_url, outside, read_page
+from generator.scan.segments import Segment
 
 # publish (issue 16.8): hosts that serve scripts, polyfills and fonts to other sites; an
 # address of one inside a JS file is a request the page may make (Material's bundle loaded
@@ -56,21 +59,12 @@ _SCRIPT_CDN = re.compile(
     re.IGNORECASE,
 )
 DOWNLOAD_SUFFIXES = {".csv", ".json", ".xlsx", ".txt", ".xml", ".ics", ".md"}  # + feeds
+# Text files read whole by the identifier matcher (unless byte-identical to a theme file).
+TEXT_SUFFIXES = DOWNLOAD_SUFFIXES | {".js", ".mjs", ".css", ".yaml", ".yml", ".map", ".tsv"}
+PAGE_SUFFIXES = {".html", ".htm", ".xhtml", ".svg"}
 ALWAYS_LINKABLE = ("beian.miit.gov.cn",)  # the ICP record link every government site shows
-_EXECUTABLE = {
-    "",
-    "text/javascript",
-    "application/javascript",
-    "module",
-    "application/ecmascript",
-    "text/ecmascript",
-}
 _DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"[0-9]{5,}[Xx]?")  # leftmost-longest: always a whole run of digits
-_OUTSIDE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
-_CSS_URL = re.compile(
-    r"""url\(\s*['"]?([^'")\s]+)|@import\s+(?:url\(\s*)?['"]?([^'");\s]+)""", re.IGNORECASE
-)
 _SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL)
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 
@@ -93,164 +87,8 @@ class ScanRules:
         self._words = re.compile("|".join(map(re.escape, words))) if words else None
 
 
-# --- where a hit is ---------------------------------------------------------------------
-
-
-@dataclass
-class Segment:
-    """A piece of a file's text and how to say where an offset in it is."""
-
-    text: str
-    line: int | None = 1  # line of the segment's first character (None: not line-based)
-    col: int = 1
-    label: str = ""  # e.g. 搜索条目 projects/X/ or 工作表 项目!B3
-
-    def where(self, offset: int) -> tuple[int | None, str]:
-        if self.line is None:
-            return None, self.label
-        nl = self.text.rfind("\n", 0, offset)
-        line = self.line + self.text.count("\n", 0, offset)
-        col = offset - nl if nl >= 0 else self.col + offset
-        return line, f"{self.label} 第{col}字".strip()
-
-
-# --- reading files ----------------------------------------------------------------------
-
-_TAG = re.compile(
-    r"<([a-zA-Z][\w-]*)((?:\s+[^\s=>/]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)"
-    r"\s*/?>"
-)
-_ATTR = re.compile(r"""([^\s=>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
-_HIDDEN_BLOCK = re.compile(
-    r"(<(script|style|template)\b[^>]*>)(.*?)(</\2\s*>)", re.IGNORECASE | re.DOTALL
-)
-_LOADING_TAGS = {
-    "script",
-    "img",
-    "iframe",
-    "source",
-    "audio",
-    "video",
-    "embed",
-    "track",
-    "input",
-    "frame",
-}
-_SEEN_TAGS = _LOADING_TAGS | {"link", "meta", "a", "area", "form", "object", "video"}
-_NON_LOADING_RELS = {
-    "canonical",
-    "alternate",
-    "prev",
-    "next",
-    "author",
-    "license",
-    "help",
-    "search",
-    "me",
-    "nofollow",
-    "noopener",
-    "noreferrer",
-    "external",
-}
-
-
-@dataclass
-class _Page:
-    """One HTML page, read with regular expressions (an HTML parser is ten times slower on
-    a county's thousands of pages): its text with script and style bodies blanked out
-    (positions kept), the URLs it loads, the links it offers and its inline scripts."""
-
-    text: str
-    loads: list[tuple[str, int]] = field(default_factory=list)
-    links: list[tuple[str, int]] = field(default_factory=list)
-    scripts: list[tuple[str, int]] = field(default_factory=list)
-
-    @classmethod
-    def read(cls, source: str) -> _Page:
-        line = _LineCounter(source)
-
-        def blank(m: re.Match[str]) -> str:
-            attrs = _attrs(m.group(1))
-            if (
-                m.group(2).lower() == "script"
-                and "src" not in attrs
-                and attrs.get("type", "").lower() in _EXECUTABLE
-            ):
-                page.scripts.append((m.group(3), line(m.start())))
-            if m.group(2).lower() == "style":
-                page.loads.extend(
-                    (u[0] or u[1], line(m.start())) for u in _CSS_URL.findall(m.group(3))
-                )
-            return m.group(1) + re.sub(r"[^\n]", " ", m.group(3)) + m.group(4)
-
-        page = cls("")
-        page.text = _HIDDEN_BLOCK.sub(blank, source)
-        tag_line = _LineCounter(page.text)  # the same lines: blanking keeps every newline
-        for m in _TAG.finditer(page.text):
-            tag = m.group(1).lower()
-            if tag in _SEEN_TAGS or "style" in m.group(2):
-                loads, links = _tag_urls(tag, m.group(2))
-                if loads or links:
-                    n = tag_line(m.start())
-                    page.loads.extend((u, n) for u in loads)
-                    page.links.extend((u, n) for u in links)
-        return page
-
-
-class _LineCounter:
-    """The line of an offset, counted on from the last offset asked (a page's tags are
-    asked in order, so each newline is counted once)."""
-
-    def __init__(self, text: str) -> None:
-        self.text, self.offset, self.line = text, 0, 1
-
-    def __call__(self, offset: int) -> int:
-        if offset < self.offset:
-            self.offset, self.line = 0, 1
-        self.line += self.text.count("\n", self.offset, offset)
-        self.offset = offset
-        return self.line
-
-
-@lru_cache(maxsize=8192)
-def _tag_urls(tag: str, attr_source: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The URLs a start tag loads and the links it offers. Cached: a page's theme chrome
-    and its table cells (``style="text-align: left;"``) repeat on every page."""
-    a = _attrs(attr_source)
-    loads: list[str] = []
-    links: list[str] = []
-    if tag in _LOADING_TAGS:
-        loads.append(a.get("src", ""))
-    if tag in ("img", "source") and a.get("srcset"):
-        loads.extend(p.split()[0] for p in a["srcset"].split(",") if p.split())
-    if tag == "video" and a.get("poster"):
-        loads.append(a["poster"])
-    if tag == "object":
-        loads.append(a.get("data", ""))
-    if tag == "link" and set(a.get("rel", "").lower().split()) - _NON_LOADING_RELS:
-        loads.append(a.get("href", ""))
-    if tag == "meta" and a.get("http-equiv", "").lower() == "refresh":
-        loads.append(a.get("content", "").partition("url=")[2].strip())
-    if tag in ("a", "area", "form") and (a.get("href") or a.get("action")):
-        links.append(a.get("href") or a.get("action", ""))
-    if a.get("style"):
-        loads.extend(u[0] or u[1] for u in _CSS_URL.findall(a["style"]))
-    return tuple(loads), tuple(links)
-
-
-def _attrs(source: str) -> dict[str, str]:
-    """Attributes of a start tag, values unescaped."""
-    out: dict[str, str] = {}
-    for m in _ATTR.finditer(source):
-        value = (
-            m.group(2)
-            if m.group(2) is not None
-            else m.group(3)
-            if m.group(3) is not None
-            else m.group(4) or ""
-        )
-        out.setdefault(m.group(1).lower(), html.unescape(value))
-    return out
+# --- reading files: HTML/SVG (scan/html.py), CSS (scan/css.py), PDF, JSON, CSV, XLSX ------
+# ``Segment`` (scan/segments.py) is what every extractor hands to the matchers below.
 
 
 def _json_strings(value: object) -> Iterator[str]:
@@ -409,9 +247,7 @@ def _known_findings(
 
 
 def _outside(url: str) -> bool:
-    return (
-        bool(url) and bool(_OUTSIDE.match(url)) and not url.lower().startswith(("data:", "blob:"))
-    )
+    return outside(url)
 
 
 def _snippet(code: str) -> str:
@@ -423,14 +259,71 @@ def _snippet(code: str) -> str:
     return text[:60] + ("…" if len(text) > 60 else "")
 
 
+@lru_cache(maxsize=8)
+def _theme_files(dirs: tuple[Path, ...]) -> dict[int, tuple[Path, ...]]:
+    """The theme's static files by size (Material's bundles, the overrides' assets)."""
+    by_size: dict[int, list[Path]] = {}
+    for folder in dirs:
+        for path in Path(folder).rglob("*"):
+            if path.suffix.lower() in TEXT_SUFFIXES and path.is_file():
+                by_size.setdefault(path.stat().st_size, []).append(path)
+    return {k: tuple(v) for k, v in by_size.items()}
+
+
+def _is_theme_file(data: bytes, rules: ScanRules) -> bool:
+    """Is the file byte-identical to one the theme ships (MkDocs copies them as they are)?
+    Theme bundles are full of long numbers: only exact private values count there."""
+    candidates = _theme_files(rules.template_dirs).get(len(data), ())
+    return any(_read_cached(p) == data for p in candidates)
+
+
+@lru_cache(maxsize=64)
+def _read_cached(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+def _pdf_segments(data: bytes) -> list[Segment]:
+    """The text of each page of a PDF, as a reader's PDF viewer shows it (PDFium, via
+    pypdfium2: it decompresses FlateDecode and other streams, and reads a Chromium-printed
+    notice in ~10 ms where pypdf needed ~0.7 s — a county prints thousands)."""
+    import pypdfium2 as pdfium
+
+    out: list[Segment] = []
+    try:
+        doc = pdfium.PdfDocument(data)
+    except (pdfium.PdfiumError, ValueError, OSError):
+        return out  # an unreadable PDF holds no text a reader could see either
+    try:
+        for n in range(len(doc)):
+            textpage = doc[n].get_textpage()
+            text = textpage.get_text_range()
+            textpage.close()
+            if text.strip():
+                out.append(Segment(text.replace("\r\n", "\n"), None, 1, f"PDF 第{n + 1}页"))
+    except pdfium.PdfiumError:
+        pass
+    finally:
+        doc.close()
+    return out
+
+
+def _markup_text(text: str) -> list[Segment]:
+    """Text of markup carried inside another format (a feed's escaped HTML), unescaped
+    and read with the HTML parser, so that ``3713&lt;b&gt;24…`` is one number."""
+    if "<" not in text and "&lt;" not in text:
+        return []
+    page = read_page(html.unescape(text))
+    return [Segment(s.text, None, 1, "（解码后）") for s in page.segments]
+
+
 def scan_file(path: Path, rel: str, rules: ScanRules) -> list[F.Finding]:
     """The findings of one file of the site."""
     data = path.read_bytes()
     suffix = path.suffix.lower()
-    if suffix == ".gz":
+    if suffix in (".gz", ".svgz"):
         with contextlib.suppress(OSError, EOFError):
             data = gzip.decompress(data)
-        suffix = Path(path.stem).suffix.lower()
+        suffix = ".svg" if suffix == ".svgz" else Path(path.stem).suffix.lower()
     out: list[F.Finding] = []
     seen: set = set()
     if suffix == ".xlsx":
@@ -441,57 +334,73 @@ def scan_file(path: Path, rel: str, rules: ScanRules) -> list[F.Finding]:
         out.extend(_known_findings(rel, cells, rules, seen))
         out.extend(_identifier_findings(rel, cells, rules, seen))
         return out
+    if suffix == ".pdf":
+        pages = _pdf_segments(data)
+        out.extend(_known_findings(rel, [Segment(_decode(data)), *pages], rules, seen))
+        out.extend(_identifier_findings(rel, pages, rules, seen))
+        return out
     text = _decode(data)
     whole = [Segment(text)]
     shaped: list[Segment] = []
-    if suffix in (".html", ".htm"):
-        page = _Page.read(text)
-        shaped = [Segment(page.text)]
-        decoded = html.unescape(page.text)
-        if decoded != page.text:
-            shaped.append(Segment(decoded, None, 1, "（解码后）"))
+    if suffix in PAGE_SUFFIXES:
+        page = read_page(text)
+        shaped = page.segments
         whole.append(Segment(html.unescape(text), None, 1, "（解码后）"))
+        whole.extend(s for s in page.segments if s.label == "（data: 解码后）")
         out.extend(_page_findings(rel, page, rules))
     elif suffix == ".json":
         shaped, decoded = _json_segments(text)
         whole.append(Segment(decoded, None, 1, "（解码后）"))
     elif suffix == ".csv":
         shaped = _csv_segments(text)
-    elif suffix in DOWNLOAD_SUFFIXES:
-        shaped = [Segment(text)]
     elif suffix in (".js", ".mjs"):  # publish (issue 16.8): a script that loads from a CDN
         for m in _SCRIPT_CDN.finditer(text):
             line = text.count("\n", 0, m.start()) + 1
             out.append(F.make("S002", file=rel, row=line, url=m.group()))
+        if not _is_theme_file(data, rules):
+            shaped = [Segment(text)]
     elif suffix == ".css":
-        for m in _CSS_URL.finditer(text):
-            url = m.group(1) or m.group(2)
+        for url, line in css_urls(text):
             if _outside(url):
-                line = text.count("\n", 0, m.start()) + 1
                 out.append(F.make("S002", file=rel, row=line, url=url))
+        if not _is_theme_file(data, rules):
+            shaped = [Segment(text)]
+    elif suffix in TEXT_SUFFIXES and not _is_theme_file(data, rules):
+        shaped = [Segment(text)]
+        if suffix == ".xml":
+            shaped.extend(_markup_text(text))
     out[:0] = list(_known_findings(rel, whole, rules, seen))
     out.extend(_identifier_findings(rel, shaped, rules, seen))
     return out
 
 
-def _page_findings(rel: str, page: _Page, rules: ScanRules) -> Iterator[F.Finding]:
+def _page_findings(rel: str, page: Page, rules: ScanRules) -> Iterator[F.Finding]:
     for url, line in sorted(set(page.loads)):
         if _outside(url):
             yield F.make("S002", file=rel, row=line, url=url)
     own = set(rules.link_hosts) | set(ALWAYS_LINKABLE)
     for url, line in sorted(set(page.links)):
         if _outside(url):
-            host = (urlsplit(url.strip()).hostname or "").lower()
+            host = (urlsplit(clean_url(url)).hostname or "").lower()
             if host not in own:
                 yield F.make("S003", file=rel, row=line, url=url, host=host or url)
-        elif url.strip().lower().startswith(("javascript:", "vbscript:", "data:text/html")):
-            yield F.make("S004", file=rel, row=line, snippet=_snippet(url))
+    for url, line in sorted(set(page.script_urls)):
+        yield F.make("S004", file=rel, row=line, snippet=_snippet(url))
+    for name, value, line in sorted(set(page.handlers)):
+        yield F.make("S005", file=rel, row=line, attribute=name, snippet=_snippet(value))
+    for href, line in sorted(set(page.bases)):
+        yield F.make("S006", file=rel, row=line, url=href)
     if rules.template_dirs:
-        theme = _theme_scripts(rules.template_dirs)
         for code, line in page.scripts:
-            body = _squash(code)
-            if body and not any(p.fullmatch(body) for p in theme):
+            if not _theme_script(_squash(code), rules.template_dirs):
                 yield F.make("S004", file=rel, row=line, snippet=_snippet(code))
+
+
+@lru_cache(maxsize=4096)
+def _theme_script(body: str, dirs: tuple[Path, ...]) -> bool:
+    """Did a theme template write this inline script? (Cached: the theme's scripts repeat
+    on every page.)"""
+    return not body or any(p.fullmatch(body) for p in _theme_scripts(dirs))
 
 
 def scan(
