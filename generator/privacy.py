@@ -6,10 +6,12 @@ private value leaks: a cadre typing a phone number or a household head's name in
 P001) and again on the built site (the second lock, the scan: S001). Both locks call the
 same functions on the same normalised text, so what one catches the other catches.
 
-**Normalisation first** (``normalize``): full-width and other Unicode digits and letters
-become ASCII (``１３９`` → ``139``, ``＠`` → ``@``), ideographic and no-break spaces become
-spaces, dashes become ``-``, and zero-width characters (U+200B…, soft hyphen, BOM) are
-removed. Positions are kept, so a hit is redacted in the original text.
+**Normalisation first** (``normalize``): what NFKC folds where identifiers are concerned —
+full-width letters, digits and ``@ . + -`` and every script's decimal digits become ASCII
+(``１３９`` → ``139``, ``＠`` → ``@``); ideographic and no-break spaces become spaces,
+dashes ``-``, middle dots ``.``; zero-width characters (U+200B…, soft hyphen, BOM, bidi
+marks) are removed. Chinese punctuation (，：（）…) is left as it is (``（）`` count as
+separators). Positions are kept, so a hit is redacted in the original text.
 
 **By shape** (``find_identifiers``), on runs of digits in which groups may be separated by
 a space or two, a dot, a hyphen or a parenthesis (``139.1234.5603``, ``3713 2419 8001 0112
@@ -46,6 +48,7 @@ village codes) from being taken for identifiers. Every value leaves this module 
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -70,6 +73,7 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 # --- normalisation ---------------------------------------------------------------------------
 
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+_ZW = re.compile(f"[{ZERO_WIDTH}]")
 
 
 def _table() -> dict[int, str]:
@@ -123,13 +127,15 @@ class Normalized:
     """Normalised text and, for each of its characters, the offset in the original."""
 
     text: str
-    _pos: tuple[int, ...] | None  # None: same positions as the original
+    # for the j-th removed character (original offset r): r - j, its place in ``text``;
+    # empty: same positions as the original
+    _removed_at: tuple[int, ...]
     length: int  # length of the original
 
     def orig(self, i: int) -> int:
-        if self._pos is None:
+        if not self._removed_at:
             return i
-        return self._pos[i] if i < len(self._pos) else self.length
+        return min(i + bisect.bisect_right(self._removed_at, i), self.length)
 
 
 def normalize(text: str) -> Normalized:
@@ -142,14 +148,9 @@ def normalize(text: str) -> Normalized:
     """
     out = _NEEDS_TRANSLATE.sub(_translate, text) if _NEEDS_TRANSLATE.search(text) else text
     if not any(z in out for z in ZERO_WIDTH):  # 14 substring searches beat one class
-        return Normalized(out, None, len(text))
-    pos: list[int] = []
-    chars: list[str] = []
-    for i, ch in enumerate(out):
-        if ch not in ZERO_WIDTH:
-            chars.append(ch)
-            pos.append(i)
-    return Normalized("".join(chars), tuple(pos), len(text))
+        return Normalized(out, (), len(text))
+    removed = tuple(m.start() - j for j, m in enumerate(_ZW.finditer(out)))
+    return Normalized(_ZW.sub("", out), removed, len(text))
 
 
 def squeezed(value: str) -> str:
@@ -245,6 +246,7 @@ _SEP = r"(?:[ \t]{1,2}|[ \t]?[.\-()（）][ \t]?)"
 _RUN = re.compile(rf"(?<![0-9A-Za-z])[0-9]+[Xx]?(?:{_SEP}[0-9]+[Xx]?)*(?![0-9A-Za-z])")
 _GROUP = re.compile(r"[0-9]+[Xx]?")
 _DIGITS_ONLY = re.compile(r"[^0-9]")
+_ALNUM = re.compile(r"[0-9A-Za-z]")
 _REGION = re.compile(r"[0-9][0-9Xx \t.\-()（）]{5,}")
 _DATE8 = re.compile(r"(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")
 _DATE6 = re.compile(r"\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")
@@ -304,22 +306,39 @@ def _classify(groups: list[str], before: str) -> str | None:
     return None
 
 
-def _runs(text: str, least: int = 6) -> Iterable[tuple[int, list[tuple[int, int, str]]]]:
+def _runs(
+    text: str, least: int = 6, head: re.Pattern[str] | None = None
+) -> Iterable[tuple[int, list[tuple[int, int, str]]]]:
     """``(run start, [(group start, group end, group), …])`` for each run of at least
     ``least`` digits.
 
     Runs are looked for only inside stretches of digits and separators six characters or
     longer (found by one quick search): the same runs, ten times faster on page text."""
+    n = len(text)
     for region in _REGION.finditer(text):
-        if len(_DIGITS_ONLY.sub("", region.group())) < least:
+        g = region.group()
+        start = region.start()
+        token = g.rstrip(" \t.-()（）")
+        if _GROUP.fullmatch(token):  # one group (the usual case): no regular expression
+            end = start + len(token)
+            if (
+                len(token) >= least
+                and (start == 0 or not _ALNUM.match(text[start - 1]))
+                and (end == n or not _ALNUM.match(text[end]))
+            ):
+                yield start, [(start, end, token)]
             continue
-        end = min(region.end() + 1, len(text))  # one more: the run's look-ahead sees it
-        for run in _RUN.finditer(text, region.start(), end):
+        if len(_DIGITS_ONLY.sub("", g)) < least:
+            continue
+        if head is not None and not head.search(g):  # ``head``: where a run may begin
+            continue
+        end = min(region.end() + 1, n)  # one more: the run's look-ahead sees it
+        for run in _RUN.finditer(text, start, end):
             s = run.group()
             if len(s) < 6:
                 continue
             base = run.start()
-            groups = [(base + g.start(), base + g.end(), g.group()) for g in _GROUP.finditer(s)]
+            groups = [(base + m.start(), base + m.end(), m.group()) for m in _GROUP.finditer(s)]
             yield base, groups
 
 
@@ -501,8 +520,15 @@ class KnownValues:
                 numbers.add(_strip_cc(digits))
             else:
                 words.add(_WS.sub("", n))
+        # mobiles also as written after 86 / 0086
+        mobiles = [x for x in numbers if _MOBILE.fullmatch(x)]
+        numbers.update(p + x for x in mobiles for p in ("86", "0086"))
         self.numbers = frozenset(numbers)
-        self._max_digits = max((len(x) for x in numbers), default=0) + 4
+        self._lengths = sorted({len(x) for x in numbers}, reverse=True)
+        self._heads = frozenset(x[:6] for x in numbers)  # every known number: 6+ digits
+        # the same, as one expression that allows separators: a run of many short groups
+        # (a PDF's drawing operators, a script's arrays) is skipped at C speed
+        self._head_re = re.compile(_digit_trie(self._heads)) if self._heads else None
         self._words = _Words(words, 6)
         self.words = self._words.words
         clean = {squeezed(x) for x in names}
@@ -542,23 +568,59 @@ class KnownValues:
         return out
 
     def _number_spans(self, nt: str) -> list[tuple[str, int, int]]:
+        """Runs of digit groups whose digits, from a group's start to a group's end, are a
+        known number: looked up only for the lengths known numbers have."""
         out = []
-        for _, groups in _runs(nt):
+        numbers, lengths = self.numbers, self._lengths
+        for _, groups in _runs(nt, 6, self._head_re):
+            if len(groups) == 1:
+                a, b, g = groups[0]
+                if g.upper() in numbers:
+                    out.append((KIND_KNOWN, a, b))
+                continue
+            digits = "".join(g[2] for g in groups).upper()
+            starts, ends, k = [], {}, 0
+            for j, g in enumerate(groups):
+                starts.append(k)
+                k += len(g[2])
+                ends[k] = j
             i = 0
             while i < len(groups):
-                digits, best = "", None
-                for j in range(i, len(groups)):
-                    digits += groups[j][2].upper()
-                    if len(digits) > self._max_digits:
-                        break
-                    if digits in self.numbers or _strip_cc(digits) in self.numbers:
+                best = None
+                if digits[starts[i] : starts[i] + 6] not in self._heads:
+                    i += 1  # no known number begins so (the usual case)
+                    continue
+                for n in lengths:  # longest first
+                    j = ends.get(starts[i] + n)
+                    if j is not None and digits[starts[i] : starts[i] + n] in numbers:
                         best = j
+                        break
                 if best is None:
                     i += 1
                     continue
                 out.append((KIND_KNOWN, groups[i][0], groups[best][1]))
                 i = best + 1
         return out
+
+
+def _digit_trie(heads: Iterable[str]) -> str:
+    """A regular expression matching any of ``heads`` (strings of digits and X) with a
+    digit separator allowed between two characters, built as a trie."""
+    trie: dict = {}
+    for h in heads:
+        node = trie
+        for ch in h:
+            node = node.setdefault(ch, {})
+
+    def pattern(node: dict, gap: str) -> str:
+        branches = [
+            gap + re.escape(ch) + pattern(child, f"{_SEP}?") for ch, child in sorted(node.items())
+        ]
+        if not branches:
+            return ""
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return pattern(trie, "")
 
 
 def _strip_cc(digits: str) -> str:
@@ -606,12 +668,14 @@ def private_names(
         return []
 
     out: set[str] = set()
-    policy = (("benefits", "household_head", mask_names), ("cases", "name", not case_names))
-    for table, key, on in policy:
-        if on:
-            for row in tables.get(table, []):
-                out.update(squeezed(s) for s in strings(value(row, key)))
     public: list[str] = [squeezed(t) for t in public_text if isinstance(t, str)]
+    policy = (("benefits", "household_head", mask_names), ("cases", "name", not case_names))
+    for table, key, masked in policy:
+        for row in tables.get(table, []):
+            names = [squeezed(s) for s in strings(value(row, key))]
+            # a name the site publishes in one table (a case subject named in full) is
+            # not private in another
+            (out.update if masked else public.extend)(names)
     for row in tables.get("projects", []):
         for key in ("responsible_person", "supervisor", "implementer", "contractor", "township"):
             for s in strings(value(row, key)):

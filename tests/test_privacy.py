@@ -22,7 +22,7 @@ import stdnum.luhn as luhn
 from conftest import build_project, make_project, write_data
 from test_check import VILLAGES, county
 
-from generator.model.dataset import matcher_for
+from generator.model.dataset import matcher_for, privacy_inputs
 from generator.pipeline import check, scan_rules_for
 from generator.privacy import Redactor, find_identifiers
 from generator.project import open_project
@@ -441,3 +441,29 @@ def test_each_hostile_value_is_a_p001_naming_file_row_and_column(hostile_build):
         (len(HOSTILE) + 2, "G列（补助标准）"),
     ]
     assert all("*" in f.message for f in p001)
+
+
+def test_private_names_follow_the_masking_policy_and_leave_officials_out(tmp_path):
+    """Household heads are private while ``mask_names``; case subjects while notices do not
+    name them; a name the site publishes anywhere (an official, a case subject named in
+    full, a village) is not private."""
+    cases = (
+        "案件编号,通报日期,单位或村,职务,姓名,问题\n"
+        "AJ-1,2019-03-01,大洼村,村会计,欧阳明华,虚报冒领\n"
+        "AJ-2,2019-03-02,大洼村,村主任,王小明,虚报冒领\n"
+    )
+    benefits = "补助项目,年度,村,户主姓名,金额\n教育补助,2018,大洼村,王小明,1500\n"
+    benefits += "教育补助,2018,大洼村,林一,1500\n教育补助,2018,大洼村,大洼,1500\n"
+    files = {
+        "villages.csv": VILLAGES,
+        "projects.csv": PLAIN_PROJECTS,
+        "cases.csv": cases,
+        "benefits.csv": benefits,
+    }
+    masked = check(county(tmp_path / "a", files))
+    inputs = privacy_inputs(masked.loaded, masked.dataset.site)
+    assert inputs[2] == {"欧阳明华", "王小明"}  # 林一 is the responsible person, 大洼 a village
+    named = check(county(tmp_path / "b", files, site="站点名称: 测试\n执纪通报公开姓名: 是\n"))
+    assert privacy_inputs(named.loaded, named.dataset.site)[2] == set()  # 王小明 named in a case
+    open_names = check(county(tmp_path / "c", files, site="站点名称: 测试\nmask_names: false\n"))
+    assert privacy_inputs(open_names.loaded, open_names.dataset.site)[2] == {"欧阳明华"}
