@@ -360,7 +360,12 @@ def _shape_hits(nt: str, allowed: frozenset[str]) -> list[tuple[str, int, int]]:
                 if kind in (KIND_MOBILE, KIND_LANDLINE):
                     if phone_key(nt[start:end]) in allowed:
                         continue
-                    while start > 0 and nt[start - 1] in "+(（":  # (+86) 139…, (0539)…
+                    # (+86) 139…, +86 139…, (0539)…: the prefix's own brackets and plus
+                    # go with it; a bracket around the whole number stays
+                    if start > 0 and nt[start - 1] == "+":
+                        start -= 1
+                    closed = j > i and nt[groups[i][1] : groups[i][1] + 1] in (")", "）")
+                    if closed and start > 0 and nt[start - 1] in "(（":
                         start -= 1
                 found[kind].append((start, end))
     taken: list[tuple[int, int]] = []
