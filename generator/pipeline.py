@@ -35,9 +35,9 @@ from generator.errors import BuildError
 from generator.findings import Report
 from generator.load import Loaded, load
 from generator.model import Dataset, build_model
+from generator.model.dataset import privacy_inputs
 from generator.model.history import CACHE_DIR, History, history
 from generator.model.siteconfig import Site, build_site
-from generator.privacy import official_phones
 from generator.project import GENERATED_DIRS, Project, county_project, open_project
 from generator.render import RenderResult, render
 from generator.rules import run_rules
@@ -104,16 +104,15 @@ def scan_rules_for(checked: Checked, project: Project) -> ScanRules:
     """What the data says the site may hold: private values, official phones (site.yaml
     and supervision phones), allowed link hosts, and the project's theme templates."""
     site = checked.dataset.site if checked.dataset is not None else None
-    phones = [p.number for p in site.all_phones] if site else []
     hosts = list(site.links) if site else []
     if site and site.base_url:
         hosts.append(urlsplit(site.base_url).hostname or "")
-    return scan_rules(
-        checked.loaded.private_values,
-        official_phones(phones, checked.loaded.tables),
-        hosts,
-        theme_template_dirs(project.custom_dir),
-    )
+    # privacy: the model's own inputs, so both locks match the same values and names
+    if site is not None:
+        known, official, names = privacy_inputs(checked.loaded, site)
+    else:
+        known, official, names = checked.loaded.private_values, frozenset(), frozenset()
+    return scan_rules(known, official, hosts, theme_template_dirs(project.custom_dir), names)
 
 
 # --- build -------------------------------------------------------------------------------

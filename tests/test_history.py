@@ -119,3 +119,60 @@ def test_build_without_git_history_says_why(tmp_path: Path) -> None:
     hist = history(ds, project / "data", project / ".gongshi" / "history")
     assert not hist.available and not hist.removed and not hist.changes
     assert "git" in hist.note
+
+
+# --- history snapshots follow today's privacy policy -----------------------------------------
+
+CASES_V1 = (
+    "案件编号,通报日期,通报单位,乡镇,单位或村,职务,姓名,问题,处理结果,状态\n"
+    "AJ2020-001,2020-02-10,虚构县纪委监委,青山镇,青山村,村会计,欧阳明华,"
+    "截留户主王小明的教育补助1500元,党纪:警告,已办结\n"
+    "AJ2020-002,2020-02-11,虚构县纪委监委,青山镇,石桥村,村主任,赵子龙,"
+    "虚报冒领光伏收益,党纪:严重警告,已办结\n"
+)
+BENEFITS_V1 = (
+    "补助项目,年度,村,户主姓名,家庭人口,金额,发放日期\n"
+    "教育补助,2020,青山村,王小明,4,1500,2020-03-01\n"
+)
+
+
+@pytest.fixture(scope="module")
+def policy_switched(tmp_path_factory: pytest.TempPathFactory):
+    """Version 1 (2020-03-01): names published in full (``mask_names: false``, case
+    subjects named). Version 2 (2020-06-15): the county masks names and withdraws the case
+    AJ2020-001, whose text also names a household head."""
+    require_tool("git")
+    project = make_project(tmp_path_factory.mktemp("policy"), TEST_DATA / "tiny")
+    data = project / "data"
+    _edit(data / "site.yaml", "mask_names: true", "mask_names: false\ncase_names: true")
+    (data / "cases.csv").write_text(CASES_V1, encoding="utf-8")
+    (data / "benefits.csv").write_text(BENEFITS_V1, encoding="utf-8")
+    _git(project, "init", "-q")
+    _git(project, "add", "data")
+    _git(project, "commit", "-q", "-m", "v1", when="2020-03-01T09:00:00+08:00")
+    _edit(data / "site.yaml", "mask_names: false\ncase_names: true", "mask_names: true")
+    _drop_lines(data / "cases.csv", "AJ2020-001")
+    _git(project, "commit", "-q", "-a", "-m", "v2", when="2020-06-15T17:30:00+08:00")
+    result = build_project(project, allow_findings=True)
+    assert result.published, result.checked.report.to_json() + result.mkdocs_output
+    return project
+
+
+def test_withdrawn_record_is_masked_by_todays_policy_not_its_own(policy_switched: Path) -> None:
+    """The old commit published 欧阳明华 and 王小明 in full; today the county masks names, so
+    the 已撤回 page, its 变更记录 and the archive show only 欧阳某某 / 王某某."""
+    page = _text(_page(policy_switched, "cases/AJ2020-001"))
+    assert "已撤回" in page and "2020年6月15日" in page
+    assert "欧阳某某" in page and "王某某" in page
+    kept = _text(_page(policy_switched, "cases/AJ2020-002"))
+    assert "赵某某" in kept  # the record still published: masked today as well
+    for rel in ("cases/AJ2020-001", "cases/AJ2020-002", "archive/2020"):
+        text = _page(policy_switched, rel)
+        for full in ("欧阳明华", "王小明", "赵子龙"):
+            assert full not in text, (rel, full)
+    # nowhere in the site (search index, downloads, feeds) either
+    for path in (policy_switched / "site").rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".json", ".csv", ".xml", ".txt"):
+            body = path.read_text(encoding="utf-8", errors="replace")
+            for full in ("欧阳明华", "王小明", "赵子龙"):
+                assert full not in body, (path, full)

@@ -347,3 +347,32 @@ def test_outside_font_script_and_image_in_an_override_stop_the_build(tmp_path):
     # one finding per URL, not one per page
     assert len(s002) == 3, s002
     assert all("site_templates/overrides" in f.hint for f in result.scan_findings)
+
+
+# --- privacy: the scan matches what the model redacts (issue 14) ------------------------------
+
+
+def test_a_spaced_private_account_printed_unspaced_is_found(small_site):
+    """The loader saw ``6228 4804 …`` (a passbook account, not Luhn-valid) in 银行账号; a
+    page prints it without spaces. The model's redactor always caught this; the scan's own
+    matcher did not. Both now use ``privacy.KnownValues``. Names of private persons count
+    in record text, and only the masked value is reported."""
+    account = CARD19[:-1] + str((int(CARD19[-1]) + 1) % 10)
+    spaced = " ".join(account[i : i + 4] for i in range(0, len(account), 4))
+    (small_site / "index.html").write_text(
+        PAGE.replace("{mobile}", f"转入{account}，户主王小明"), "utf-8"
+    )
+    found = scan(
+        small_site,
+        [spaced],
+        official_phones=["0531-7000101"],
+        template_dirs=THEME,
+        private_names=["王小明"],
+    )
+    assert [(f.code, f.file, f.row) for f in found] == [
+        ("S001", "index.html", 5),
+        ("S001", "index.html", 5),
+    ]
+    messages = " ".join(f.message for f in found)
+    assert account not in messages and "王小明" not in messages
+    assert f"6228***********{account[-4:]}" in messages and "王**" in messages

@@ -14,10 +14,18 @@ from functools import cached_property
 
 from generator.findings import Finding, make
 from generator.load import Loaded, Row
-from generator.model.mask import mask_row
+from generator.model.mask import PERSON_COLUMNS, mask_name, mask_row
 from generator.model.siteconfig import Site
 from generator.model.tables import DATASET_FIELD, RECORD_TYPES
-from generator.privacy import Redactor, official_phones
+from generator.privacy import (
+    REDACTED,
+    Matcher,
+    official_emails,
+    official_phones,
+    private_names,
+    site_strings,
+    split_identifier,
+)
 from generator.records import (
     TABLE_BY_NAME,
     Allocation,
@@ -280,34 +288,73 @@ FREE_TEXT = (
 )
 
 
-def _redact_row(table: str, row: Row, redactor: Redactor, found: list[Finding]) -> dict:
+def _finding(row: Row, key: str, title: str, kind: str, masked: str) -> Finding:
+    return make(
+        "P001",
+        file=row.origin.file,
+        row=row.origin.row,
+        column=row.origin.column(key),
+        title=title,
+        kind=kind,
+        masked=masked,
+    )
+
+
+def _redact_row(table: str, row: Row, matcher: Matcher, found: list[Finding]) -> dict:
+    """The row's values with every private value replaced (``privacy.Matcher``: known
+    values everywhere; identifiers by shape and private persons' names in free text; the
+    name column itself is left to ``mask_row``), and an ID split across two adjacent text
+    cells redacted in both. One P001 finding per hit, naming file, row and column."""
     values = dict(row.values)
     titles = {c.key: c.title for c in TABLE_BY_NAME[table].columns}
-    new: str | tuple[str, ...]
+    person = PERSON_COLUMNS.get(table)
     for key, value in row.values.items():
+        free, names = key in FREE_TEXT, key != person
+        new: str | tuple[str, ...]
         if isinstance(value, str) and value:
-            new, hits = redactor.redact(value) if key in FREE_TEXT else redactor.known(value)
+            new, hits = matcher.redact(value, free, names)
         elif isinstance(value, tuple):
-            redact = redactor.redact if key in FREE_TEXT else redactor.known
-            parts = [redact(x) for x in value]
+            parts = [
+                matcher.redact(x, free, names) if isinstance(x, str) else (x, []) for x in value
+            ]
             new, hits = tuple(p[0] for p in parts), [h for p in parts for h in p[1]]
         else:
             continue
         if hits:
             values[key] = new
-            for kind, masked in hits:
-                found.append(
-                    make(
-                        "P001",
-                        file=row.origin.file,
-                        row=row.origin.row,
-                        column=row.origin.column(key),
-                        title=titles.get(key, key),
-                        kind=kind,
-                        masked=masked,
-                    )
-                )
+            found.extend(_finding(row, key, titles.get(key, key), k, m) for k, m in hits)
+    # An ID typed across two neighbouring cells (the file's column order): the joined text.
+    keys = [k for k in row.values if isinstance(values.get(k), str) and values[k]]
+    for left, right in zip(keys, keys[1:], strict=False):
+        a, b = values[left], values[right]
+        hit = split_identifier(a, b)
+        if hit is None:
+            continue
+        values[left] = a[: hit.start] + REDACTED
+        values[right] = REDACTED + b[hit.end - len(a) :]
+        found.append(_finding(row, left, titles.get(left, left), hit.kind, hit.masked))
+        found.append(_finding(row, right, titles.get(right, right), hit.kind, hit.masked))
     return values
+
+
+def matcher_for(loaded: Loaded, site: Site) -> Matcher:
+    """The one private-value matcher of a data set (the scan builds the same from
+    ``privacy_inputs``)."""
+    known, official, names = privacy_inputs(loaded, site)
+    return Matcher(known, official, names, lambda n: mask_name(n, site.mask_style))
+
+
+def privacy_inputs(loaded: Loaded, site: Site) -> tuple[set[str], frozenset[str], frozenset[str]]:
+    """What both locks look for: the never-published values, the official phones and
+    e-mail addresses that may be printed, and private persons' names under the site's
+    masking policy."""
+    official = official_phones(
+        [p.number for p in site.all_phones], loaded.tables
+    ) | official_emails(loaded.site)
+    names = private_names(
+        loaded.tables, site.mask_names, site.case_names, site_strings(loaded.site)
+    )
+    return loaded.private_values, official, names
 
 
 def build_model(loaded: Loaded, site: Site) -> tuple[Dataset, list[Finding]]:
@@ -316,13 +363,11 @@ def build_model(loaded: Loaded, site: Site) -> tuple[Dataset, list[Finding]]:
     (``mask.mask_row``)."""
     ds = Dataset(site=site)
     found: list[Finding] = []
-    redactor = Redactor(
-        loaded.private_values, official_phones((p.number for p in site.phones), loaded.tables)
-    )
+    matcher = matcher_for(loaded, site)
     for table, cls in RECORD_TYPES.items():
         records = getattr(ds, DATASET_FIELD[table])
         for row in loaded.tables.get(table, []):
-            values = _redact_row(table, row, redactor, found)
+            values = _redact_row(table, row, matcher, found)
             mask_row(table, values, site.mask_names, site.mask_style, site.case_names)
             records.append(cls(**values, origin=row.origin))
     return ds, found

@@ -29,7 +29,7 @@ from typing import Any
 from generator.load import load
 from generator.model import tables
 from generator.model.dataset import Dataset, build_model, records
-from generator.model.siteconfig import build_site
+from generator.model.siteconfig import Site, build_site
 from generator.records import TABLE_BY_NAME
 
 # Tables whose records have pages or lists that must keep them; the linked tables shown on
@@ -48,7 +48,7 @@ TRACKED: dict[str, dict[str, tuple[str, str]]] = {
     "rectifications": {},
 }
 CACHE_DIR = "history"  # under the project's .gongshi/
-_CACHE_VERSION = "1"
+_CACHE_VERSION = "2"  # 2: snapshots masked by today's policy, one matcher for both locks
 
 Snapshot = dict[str, dict[str, dict[str, str]]]  # table → id → {Chinese field title: text}
 
@@ -177,15 +177,32 @@ def versions(data_dir: Path) -> tuple[Path | None, list[Version], str]:
     return top, out, ""
 
 
-def _cache_key(tree: str) -> str:
+def _policy(site: Site | None) -> str:
+    """What of today's site.yaml a snapshot depends on: the masking policy and the
+    official phones (kept, not redacted, in free text)."""
+    if site is None:
+        return ""
+    phones = sorted(p.number for p in site.all_phones)
+    return json.dumps([site.mask_names, site.mask_style, site.case_names, phones])
+
+
+def _cache_key(tree: str, site: Site | None = None) -> str:
     cols = json.dumps({n: [c.key for c in TABLE_BY_NAME[n].columns] for n in TABLE_BY_NAME})
-    salt = hashlib.sha256((_CACHE_VERSION + cols).encode()).hexdigest()[:12]
+    salt = hashlib.sha256((_CACHE_VERSION + cols + _policy(site)).encode()).hexdigest()[:12]
     return f"{salt}-{tree}.json"
 
 
-def load_version(top: Path, version: Version, cache: Path | None) -> Snapshot | None:
-    """The snapshot of one committed version; ``None`` when that version cannot be read."""
-    path = cache / _cache_key(version.tree) if cache else None
+def load_version(
+    top: Path, version: Version, cache: Path | None, site: Site | None = None
+) -> Snapshot | None:
+    """The snapshot of one committed version; ``None`` when that version cannot be read.
+
+    ``site``: today's site configuration. Its privacy policy (``mask_names``,
+    ``mask_style``, ``case_names``) masks the old version, not the policy that version was
+    committed with: a county that switches to masked names must not keep publishing the
+    full names on 已撤回 pages and in 变更记录. Only without ``site`` (nothing to compare
+    with) is the version's own site.yaml used."""
+    path = cache / _cache_key(version.tree, site) if cache else None
     if path and path.exists():
         return json.loads(path.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory(prefix="gongshi-history-") as tmp:
@@ -197,7 +214,8 @@ def load_version(top: Path, version: Version, cache: Path | None) -> Snapshot | 
         loaded = load(data)
         if any(f.severity == "fatal" for f in loaded.findings):
             return None
-        site, _ = build_site(loaded.site, loaded.site_origin)
+        if site is None:
+            site, _ = build_site(loaded.site, loaded.site_origin)
         ds, _ = build_model(loaded, site)
         snap = snapshot(ds)
     if path:
@@ -208,7 +226,8 @@ def load_version(top: Path, version: Version, cache: Path | None) -> Snapshot | 
 
 def history(ds: Dataset, data_dir: Path, cache_dir: Path | None = None) -> History:
     """Changes per record and withdrawn records, from the committed versions of
-    ``data_dir`` followed by the data being built now (uncommitted edits show undated)."""
+    ``data_dir`` followed by the data being built now (uncommitted edits show undated).
+    Every version is masked by today's policy (``ds.site``), see ``load_version``."""
     data_dir = Path(data_dir).resolve()
     if not data_dir.is_dir():
         return History(note="找不到数据文件夹。")
@@ -218,7 +237,7 @@ def history(ds: Dataset, data_dir: Path, cache_dir: Path | None = None) -> Histo
     cache = Path(cache_dir) if cache_dir else None
     steps: list[tuple[date | None, str, Snapshot]] = []
     for ver in found:
-        snap = load_version(top, ver, cache)
+        snap = load_version(top, ver, cache, ds.site)
         if snap is not None:
             steps.append((ver.day, ver.commit[:7], snap))
     steps.append((None, "", snapshot(ds)))

@@ -4,12 +4,15 @@ identifiers in text redacted when the model is built.
 
 What it looks for, and where:
 
-- the exact private values the loader saw (ID numbers, bank accounts, phones, addresses):
-  in every file, text or not, gzip unpacked, the search index decoded;
+- the exact private values the loader saw (ID numbers, bank accounts, phones, addresses),
+  in any spelling (``privacy.KnownValues``): in every file, text or not, gzip unpacked,
+  the search index decoded;
 - identifiers by their shape (``privacy.find_identifiers``: checksum-valid IDs, Luhn-valid
-  cards, mobiles, unofficial landlines): only where record text lands — the visible text
-  and attributes of HTML pages, the search index, and downloads (CSV, JSON, XLSX). Theme
-  JavaScript and CSS are full of long numbers and are left to the exact match;
+  cards, accounts after a bank word, mobiles, unofficial landlines, e-mail addresses) and
+  private persons' full names: only where record text lands — the visible text and
+  attributes of HTML pages, the search index, and downloads (CSV, JSON, XLSX). Theme
+  JavaScript and CSS are full of long numbers and words and are left to the exact match.
+  The model's redaction uses the same ``privacy.Matcher``;
 - resources loaded from another host (``src``, stylesheet/icon/preload/preconnect
   ``href``, ``srcset``, CSS ``url()`` and ``@import``, ``<meta http-equiv=refresh>``), and
   links a person clicks to a host not listed in ``site.yaml`` ``links``;
@@ -40,6 +43,7 @@ from urllib.parse import urlsplit
 from generator import findings as F
 from generator.privacy import (  # noqa: F401  (id_checksum_ok, mask_value: re-exported)
     KIND_KNOWN,
+    Matcher,
     find_identifiers,
     id_checksum_ok,
     mask_value,
@@ -63,7 +67,6 @@ DOWNLOAD_SUFFIXES = {".csv", ".json", ".xlsx", ".txt", ".xml", ".ics", ".md"}  #
 TEXT_SUFFIXES = DOWNLOAD_SUFFIXES | {".js", ".mjs", ".css", ".yaml", ".yml", ".map", ".tsv"}
 PAGE_SUFFIXES = {".html", ".htm", ".xhtml", ".svg"}
 ALWAYS_LINKABLE = ("beian.miit.gov.cn",)  # the ICP record link every government site shows
-_DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"[0-9]{5,}[Xx]?")  # leftmost-longest: always a whole run of digits
 _SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL)
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
@@ -71,20 +74,21 @@ _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 
 @dataclass
 class ScanRules:
-    """What the site may contain: values to find, phones and hosts that are allowed."""
+    """What the site may contain: values to find, phones and hosts that are allowed.
+
+    ``matcher`` is the model's own ``privacy.Matcher`` built from the same inputs (the
+    never-published values, the official phones and e-mail addresses, the private persons'
+    names), so the scan catches what the model's redaction catches."""
 
     private_values: frozenset[str] = frozenset()
     official_phones: frozenset[str] = frozenset()
     link_hosts: frozenset[str] = frozenset()
     template_dirs: tuple[Path, ...] = ()
-    _words: re.Pattern[str] | None = field(default=None, init=False, repr=False)
-    _numeric: frozenset[str] = field(default=frozenset(), init=False, repr=False)
+    private_names: frozenset[str] = frozenset()
+    matcher: Matcher = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        values = {v for v in self.private_values if len(v) >= 6}
-        self._numeric = frozenset(v for v in values if _NUMBER.fullmatch(v))
-        words = sorted(values - self._numeric, key=len, reverse=True)
-        self._words = re.compile("|".join(map(re.escape, words))) if words else None
+        self.matcher = Matcher(self.private_values, self.official_phones, self.private_names)
 
 
 # --- reading files: HTML/SVG (scan/html.py), CSS (scan/css.py), PDF, JSON, CSV, XLSX ------
@@ -205,11 +209,15 @@ def theme_template_dirs(custom_dir: Path | None = None) -> tuple[Path, ...]:
 def _identifier_findings(
     rel: str, segments: Iterable[Segment], rules: ScanRules, seen: set
 ) -> Iterator[F.Finding]:
+    """Identifiers by shape and private persons' names, in the segments where record
+    text lands (``privacy.Matcher``, the model's matcher). A segment labelled ``（解码后）``
+    is the same text decoded: it reports only values not found already."""
     values: set[str] = set()
     for seg in segments:
-        if not _DIGIT.search(seg.text):
-            continue
-        for hit in find_identifiers(seg.text, rules.official_phones):
+        hits = find_identifiers(seg.text, rules.matcher.official) + rules.matcher.find_names(
+            seg.text
+        )
+        for hit in sorted(hits, key=lambda h: h.start):
             if seg.label == "（解码后）" and hit.masked in values:
                 continue
             values.add(hit.masked)
@@ -225,25 +233,24 @@ def _identifier_findings(
 def _known_findings(
     rel: str, segments: Iterable[Segment], rules: ScanRules, seen: set
 ) -> Iterator[F.Finding]:
-    """The exact private values, each occurrence with its position. A segment labelled
-    ``（解码后）`` is the same file decoded: it reports only values not found already."""
+    """The exact private values in any spelling (``privacy.KnownValues``), each occurrence
+    with its position. A segment labelled ``（解码后）`` is the same file decoded: it
+    reports only values not found already."""
+    if not rules.matcher.known_values:
+        return
     values: set[str] = set()
     for seg in segments:
-        found = []
-        if rules._numeric and not rules._numeric.isdisjoint(_NUMBER.findall(seg.text)):
-            found = [m for m in _NUMBER.finditer(seg.text) if m.group() in rules._numeric]
-        if rules._words is not None:
-            found.extend(rules._words.finditer(seg.text))
-        for m in found:
-            if seg.label == "（解码后）" and m.group() in values:
+        for hit in rules.matcher.find_known(seg.text):
+            if seg.label == "（解码后）" and hit.masked in values:
                 continue
-            values.add(m.group())
-            row, col = seg.where(m.start())
-            masked = mask_value(m.group())
-            key = (rel, row, col, masked)
+            values.add(hit.masked)
+            row, col = seg.where(hit.start)
+            key = (rel, row, col, hit.masked)
             if key not in seen:
                 seen.add(key)
-                yield F.make("S001", file=rel, row=row, column=col, kind=KIND_KNOWN, masked=masked)
+                yield F.make(
+                    "S001", file=rel, row=row, column=col, kind=KIND_KNOWN, masked=hit.masked
+                )
 
 
 def _outside(url: str) -> bool:
@@ -410,13 +417,14 @@ def scan(
     official_phones: Iterable[str] = (),
     link_hosts: Iterable[str] = (),
     template_dirs: Iterable[Path] | None = None,
+    private_names: Iterable[str] = (),
 ) -> list[F.Finding]:
     """Every finding in ``site_dir``; an empty list means the site may be published.
 
     ``template_dirs``: where the theme's templates are (default: Material's and
     ``./site_templates/overrides``); an inline script must come from one of them."""
     dirs = tuple(template_dirs) if template_dirs is not None else theme_template_dirs()
-    rules = scan_rules(private_values, official_phones, link_hosts, dirs)
+    rules = scan_rules(private_values, official_phones, link_hosts, dirs, private_names)
     return SiteScan(Path(site_dir), rules).findings()
 
 
@@ -425,6 +433,7 @@ def scan_rules(
     official_phones: Iterable[str],
     link_hosts: Iterable[str],
     template_dirs: tuple[Path, ...],
+    private_names: Iterable[str] = (),
 ) -> ScanRules:
     """What the site may hold: the private values to look for, the official phones that
     may be printed, the hosts a page may link to, the theme's template folders."""
@@ -433,6 +442,7 @@ def scan_rules(
         frozenset(official_phones),
         frozenset(h.lower() for h in link_hosts if h),
         template_dirs,
+        frozenset(private_names),
     )
 
 
