@@ -89,3 +89,19 @@ def test_a_broken_county_template_is_a_chinese_message_with_file_and_line(tmp_pa
     assert "Traceback" not in run.output
     assert "模板" in run.output and "fund.md.j2" in run.output and "第 3 行" in run.output
     assert (project / "site" / "index.html").read_text("utf-8") == "old"
+
+
+def test_the_docs_dir_of_mkdocs_yml_is_where_pages_go(tmp_path):
+    """``content`` was hard-coded: a county that names another docs_dir got a broken site."""
+    project = make_project(tmp_path / "county", CONTRACT_DIR)
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text("utf-8").replace("docs_dir: content", "docs_dir: pages"), "utf-8"
+    )
+    (project / "content").rename(project / "pages")
+    result = build_project(project)
+    assert result.published, result.checked.report.to_json() + result.mkdocs_output
+    assert not (project / "content").exists()
+    assert list((project / "pages" / "projects").glob("*.md"))
+    assert (project / "site" / "projects" / "index.html").is_file()
+    assert (project / "site" / "about" / "index.html").is_file()  # the hand-written page

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import yaml
+from openpyxl.utils.exceptions import InvalidFileException
 
 from generator import cores
 from generator import findings as F
@@ -1364,10 +1365,28 @@ def load_file(
         loaded.sources.append(source)
         present.add(file_table.name)
         _note(loaded, reader.notes, shown, "")
-    except Exception as e:  # noqa: BLE001 — any unreadable file becomes a finding
+    except UNREADABLE as e:
         loaded.findings.append(F.make("L003", file=shown, row=_error_line(e), reason=_reason(e)))
         if file_table is not None:
             present.add(file_table.name)  # the table is there, just unreadable
+
+
+# What a file that cannot be read raises (its format, its encoding, a damaged workbook): an
+# L003 finding at the file. Anything else (TypeError, AttributeError, IndexError …) is a
+# bug of gongshi's own and is not blamed on the county's file.
+UNREADABLE: tuple[type[Exception], ...] = (
+    OSError,
+    EOFError,
+    UnicodeError,
+    ValueError,
+    KeyError,
+    RecursionError,
+    csv.Error,
+    zipfile.BadZipFile,
+    yaml.YAMLError,
+    YamlRefused,
+    InvalidFileException,
+)
 
 
 def _note(loaded: Loaded, notes: tidy.Notes, file: str, sheet: str) -> None:
