@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from generator.errors import GongshiError
+from generator.errors import GongshiError, InputError
 from generator.findings import CODES, SEVERITY_ZH, Report
 
 console = Console(stderr=True, soft_wrap=True)  # a log line is never broken inside a word
@@ -80,7 +80,14 @@ def _write(report: Report, fmt: str, output: str | None) -> None:
         return
     text = {"json": report.to_json, "junit": report.to_junit, "github": report.to_github}[fmt]()
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(
+                f"无法写入结果文件（{exc.strerror}）",
+                file=output,
+                hint="换一个能写入的文件名或文件夹。",
+            ) from None
         console.print(f"已写入 {output}")
     else:
         click.echo(text, nl=not text.endswith("\n"))

@@ -265,3 +265,26 @@ def test_unknown_option_is_a_usage_error_not_a_traceback(tmp_path: Path) -> None
     r = run(tmp_path, "check", "--format", "pdf")
     assert r.returncode == 2
     assert "Traceback" not in r.stderr and "pdf" in r.stderr
+
+
+def test_an_unwritable_output_file_is_a_message_not_a_traceback(tmp_path):
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", "utf-8")
+    run = CliRunner().invoke(
+        main,
+        [
+            "check",
+            "--data",
+            str(TEST_DATA / "tiny"),
+            "--format",
+            "json",
+            "-o",
+            str(blocker / "x.json"),
+        ],
+    )
+    assert run.exit_code == 2, run.output
+    assert "Traceback" not in run.output and "无法写入结果文件" in run.output

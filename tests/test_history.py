@@ -176,3 +176,22 @@ def test_withdrawn_record_is_masked_by_todays_policy_not_its_own(policy_switched
             body = path.read_text(encoding="utf-8", errors="replace")
             for full in ("欧阳明华", "王小明", "赵子龙"):
                 assert full not in body, (path, full)
+
+
+def test_a_committed_version_with_an_absolute_symlink_is_left_out(tmp_path: Path) -> None:
+    """A link to /etc/passwd committed under data/ once (and removed since) stopped every
+    later build with a traceback from tarfile: that version is left out of the history."""
+    require_tool("git")
+    project = make_project(tmp_path / "county", TEST_DATA / "tiny")
+    data = project / "data"
+    _git(project, "init", "-q")
+    (data / "leak.csv").symlink_to("/etc/passwd")
+    _git(project, "add", "data")
+    _git(project, "commit", "-q", "-m", "v1 with a link", when="2020-03-01T09:00:00+08:00")
+    (data / "leak.csv").unlink()
+    _git(project, "commit", "-q", "-a", "-m", "v2", when="2020-06-15T17:30:00+08:00")
+    result = build_project(project)
+    assert result.published, result.checked.report.to_json() + result.mkdocs_output
+    assert "root:" not in "".join(
+        p.read_text("utf-8", "replace") for p in (project / "site").rglob("*.html")
+    )

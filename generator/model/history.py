@@ -210,7 +210,12 @@ def load_version(
         data.mkdir()
         tar = _git(top, "archive", "--format=tar", version.tree, binary=True)
         with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
-            archive.extractall(data, filter="data")
+            try:
+                archive.extractall(data, filter="data")
+            except (tarfile.FilterError, OSError):
+                # a version that held a link out of the folder (an absolute symlink) or a
+                # file that cannot be written here: that version is left out of the history
+                return None
         loaded = load(data)
         if any(f.severity == "fatal" for f in loaded.findings):
             return None
