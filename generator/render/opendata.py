@@ -13,13 +13,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
 from generator.model import Dataset
-from generator.model.history import Change, History, Removed, history
+from generator.model.history import Change, History, Removed
 from generator.records import TABLE_BY_NAME, Village
 from generator.render import downloads, feeds, urls
 from generator.render.mdtext import escape_md, link
@@ -67,11 +66,6 @@ class OpenData:
         key = urls.village_slug(record) if isinstance(record, Village) else str(record)
         target = f"{root}{downloads.ROOT}/{downloads.slice_path(kind, key)}"
         return link("下载本页数据（JSON）", target)
-
-
-def prepare(ds: Dataset, project_dir: Path, data_dir: Path | None = None) -> OpenData:
-    data_dir = Path(data_dir) if data_dir else Path(project_dir) / "data"
-    return OpenData(ds, history(ds, data_dir, project_dir))
 
 
 def removed_year(r: Removed) -> int | None:
