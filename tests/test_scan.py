@@ -366,7 +366,7 @@ def test_a_spaced_private_account_printed_unspaced_is_found(small_site):
         small_site,
         [spaced],
         official_phones=["0531-7000101"],
-        template_dirs=THEME,
+        template_dirs=themed(small_site),
         private_names=["王小明"],
     )
     assert [(f.code, f.file, f.row) for f in found] == [
