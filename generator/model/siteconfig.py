@@ -154,6 +154,13 @@ def build_site(raw: dict[str, Any], origin: Origin) -> tuple[Site, list[F.Findin
     """Turn the parsed ``site.yaml`` mapping into a ``Site``, reporting unknown keys."""
     found: list[F.Finding] = []
     values: dict[str, Any] = {}
+
+    def wrong(key: object, reason: str) -> None:
+        """A setting that cannot be used as written: an error at its key."""
+        found.append(
+            F.make("L008", file=origin.file, column=str(key), severity="error", reason=reason)
+        )
+
     for key, value in raw.items():
         k = _LOOKUP.get(unicodedata.normalize("NFKC", str(key)).strip().lower())
         if k is None:
@@ -164,11 +171,7 @@ def build_site(raw: dict[str, Any], origin: Origin) -> tuple[Site, list[F.Findin
         if k == "phones":
             phones, problem = _phones(value)
             if problem:
-                found.append(
-                    F.make(
-                        "L008", file=origin.file, column=str(key), reason=problem, severity="error"
-                    )
-                )
+                wrong(key, problem)
             values[k] = phones
         elif k == "mask_names":
             values[k] = value not in _NO
@@ -177,71 +180,31 @@ def build_site(raw: dict[str, Any], origin: Origin) -> tuple[Site, list[F.Findin
         elif k == "mask_style":
             style = MASK_STYLES.get(unicodedata.normalize("NFKC", str(value)).strip())
             if style is None:
-                found.append(
-                    F.make(
-                        "L008",
-                        file=origin.file,
-                        column=str(key),
-                        severity="error",
-                        reason=f"{key} 应是 张某某、张* 或 张*三 之一，而不是“{value}”",
-                    )
-                )
+                wrong(key, f"{key} 应是 张某某、张* 或 张*三 之一，而不是“{value}”")
             else:
                 values[k] = style
         elif k == "links":
             hosts, problem = _hosts(value)
             if problem:
-                found.append(
-                    F.make(
-                        "L008", file=origin.file, column=str(key), reason=problem, severity="error"
-                    )
-                )
+                wrong(key, problem)
             values[k] = hosts
         elif k == "base_url" and value is not None and str(value).strip():
             url, problem = _url(value)
             if problem:
-                found.append(
-                    F.make(
-                        "L008", file=origin.file, column=str(key), reason=problem, severity="error"
-                    )
-                )
+                wrong(key, problem)
             values[k] = url
         elif isinstance(value, dict | list):  # scanbad: a nested value is not a setting
-            found.append(
-                F.make(
-                    "L008",
-                    file=origin.file,
-                    column=str(key),
-                    severity="error",
-                    reason=f"{key} 应是一行文字，而不是嵌套的列表或键值",
-                )
-            )
+            wrong(key, f"{key} 应是一行文字，而不是嵌套的列表或键值")
         elif k == "max_future_years":
             n = str(value).strip()
             if n.isdigit() and 0 < int(n) <= 100:
                 values[k] = int(n)
             else:
-                found.append(
-                    F.make(
-                        "L008",
-                        file=origin.file,
-                        column=str(key),
-                        severity="error",
-                        reason=f"{key} 应是 1 到 100 之间的整数（年），而不是“{value}”",
-                    )
-                )
+                wrong(key, f"{key} 应是 1 到 100 之间的整数（年），而不是“{value}”")
         elif k == "data_date" and value is not None:
             parsed, problem = parse_date(str(value))
             if parsed is None:
-                found.append(
-                    F.make(
-                        "L008",
-                        file=origin.file,
-                        column=str(key),
-                        severity="error",
-                        reason=f"{key}（数据截止日期）“{value}”：{problem}，应写成 2024-12-31",
-                    )
-                )
+                wrong(key, f"{key}（数据截止日期）“{value}”：{problem}，应写成 2024-12-31")
             else:
                 values[k] = parsed.isoformat()
         elif value is not None:
