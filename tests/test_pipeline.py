@@ -105,3 +105,19 @@ def test_the_docs_dir_of_mkdocs_yml_is_where_pages_go(tmp_path):
     assert list((project / "pages" / "projects").glob("*.md"))
     assert (project / "site" / "projects" / "index.html").is_file()
     assert (project / "site" / "about" / "index.html").is_file()  # the hand-written page
+
+
+def test_a_chromium_that_fails_is_a_message_and_the_old_site_stays(tmp_path, monkeypatch):
+    """``--pdf`` with a browser that does not start was a Playwright traceback."""
+    project = make_project(tmp_path / "county", CONTRACT_DIR)
+    broken = tmp_path / "chromium"
+    broken.write_text("#!/bin/sh\necho 'cannot start' >&2\nexit 1\n", "utf-8")
+    broken.chmod(0o755)
+    monkeypatch.setenv("GONGSHI_CHROMIUM", str(broken))
+    (project / "site").mkdir()
+    (project / "site" / "index.html").write_text("old", "utf-8")
+    monkeypatch.chdir(project)
+    run = CliRunner().invoke(main, ["build", "--pdf"])
+    assert run.exit_code == 2, run.output
+    assert "Traceback" not in run.output and "Chromium" in run.output and "PDF" in run.output
+    assert (project / "site" / "index.html").read_text("utf-8") == "old"
