@@ -280,7 +280,7 @@ def test_a_context_field_is_checked_when_a_page_is_made():
     cls = BY_TEMPLATE["downloads_verify.md.j2"]
     with pytest.raises(TypeError):
         cls(dl=None, extra=1)  # type: ignore[call-arg]
-    assert [f.name for f in dataclasses.fields(cls)] == ["dl"]
+    assert [f.name for f in dataclasses.fields(cls)] == ["dl", "stats"]
 
 
 # --- templates never sum money -------------------------------------------------------------

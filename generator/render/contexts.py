@@ -265,6 +265,9 @@ class DownloadsVerifyPage(PageContext):
     TEMPLATE: ClassVar[str] = "downloads_verify.md.j2"
     dl: Downloads
     """``dl.totals``: the home page's figures as written to manifest.json."""
+    stats: dict[str, Any]
+    """The same figures as the home page's ``stats`` (``views.home_stats``), printed with
+    their recipes so that ``gongshi verify`` checks this page too."""
 
 
 @dataclass(frozen=True)

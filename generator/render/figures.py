@@ -144,7 +144,8 @@ class Where:
         }
 
     @staticmethod
-    def year(y: int) -> dict:
+    def year(y: int | str) -> dict:
+        """The projects of a year; ``""``: those with no 年度."""
         return {col("projects", "year"): str(y)}
 
     @staticmethod

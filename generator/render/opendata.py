@@ -22,6 +22,7 @@ from generator.model.history import Change, History, Removed
 from generator.records import TABLE_BY_NAME, Village
 from generator.render import downloads, feeds, urls
 from generator.render.mdtext import escape_md, link
+from generator.render.views import home_stats
 
 # render's ``page(template, rel, meta=None, **fields)``: the fields of the template's
 # context (``contexts.BY_TEMPLATE``), checked when the context is built.
@@ -98,7 +99,7 @@ def publish(od: OpenData, page: Page, write: downloads.Write) -> None:
         feeds=feed_paths,
         hist=hist,
     )
-    page("downloads_verify.md.j2", "downloads/verify.md", dl=dl)
+    page("downloads_verify.md.j2", "downloads/verify.md", dl=dl, stats=home_stats(ds))
 
     for r in hist.removed:
         if r.table in PAGES:
