@@ -12,6 +12,11 @@ from generator.dates import parse_date
 from generator.records import Origin
 
 NATIONAL_HOTLINE = "12317"
+HOTLINE_LABEL = "全国扶贫监督举报电话"
+
+
+def _is_hotline(number: str) -> bool:
+    return "".join(number.replace("-", "").split()) == NATIONAL_HOTLINE
 
 
 @dataclass(frozen=True)
@@ -41,10 +46,16 @@ class Site:
 
     @property
     def all_phones(self) -> tuple[Phone, ...]:
-        """The site's phones, with the national hotline 12317 added when it is missing."""
-        if any(p.number.replace("-", "").strip() == NATIONAL_HOTLINE for p in self.phones):
-            return self.phones
-        return self.phones + (Phone("全国扶贫监督举报电话", NATIONAL_HOTLINE),)
+        """The site's phones, with the national hotline 12317 added when it is missing (and
+        named when it is listed without a label). The one place this rule lives: the footer
+        prints this list as it is."""
+        phones = tuple(
+            Phone(p.label or HOTLINE_LABEL, p.number) if _is_hotline(p.number) else p
+            for p in self.phones
+        )
+        if any(_is_hotline(p.number) for p in phones):
+            return phones
+        return phones + (Phone(HOTLINE_LABEL, NATIONAL_HOTLINE),)
 
 
 # key → accepted spellings (help text lives in docs/data.md, section site.yaml)
