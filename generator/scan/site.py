@@ -38,6 +38,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from generator import findings as F
@@ -217,17 +218,7 @@ def _identifier_findings(
         hits = find_identifiers(seg.text, rules.matcher.official) + rules.matcher.find_names(
             seg.text
         )
-        for hit in sorted(hits, key=lambda h: h.start):
-            if seg.label == "（解码后）" and hit.masked in values:
-                continue
-            values.add(hit.masked)
-            row, col = seg.where(hit.start)
-            key = (rel, row, col, hit.masked)
-            if key not in seen:
-                seen.add(key)
-                yield F.make(
-                    "S001", file=rel, row=row, column=col, kind=hit.kind, masked=hit.masked
-                )
+        yield from _s001(rel, seg, sorted(hits, key=lambda h: h.start), values, seen)
 
 
 def _known_findings(
@@ -240,17 +231,31 @@ def _known_findings(
         return
     values: set[str] = set()
     for seg in segments:
-        for hit in rules.matcher.find_known(seg.text):
-            if seg.label == "（解码后）" and hit.masked in values:
-                continue
-            values.add(hit.masked)
-            row, col = seg.where(hit.start)
-            key = (rel, row, col, hit.masked)
-            if key not in seen:
-                seen.add(key)
-                yield F.make(
-                    "S001", file=rel, row=row, column=col, kind=KIND_KNOWN, masked=hit.masked
-                )
+        yield from _s001(rel, seg, rules.matcher.find_known(seg.text), values, seen, KIND_KNOWN)
+
+
+def _s001(
+    rel: str,
+    seg: Segment,
+    hits: Iterable[Any],
+    values: set[str],
+    seen: set,
+    kind: str | None = None,
+) -> Iterator[F.Finding]:
+    """One S001 per hit and position (``seen``, across both matchers); in a ``（解码后）``
+    segment only values this matcher has not found already (``values``). ``kind``: the
+    finding's kind when not the hit's own."""
+    for hit in hits:
+        if seg.label == "（解码后）" and hit.masked in values:
+            continue
+        values.add(hit.masked)
+        row, col = seg.where(hit.start)
+        key = (rel, row, col, hit.masked)
+        if key not in seen:
+            seen.add(key)
+            yield F.make(
+                "S001", file=rel, row=row, column=col, kind=kind or hit.kind, masked=hit.masked
+            )
 
 
 def _outside(url: str) -> bool:
