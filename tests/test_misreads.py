@@ -519,7 +519,22 @@ def test_site_yaml_nested_two_thousand_deep_is_a_finding(tmp_path: Path) -> None
     site = "name: " + "[" * 2000 + "]" * 2000 + "\n"
     loaded = load(county(tmp_path, {}, site=site))
     assert [f.code for f in loaded.findings if f.code.startswith("L00")][:1] == ["L008"]
-    assert "嵌套" in loaded.findings[0].message
+    assert "嵌套超过 32 层" in loaded.findings[0].message
+
+
+def test_deep_nesting_reads_the_same_with_or_without_libyaml() -> None:
+    """libyaml stops at its own nesting limit before our depth count sees 32 levels; the
+    pure-Python parser does not. A cadre gets one wording on every machine (this once
+    differed between a laptop and CI)."""
+    import yaml
+
+    from generator.load import misreads
+
+    loaders = [yaml.SafeLoader] + ([yaml.CSafeLoader] if yaml.__with_libyaml__ else [])
+    for loader in loaders:
+        problem = misreads.yaml_problem("links: " + "[" * 2000 + "]" * 2000, loader)
+        assert problem is not None and problem[0] == 1, loader
+        assert "嵌套超过 32 层" in problem[1], loader
 
 
 def test_a_cell_longer_than_excel_allows_is_an_error_not_a_traceback(tmp_path: Path) -> None:

@@ -84,7 +84,7 @@ def test_max_future_years_is_a_setting(tmp_path):
         ("data_date: 2019-02-30", "日期不存在"),
         ("data_date: 明天", "无法识别"),
         ("icp: {a: {b: 1}}", "嵌套"),
-        ("links: " + "[" * 2000 + "]" * 2000, "嵌套层数太多"),
+        ("links: " + "[" * 2000 + "]" * 2000, "嵌套超过 32 层"),
         ("max_future_years: -3", "1 到 100"),
     ],
 )

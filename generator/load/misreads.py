@@ -148,16 +148,25 @@ def yaml_problem(text: str, loader: type) -> tuple[int, str] | None:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_YAML_DEPTH:
-                    return (
-                        _line(event),
-                        f"第{_line(event)}行嵌套超过 {MAX_YAML_DEPTH} 层，"
-                        "记录不需要这么多层，请检查缩进",
-                    )
+                    return _line(event), too_deep(_line(event))
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-    except yaml.YAMLError:
+    except yaml.YAMLError as e:
+        # libyaml has its own nesting limit, and its scanner may hit it before the
+        # parser has handed over 32 levels of events: the same finding either way.
+        if "nesting" in str(e):
+            mark = getattr(e, "problem_mark", None)
+            line = mark.line + 1 if mark is not None else 0
+            return line, too_deep(line)
         return None  # the loader itself reports the syntax error with its line
     return None
+
+
+def too_deep(line: int) -> str:
+    """The one wording for a YAML document nested deeper than any record needs, whichever
+    of our depth count, libyaml's limit or Python's recursion limit notices it first."""
+    where = f"第{line}行" if line else ""
+    return f"{where}嵌套超过 {MAX_YAML_DEPTH} 层，记录不需要这么多层，请检查缩进和括号"
 
 
 def _line(event: yaml.Event) -> int:

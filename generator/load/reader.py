@@ -1080,8 +1080,6 @@ def load_site(data_dir: Path, loaded: Loaded, root: Path) -> None:
                 data = yaml.load(_yaml_text(path), Loader=_SiteLoader)
             except (yaml.YAMLError, UnicodeDecodeError, YamlRefused, RecursionError) as e:
                 reason = _reason(e)
-                if isinstance(e, RecursionError):  # nested thousands deep
-                    reason = "嵌套层数太多：site.yaml 的每项设置应是一行文字或一个简单列表"
                 loaded.findings.append(
                     F.make("L008", file=loaded.site_origin.file, row=_error_line(e), reason=reason)
                 )
@@ -1414,5 +1412,5 @@ def _reason(e: Exception) -> str:
     if isinstance(e, ValueError | UnicodeDecodeError):
         return str(e)
     if isinstance(e, RecursionError):
-        return "内容嵌套太深，请检查缩进和括号"
+        return misreads.too_deep(0)
     return f"{type(e).__name__}: {e}"
