@@ -403,6 +403,58 @@ def scan_command(site_dir: str, data_dir: str, fmt: str, output: str | None) -> 
     sys.exit(1 if report.findings else 0)
 
 
+@main.command("audit")
+@click.argument("site_dir", default="site", type=click.Path(exists=True, file_okay=False))
+@click.option("--today", default=None, help="按哪一天检查“未更新”，如 2024-12-31（默认今天）")
+@click.option("--home-days", default=14, show_default=True, help="首页最多几天不更新")
+@click.option("--section-days", default=180, show_default=True, help="栏目最多几天不更新")
+@click.option("--page-kb", default=150, show_default=True, help="一个页面压缩后最多多少 KB")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "junit"]),
+    default="table",
+    show_default=True,
+    help="输出格式",
+)
+@click.option("--output", "-o", default=None, help="把 json/junit 结果写入文件")
+def audit_command(
+    site_dir: str,
+    today: str | None,
+    home_days: int,
+    section_days: int,
+    page_kb: int,
+    fmt: str,
+    output: str | None,
+) -> None:
+    """按政府网站检查指标预检已生成的网站：空白栏目、首页和栏目长期未更新、页面没有更新
+    时间、打不开的链接和下载、页脚缺少网站标识、页面太大。只读网站，不需要数据文件夹。
+
+    退出码：0 没有问题，1 有问题。
+
+    例：gongshi audit site --today 2024-12-31
+    """
+    from datetime import date
+
+    from generator.dates import parse_date
+    from generator.scan.audit import SEARCH_KB, Limits, audit
+
+    day = date.today()
+    if today:
+        parsed, problem = parse_date(today)
+        if parsed is None:
+            raise click.BadParameter(
+                f"“{today}”：{problem}，应写成 2024-12-31", param_hint="--today"
+            )
+        day = parsed
+    limits = Limits(home_days, section_days, page_kb, SEARCH_KB)
+    report = Report(audit(Path(site_dir), day, limits))
+    _write(report, fmt, output)
+    if fmt == "table" and not report.findings:
+        console.print(f"[green]按政府网站检查指标预检 {site_dir}（{day}）：没有发现问题。[/green]")
+    sys.exit(1 if report.findings else 0)
+
+
 @main.command("verify")
 @click.argument("site_dir", default="site", type=click.Path(exists=True, file_okay=False))
 def verify_command(site_dir: str) -> None:

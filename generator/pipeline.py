@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -41,7 +41,15 @@ from generator.model.siteconfig import Site, build_site
 from generator.project import GENERATED_DIRS, Project, county_project, open_project
 from generator.render import RenderResult, render
 from generator.rules import run_rules
-from generator.scan import ScanRules, SiteScan, figures, scan, scan_rules, theme_template_dirs
+from generator.scan import (
+    ScanRules,
+    SiteScan,
+    audit,
+    figures,
+    scan,
+    scan_rules,
+    theme_template_dirs,
+)
 
 Log = Callable[[str], None]
 SETTLE_S = 1.0  # files younger than this may still be being written: scanned later
@@ -314,7 +322,15 @@ def _build(
         # issue 15 (verify): every figure recomputed from the CSV downloads, independently
         result.figures_checked, wrong = figures.verify(tmp)
         result.scan_findings += wrong
+        # issue 18 (audit): an inspector's pre-flight. A broken link keeps the old site like
+        # any scan error; the rest is reported for the webmaster (publishing is what
+        # cures a stale section, and a long list page is still better published than not).
+        audited = audit.audit(tmp, checked.dataset.as_of)
+        result.scan_findings += [f for f in audited if f.code in audit.BLOCKING]
         report.extend(result.scan_findings)
+        report.extend(
+            replace(f, severity="warning") for f in audited if f.code not in audit.BLOCKING
+        )
         timings["scan_rest_s"] = time.perf_counter() - t0
         log(
             f"扫描网站：发现 {len(result.scan_findings)} 个问题"

@@ -14,6 +14,7 @@ import yaml
 
 from generator.model import Dataset
 from generator.project import Project
+from generator.render.downloads import data_date
 
 
 def jieba_words(ds: Dataset) -> list[str]:
@@ -50,6 +51,8 @@ def write_config(ds: Dataset, project: Project) -> Path:
                 "base_url": s.base_url,
                 "domain": urlsplit(s.base_url).hostname or "",
                 "phones": [{"label": p.label, "number": p.number} for p in s.all_phones],
+                # every page's update time (政府网站检查: a page without one is not updated)
+                "data_date": data_date(ds),
             }
         },
     }
