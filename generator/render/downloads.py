@@ -24,7 +24,7 @@ from typing import Any
 from generator import money
 from generator.model import Dataset, benefit_key, parse_subject
 from generator.model import totals as sums
-from generator.model.dataset import records
+from generator.model.dataset import published_tables, records
 from generator.model.tables import header, row_json, row_text
 from generator.records import TABLES, Column, Table
 from generator.render import urls, workbook
@@ -132,14 +132,17 @@ def year_of(ds: Dataset, table: str, record: Any) -> int | None:
     its main date. ``None`` rows appear only in the county files."""
     if table in ("projects", "benefits", "distributions"):
         return record.year
-    if table in ("project_funding", "project_targets", "allocations", "disbursements"):
+    if table in ("project_funding", "project_targets", "allocations", "disbursements", "assets"):
         p = ds.project(record.project_id)
         return p.year if p else None
+    if table == "asset_income":
+        return record.year
     dated = {
         "funds": "issued_on",
         "notices": "posted_on",
         "cases": "published_on",
         "rectifications": "found_on",
+        "objections": "received_on",
     }.get(table)
     if dated:
         d = getattr(record, dated)
@@ -325,7 +328,7 @@ def write_downloads(ds: Dataset, write: Write) -> Downloads:
     """Write ``downloads/`` (through ``write(rel_path, text)``) and return what was written."""
     result = Downloads(years=years(ds), data_date=data_date(ds), totals=totals(ds))
     out = _Out(write, result)
-    county = [(t, records(ds, t)) for t in TABLES]
+    county = [(t, records(ds, t)) for t in published_tables(ds)]
     for t, rows in county:
         out.put(f"{t.name}.csv", csv_text(t, rows), len(rows))
         out.put(f"{t.name}.json", json_text(t, rows), len(rows))
