@@ -109,12 +109,26 @@ def objection_replied(ds: Dataset) -> Iterator[F.Finding]:
     for o in ds.objections:
         st = objection_state(o, days, ds.as_of)
         s = _subject(ds, o)
-        common = {"id": o.id, "notice": o.notice, "received": zh_date(o.received_on)}
+        where = at(o, "replied_on", s)
+        received = zh_date(o.received_on)
         if st.overdue:
-            yield F.make("Y003", **at(o, "replied_on", s), **common, deadline=zh_date(st.deadline))
+            yield F.make(
+                "Y003",
+                **where,
+                id=o.id,
+                notice=o.notice,
+                received=received,
+                deadline=zh_date(st.deadline),
+            )
         elif st.late:
             yield F.make(
-                "Y004", **at(o, "replied_on", s), **common, replied=zh_date(o.replied_on), days=days
+                "Y004",
+                **where,
+                id=o.id,
+                notice=o.notice,
+                received=received,
+                replied=zh_date(o.replied_on),
+                days=days,
             )
 
 
