@@ -95,7 +95,7 @@ PLANTED = {
     # issue 17: an objection left unanswered, an asset nobody maintains
     "Y003": (
         "data/objections.csv",
-        6,
+        7,
         "H列（答复日期）",
         "project:JL2019-004",
         ("YY2019-01", "GS2019-002", "2019年3月11日受理", "答复期限2019年3月31日已过"),

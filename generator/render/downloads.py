@@ -36,7 +36,13 @@ MANIFEST = "manifest.json"
 PACKAGE = "datapackage.json"
 
 # Foreign keys by column name, following records.py's convention ``<thing>_id`` → its table.
-REFERENCES = {"project_id": "projects", "fund_id": "funds", "distribution_id": "distributions"}
+REFERENCES = {
+    "project_id": "projects",
+    "fund_id": "funds",
+    "distribution_id": "distributions",
+    "notice": "notices",  # objections (issue 17)
+    "asset_id": "assets",
+}
 _FRICTIONLESS_TYPE = {
     "text": "string",
     "list": "string",
@@ -407,6 +413,7 @@ def slices(ds: Dataset) -> Iterable[tuple[str, str, dict[str, Any]]]:
                     "disbursements": _rows("disbursements", ds.disbursements_of_project(p.id)),
                     "distributions": _rows("distributions", ds.distributions_of_project(p.id)),
                     "notices": _rows("notices", notices),
+                    **_issue17_rows(ds, notices, ds.assets_of_project(p.id)),
                 },
             },
         )
@@ -439,9 +446,26 @@ def slices(ds: Dataset) -> Iterable[tuple[str, str, dict[str, Any]]]:
                     ),
                     "rectifications": _rows("rectifications", view["rectifications"]),
                     "cases": _rows("cases", view["cases"]),
+                    **_issue17_rows(ds, None, ds.assets_of_village(v)),
                 },
             },
         )
+
+
+def _issue17_rows(ds: Dataset, notices: list | None, assets: list) -> dict[str, list]:
+    """A page's objections (``None``: a page without notices) and assets with their income,
+    only for a county that keeps those tables: the slices of the old contract stay as they
+    were."""
+    out: dict[str, list] = {}
+    if ds.objections and notices is not None:
+        out["objections"] = _rows(
+            "objections", [o for n in notices for o in ds.objections_of(n.id)]
+        )
+    if ds.assets:
+        out["assets"] = _rows("assets", assets)
+        income = [i for a in assets for i in ds.income_of_asset(a.id)]
+        out["asset_income"] = _rows("asset_income", income)
+    return out
 
 
 def notice_township(ds: Dataset, subject: str) -> list[str]:
