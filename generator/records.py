@@ -351,6 +351,78 @@ def columns_of(record: type) -> tuple[Column, ...]:
     return tuple(cols)
 
 
+# --- issue 17: objections to notices and the asset register (helper “objections”) ---------
+OBJECTION_FINDINGS = ("属实", "部分属实", "不属实")
+OBJECTION_STATUSES = ("已受理", "调查中", "已答复", "已办结")
+OBJECTION_CHANNELS = ("来访", "电话", "信件", "12317", "网上留言", "意见箱")
+ASSET_TYPES = ("经营性", "公益性", "到户类")
+
+
+@dataclass(frozen=True)
+class Objection:
+    """An objection to a notice and its answer. Who raised it (name, phone, ID, address)
+    is never a field: the loader drops those columns (``PRIVATE["objections"]``)."""
+
+    id: str = col("异议编号", required=True)
+    notice: str = col("公示编号", required=True, help="异议针对的公示记录（notices 表的公示编号）")
+    township: str = col("乡镇", help="留空时取公示对象（项目、收益分配）所在乡镇")
+    received_on: date | None = col("受理日期", "date", required=True)
+    channel: str = col("反映方式", suggestions=OBJECTION_CHANNELS)
+    summary: str = col("异议内容", help="只写反映的问题，不写反映人的姓名、电话、住址")
+    replied_on: date | None = col("答复日期", "date")
+    finding: str = col("调查结论", choices=OBJECTION_FINDINGS)
+    action: str = col("处理意见", aliases=("处理措施", "处理结果"))
+    status: str = col("办理状态", suggestions=OBJECTION_STATUSES)
+    origin: Origin = NO_ORIGIN
+
+
+@dataclass(frozen=True)
+class Asset:
+    """An asset a project formed (资产登记): who owns it, who maintains it, its disposal."""
+
+    id: str = col("资产编号", required=True)
+    project_id: str = col("项目编号")
+    name: str = col("资产名称", required=True)
+    type: str = col("资产类型", choices=ASSET_TYPES)
+    village: str = col("所在村", help="村名或区划代码；留空时取项目的实施地点（只有一个村时）")
+    value: int | None = col("资产原值", "money")
+    formed_on: date | None = col("确权日期", "date", aliases=("形成日期",))
+    owner: str = col("产权归属", aliases=("资产归属", "所有权人"))
+    custodian: str = col("管护主体", aliases=("管护责任人", "管护单位"))
+    disposal: str = col("处置方式", help="拍卖、转让、报废等；未处置留空")
+    disposal_meeting_on: date | None = col("村民代表大会日期", "date")
+    disposal_reviewed_on: date | None = col("处置乡镇审核日期", "date")
+    disposal_approved_on: date | None = col("县级同意日期", "date")
+    disposed_on: date | None = col("处置日期", "date")
+    origin: Origin = NO_ORIGIN
+
+
+@dataclass(frozen=True)
+class AssetIncome:
+    """One year's income of an asset, linked to the distribution that shared it."""
+
+    asset_id: str = col("资产编号", required=True)
+    year: int | None = col("年度", "year", required=True)
+    income: int | None = col("收益金额", "money", required=True)
+    distribution_id: str = col("分配编号")
+    origin: Origin = NO_ORIGIN
+
+
+# objections' complainant details: read, never published. ``kind="name"`` marks a private
+# person's name (guarded in free text by the privacy matcher, like a household head's).
+OBJECTION_PRIVATE = (
+    Column("complainant", "反映人", "name", aliases=("反映人姓名", "异议人", "姓名", "投诉人")),
+    Column("phone", "联系电话", aliases=("手机号", "电话", "手机号码", "反映人电话")),
+    Column("id_number", "身份证号", aliases=("身份证号码", "公民身份号码")),
+    Column("address", "家庭住址", aliases=("住址", "地址")),
+)
+ISSUE17_TABLES: tuple[Table, ...] = (
+    Table("objections", "异议处理", Objection, "id", aliases=("异议", "异议受理")),
+    Table("assets", "资产登记", Asset, "id", aliases=("资产", "扶贫资产")),
+    Table("asset_income", "资产收益", AssetIncome, aliases=("资产年度收益",)),
+)
+
+
 TABLES: tuple[Table, ...] = (
     Table("villages", "村庄", Village, "code", aliases=("村庄名录",)),
     Table("projects", "项目", Project, "id", required=True, aliases=("项目库", "扶贫项目")),
@@ -365,6 +437,7 @@ TABLES: tuple[Table, ...] = (
     Table("cases", "执纪通报", Case, "id", aliases=("案件",)),
     Table("rectifications", "问题整改", Rectification, "id", aliases=("整改",)),
 )
+TABLES += ISSUE17_TABLES  # the optional tables issue 17 adds, after the original ones
 TABLE_BY_NAME = {t.name: t for t in TABLES}
 
 # Columns read but never published: dropped by the loader, kept only as values the
@@ -376,6 +449,7 @@ PRIVATE: dict[str, tuple[Column, ...]] = {
         Column("phone", "联系电话", aliases=("手机号", "电话", "手机号码")),
         Column("address", "家庭住址", aliases=("住址", "地址")),
     ),
+    "objections": OBJECTION_PRIVATE,
 }
 
 # Linked tables that may be nested inside a YAML record instead of a table of their own:

@@ -92,6 +92,21 @@ PLANTED = {
         "rectification:ZG2018-11",
         ("ZG2018-11", "2018年12月31日", "整改中"),
     ),
+    # issue 17: an objection left unanswered, an asset nobody maintains
+    "Y003": (
+        "data/objections.csv",
+        7,
+        "H列（答复日期）",
+        "project:JL2019-004",
+        ("YY2019-01", "GS2019-002", "2019年3月11日受理", "答复期限2019年3月31日已过"),
+    ),
+    "Z002": (
+        "data/assets.yaml",
+        10,
+        "“管护主体”列（表中没有这一列）",
+        "project:JL2018-002",
+        ("ZC2018-002", "安乐庄村100千瓦光伏电站", "没有管护主体"),
+    ),
 }
 
 

@@ -67,6 +67,41 @@ class Case:
     also: tuple[str, ...] = ()  # codes that rightly fire on the same mistake
 
 
+def objection(notice: str, received: str, replied: str, finding: str) -> Callable[[dict], None]:
+    """Add the optional objections table with one objection."""
+
+    def mutate(tables: dict) -> None:
+        tables["objections"] = [
+            ["异议编号", "公示编号", "受理日期", "答复日期", "调查结论", "处理意见"],
+            ["YY-01", notice, received, replied, finding, "已当面说明" if replied else ""],
+        ]
+
+    return mutate
+
+
+def asset(
+    project: str, custodian: str = "大洼村村委会", steps: tuple = ("",) * 4, income: str = ""
+) -> Callable[[dict], None]:
+    """Add the optional assets table with one asset (and its 2018 income, when given)."""
+
+    def mutate(tables: dict) -> None:
+        tables["assets"] = [
+            ["资产编号", "项目编号", "资产名称", "产权归属", "管护主体"]
+            + ["村民代表大会日期", "处置乡镇审核日期", "县级同意日期", "处置日期"],
+            ["ZC-01", project, "光伏电站", "大洼村集体", custodian, *steps],
+        ]
+        if income:
+            tables["asset_income"] = [
+                ["资产编号", "年度", "收益金额", "分配编号"],
+                ["ZC-01", "2018", income, "FP2018-01"],
+            ]
+
+    return mutate
+
+
+OB = "data/objections.csv"
+AS = "data/assets.csv"
+OBJ_SUBJECT = "project:JL2018-001"
 P = "data/projects.csv"
 N = "data/notices.csv"
 CS = "data/cases.csv"
@@ -253,6 +288,52 @@ CASES: dict[str, Case] = {
     # one gap, one finding: the supervisor is Q007's alone, not also N001's
     "Q007": Case(
         setting("projects", 4, 项目监督人=""), P, 4, "S列（项目监督人）", "project:BZ2019-001"
+    ),
+    # --- issue 17: objections (GS-01 was posted 2018-03-10) and assets, optional tables the
+    # clean county does not keep: each case adds one flawed row ---
+    "Y001": Case(
+        objection("GS-99", "2018-03-12", "2018-03-20", "不属实"),
+        OB,
+        2,
+        "B列（公示编号）",
+        "objection:YY-01",
+    ),
+    "Y002": Case(
+        objection("GS-01", "2018-03-12", "2018-03-11", "不属实"),
+        OB,
+        2,
+        "D列（答复日期）",
+        OBJ_SUBJECT,
+    ),
+    "Y003": Case(objection("GS-01", "2018-03-12", "", ""), OB, 2, "D列（答复日期）", OBJ_SUBJECT),
+    "Y004": Case(
+        objection("GS-01", "2018-03-12", "2018-04-10", "不属实"),
+        OB,
+        2,
+        "D列（答复日期）",
+        OBJ_SUBJECT,
+    ),
+    "Y005": Case(
+        objection("GS-01", "2018-03-12", "2018-03-20", ""), OB, 2, "E列（调查结论）", OBJ_SUBJECT
+    ),
+    "Z001": Case(asset("JL2099-999"), AS, 2, "B列（项目编号）", "asset:ZC-01"),
+    "Z002": Case(asset("JL2018-001", custodian=""), AS, 2, "E列（管护主体）", "project:JL2018-001"),
+    "Z003": Case(asset("JL2018-002"), AS, 2, "B列（项目编号）", "project:JL2018-002"),
+    # disposed after the village meeting and the township's review, without the county's consent
+    "Z004": Case(
+        asset("JL2018-001", steps=("2019-01-05", "2019-01-10", "", "2019-02-01")),
+        AS,
+        2,
+        "H列（县级同意日期）",
+        "project:JL2018-001",
+    ),
+    # the asset's 2018 income linked to FP2018-01 is 5,000 元, the distribution shared 6,000
+    "Z005": Case(
+        asset("JL2018-001", income="5000"),
+        "data/distributions.csv",
+        2,
+        "D列（收益总额）",
+        "distribution:FP2018-01",
     ),
 }
 

@@ -85,6 +85,9 @@ class Loaded:
     # project's row and ``key`` is ``"amount"``.
     unread: set[tuple[str, int, str]] = field(default_factory=set)
     limit: int = misreads.DEFAULT_MAX_YUAN * 100  # largest amount of one record, in 分
+    # Names of private persons read from never-published name columns (an objection's
+    # 反映人): not in any row; the privacy matcher masks them in free text (``summary``).
+    private_names: set[str] = field(default_factory=set)
 
     def is_unread(self, origin: Origin, key: str) -> bool:
         """Whether the value ``key`` of the record at ``origin`` was left unread."""
@@ -658,6 +661,9 @@ class _TableReader:
             )
             return None
         seen[column.key] = label
+        if column.key in self.private and self.table.name == "objections":
+            # said once per file: the complainant's details are read only to be guarded
+            self.notes.add(f"“{header.strip()}”列只用于隐私检查，不读入公开数据")
         return column, parser_for(column, wan), label
 
     def _amount_ok(self, fen: int, row: int, label: str, title: str, text: str) -> bool:
@@ -708,7 +714,9 @@ class _TableReader:
             origin_cols[key] = label
             text = raw if isinstance(raw, str) else cell_to_text(raw)
             if key in self.private:
-                if text.strip():
+                if text.strip() and column.kind == "name":
+                    self.loaded.private_names.add(text.strip())
+                elif text.strip():
                     self.loaded.private_values.add(text.strip())
                     self.loaded.private_values.add(tidy.halfwidth(text).strip())
                 continue
@@ -1301,6 +1309,7 @@ def _merge(loaded: Loaded, part: Loaded) -> None:
     for name, rows in part.tables.items():
         loaded.tables[name].extend(rows)
     loaded.private_values |= part.private_values
+    loaded.private_names |= part.private_names
     loaded.sources.extend(part.sources)
     loaded.findings.extend(part.findings)
     loaded.warned |= part.warned

@@ -38,6 +38,8 @@ WIDE = {
     "subsidy_standard",
     "subject",
     "places",
+    "summary",
+    "action",
 }
 # Text columns that look like numbers but are not (village codes, phone numbers, vouchers):
 # formatted as text so Excel keeps every digit and leading zero.
@@ -50,6 +52,8 @@ AS_TEXT = {
     "fund_id",
     "distribution_id",
     "document_no",
+    "notice",
+    "asset_id",
 }
 KIND_ZH = {
     "text": "文字",
@@ -118,6 +122,34 @@ EXAMPLES: dict[str, dict[str, str]] = {
         "measures": "党纪:严重警告、政务:撤职",
         "status": "已办结",
     },
+    # issue 17: objections (who raised one is never written here) and the asset register
+    "objections": {
+        "id": "YY2019-01",
+        "notice": "GS2019-001",
+        "township": "金岭镇",
+        "received_on": "2019-02-12",
+        "replied_on": "2019-02-20",
+        "summary": "反映受益户名单中有1户不符合条件",
+        "finding": "不属实",
+        "action": "经入户核查，该户符合条件，已当面答复",
+        "status": "已办结",
+    },
+    "assets": {
+        "id": "ZC2019-01",
+        "project_id": "JL2019-001",
+        "name": "大洼村道路2.3公里",
+        "type": "公益性",
+        "village": "大洼村",
+        "owner": "大洼村集体",
+        "custodian": "大洼村村民委员会",
+        "formed_on": "2019-10-20",
+        "disposal": "",
+        "disposal_meeting_on": "",
+        "disposal_reviewed_on": "",
+        "disposal_approved_on": "",
+        "disposed_on": "",
+    },
+    "asset_income": {"asset_id": "ZC2019-01", "distribution_id": "D2019-01"},
     "rectifications": {
         "id": "ZG2019-01",
         "township": "金岭镇",
@@ -276,7 +308,10 @@ def _write_instructions(ws: Worksheet) -> None:
         for j, c in enumerate(table.columns, start=1):
             ws.cell(r, j, c.title).font = REQUIRED if c.required else BOLD
             value = example(table, c)
-            ws.cell(r + 1, j, value if c.kind != "date" else date.fromisoformat(value))
+            if c.kind == "date":  # an example may leave a date empty (no disposal yet)
+                ws.cell(r + 1, j, date.fromisoformat(value) if value else None)
+            else:
+                ws.cell(r + 1, j, value)
             if c.kind == "date":
                 ws.cell(r + 1, j).number_format = "yyyy-mm-dd"
         r += 2

@@ -8,7 +8,7 @@ funding, a village's projects) from indexes built once.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 
@@ -27,8 +27,13 @@ from generator.privacy import (
     split_identifier,
 )
 from generator.records import (
+    ISSUE17_TABLES,
+    NO_ORIGIN,
     TABLE_BY_NAME,
+    TABLES,
     Allocation,
+    Asset,
+    AssetIncome,
     Benefit,
     Case,
     Disbursement,
@@ -36,6 +41,7 @@ from generator.records import (
     Fund,
     Funding,
     Notice,
+    Objection,
     Project,
     Rectification,
     Table,
@@ -84,6 +90,10 @@ class Dataset:
     distributions: list[Distribution] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
     rectifications: list[Rectification] = field(default_factory=list)
+    # issue 17 (optional tables): objections to notices, the asset register
+    objections: list[Objection] = field(default_factory=list)
+    assets: list[Asset] = field(default_factory=list)
+    asset_income: list[AssetIncome] = field(default_factory=list)
     # The day the rules treat as "today" (overdue rectifications, dates in the future):
     # site.yaml data_date, else SOURCE_DATE_EPOCH, else the day of the build.
     as_of: date = field(default_factory=date.today)
@@ -236,6 +246,85 @@ class Dataset:
     def notices_of(self, kind: str, key: str) -> list[Notice]:
         return self._notices_by_subject.get((kind, key), [])
 
+    # --- objections and assets (issue 17) ---------------------------------------------
+    @cached_property
+    def _notices(self) -> dict[str, Notice]:
+        return _first_by(self.notices, "id")
+
+    @cached_property
+    def _objections_by_notice(self) -> dict[str, list[Objection]]:
+        out = _group(self.objections, "notice")
+        for items in out.values():
+            items.sort(key=lambda o: (o.received_on or _MIN_DATE, o.id))
+        return out
+
+    @cached_property
+    def _assets(self) -> dict[str, Asset]:
+        return _first_by(self.assets, "id")
+
+    @cached_property
+    def _assets_by_project(self) -> dict[str, list[Asset]]:
+        return _group(self.assets, "project_id")
+
+    @cached_property
+    def _income_by_asset(self) -> dict[str, list[AssetIncome]]:
+        out = _group(self.asset_income, "asset_id")
+        for items in out.values():
+            items.sort(key=lambda i: (i.year or 0, i.distribution_id))
+        return out
+
+    @cached_property
+    def _assets_by_village(self) -> dict[Village, list[Asset]]:
+        out: dict[Village, list[Asset]] = defaultdict(list)
+        for a in self.assets:
+            v = self.asset_village(a)
+            if v:
+                out[v].append(a)
+        return out
+
+    def notice(self, nid: str) -> Notice | None:
+        return self._notices.get(nid)
+
+    def objections_of(self, nid: str) -> list[Objection]:
+        """The objections raised against one notice, oldest first."""
+        return self._objections_by_notice.get(nid, [])
+
+    def asset(self, aid: str) -> Asset | None:
+        return self._assets.get(aid)
+
+    def assets_of_project(self, pid: str) -> list[Asset]:
+        return self._assets_by_project.get(pid, [])
+
+    def income_of_asset(self, aid: str) -> list[AssetIncome]:
+        """An asset's income, one row per year, oldest first."""
+        return self._income_by_asset.get(aid, [])
+
+    def asset_village(self, a: Asset) -> Village | None:
+        """The village an asset stands in: its own 所在村, else its project's only village."""
+        p = self.project(a.project_id) if a.project_id else None
+        if a.village:
+            return self.village(a.village, p.township if p else "")
+        if p and len(p.villages) == 1:
+            return self.village(p.villages[0], p.township)
+        return None
+
+    def assets_of_village(self, v: Village) -> list[Asset]:
+        return self._assets_by_village.get(v, [])
+
+    def notice_township(self, nid: str) -> str:
+        """The township a notice belongs to: its project's (or its distribution's project's);
+        ``""`` for county notices (funds, benefit programmes) and unknown notices."""
+        n = self.notice(nid)
+        parsed = parse_subject(n.subject) if n else None
+        if parsed is None:
+            return ""
+        kind, key = parsed
+        if kind == "distribution":
+            d = self.distribution(key)
+            kind, key = "project", d.project_id if d else ""
+        p = self.project(key) if kind == "project" else None
+        return p.township if p else ""
+
     def project_total(self, pid: str) -> int:
         """A project's money: the sum of its funding sources, in 分."""
         return sum(f.amount or 0 for f in self.funding_of(pid))
@@ -244,6 +333,14 @@ class Dataset:
 def records(ds: Dataset, table: Table) -> list:
     """The records of one table."""
     return list(getattr(ds, DATASET_FIELD[table.name]))
+
+
+def published_tables(ds: Dataset) -> tuple[Table, ...]:
+    """The tables a site publishes (downloads, workbook): every table of the original
+    contract, and the optional tables of issue 17 (objections, assets) only when the county
+    keeps them, so data written to the old contract gives the same downloads."""
+    optional = {t.name for t in ISSUE17_TABLES}
+    return tuple(t for t in TABLES if t.name not in optional or getattr(ds, DATASET_FIELD[t.name]))
 
 
 def _first_by(items: list, attr: str) -> dict:
@@ -354,6 +451,15 @@ def privacy_inputs(loaded: Loaded, site: Site) -> tuple[set[str], frozenset[str]
     names = private_names(
         loaded.tables, site.mask_names, site.case_names, site_strings(loaded.site)
     )
+    if loaded.private_names:
+        # complainants of objections (a never-published name column), under the same
+        # policy as household heads: a name the site publishes elsewhere (a responsible
+        # person, a village) is not private
+        complainants = [Row({"household_head": n}, NO_ORIGIN) for n in loaded.private_names]
+        public = {k: loaded.tables.get(k, []) for k in ("projects", "villages")}
+        names |= private_names(
+            {"benefits": complainants, **public}, True, True, site_strings(loaded.site)
+        )
     return loaded.private_values, official, names
 
 
@@ -370,4 +476,9 @@ def build_model(loaded: Loaded, site: Site) -> tuple[Dataset, list[Finding]]:
             values = _redact_row(table, row, matcher, found)
             mask_row(table, values, site.mask_names, site.mask_style, site.case_names)
             records.append(cls(**values, origin=row.origin))
+    # an objection without 乡镇 takes its notice's (the download then names it too)
+    ds.objections = [
+        o if o.township else replace(o, township=ds.notice_township(o.notice))
+        for o in ds.objections
+    ]
     return ds, found

@@ -42,6 +42,7 @@ class Site:
     data_date: str = ""  # 数据截止日期: “today” for rules such as overdue rectifications
     max_amount: str = ""  # 单笔金额上限 (元): read and checked by the loader (load/reader.py)
     max_future_years: int = 0  # rules.ids R012: a date this far past data_date is a typo (0: 10)
+    objection_reply_days: int = 20  # 异议答复期限（天）: rules.objections Y003, issue 17
     origin: Origin = field(default=Origin("", 0), compare=False)
 
     @property
@@ -75,6 +76,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "data_date": ("数据截止日期", "截止日期"),
     "max_amount": ("单笔金额上限", "金额上限"),
     "max_future_years": ("最远年数",),
+    "objection_reply_days": ("异议答复期限", "异议答复天数"),
 }
 MASK_STYLES = {
     "张某某": "张某某",
@@ -212,6 +214,12 @@ def build_site(raw: dict[str, Any], origin: Origin) -> tuple[Site, list[F.Findin
                 values[k] = int(n)
             else:
                 wrong(key, f"{key} 应是 1 到 100 之间的整数（年），而不是“{value}”")
+        elif k == "objection_reply_days":
+            n = str(value).strip()
+            if n.isdigit() and 0 < int(n) <= 365:
+                values[k] = int(n)
+            else:
+                wrong(key, f"{key}（异议答复期限）应是 1 到 365 之间的整数（天），而不是“{value}”")
         elif k == "data_date" and value is not None:
             parsed, problem = parse_date(str(value))
             if parsed is None:

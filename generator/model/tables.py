@@ -10,6 +10,8 @@ from typing import Any
 from generator import money
 from generator.records import (
     Allocation,
+    Asset,
+    AssetIncome,
     Benefit,
     Case,
     Column,
@@ -18,6 +20,7 @@ from generator.records import (
     Fund,
     Funding,
     Notice,
+    Objection,
     Project,
     Rectification,
     Table,
@@ -40,6 +43,9 @@ RECORD_TYPES: dict[str, type] = {
     "distributions": Distribution,
     "cases": Case,
     "rectifications": Rectification,
+    "objections": Objection,
+    "assets": Asset,
+    "asset_income": AssetIncome,
 }
 # table name → the ``Dataset`` attribute holding its records
 DATASET_FIELD = {
@@ -55,6 +61,9 @@ DATASET_FIELD = {
     "distributions": "distributions",
     "cases": "cases",
     "rectifications": "rectifications",
+    "objections": "objections",
+    "assets": "assets",
+    "asset_income": "asset_income",
 }
 
 

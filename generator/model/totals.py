@@ -15,9 +15,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date, timedelta
 from typing import Any
 
 from generator.model.dataset import Dataset
+from generator.model.objections import objection_state
 from generator.records import Project, Village
 
 PLANNED = ("拟建", "公示中")  # wording: 计划, not 修建了
@@ -207,6 +209,42 @@ def benefit_groups_by(rows: Iterable[Any], attr: str) -> list[dict[str, Any]]:
     ]
 
 
+# --- objections and assets (issue 17) ------------------------------------------------------
+
+COUNTY_LEVEL = ""  # objections to county notices (funds, benefit programmes): no township
+
+
+def objection_counts(ds: Dataset) -> list[dict[str, Any]]:
+    """Per township (``""``: county notices, listed last): objections received, answered,
+    and unanswered past the reply period on the data date (``model.objections``)."""
+    days = ds.site.objection_reply_days
+    rows: dict[str, dict[str, Any]] = {}
+    for o in ds.objections:
+        st = objection_state(o, days, ds.as_of)
+        r = rows.setdefault(
+            o.township, {"township": o.township, "received": 0, "answered": 0, "overdue": 0}
+        )
+        r["received"] += 1
+        r["answered"] += int(st.answered)
+        r["overdue"] += int(st.overdue)
+    return sorted(rows.values(), key=lambda r: (r["township"] == COUNTY_LEVEL, r["township"]))
+
+
+def overdue_cutoff(ds: Dataset) -> date:
+    """An unanswered objection received before this day is overdue on the data date."""
+    return ds.as_of - timedelta(days=ds.site.objection_reply_days)
+
+
+def asset_income_total(ds: Dataset, aid: str) -> int:
+    """An asset's income over all its years, in 分."""
+    return sum_of(ds.income_of_asset(aid), "income")
+
+
+def assets_value(assets: Iterable[Any]) -> int:
+    """The summed 资产原值 of assets (a village's, a project's), in 分."""
+    return sum_of(assets, "value")
+
+
 class Totals:
     """The same functions bound to one dataset, for templates (``sums.fund_allocated(f.id)``)."""
 
@@ -236,3 +274,9 @@ class Totals:
 
     def township_projects(self, township: str) -> int:
         return len(township_projects(self.ds, township))
+
+    def asset_income_total(self, aid: str) -> int:
+        return asset_income_total(self.ds, aid)
+
+    def assets_value(self, assets: Iterable[Any]) -> int:
+        return assets_value(assets)

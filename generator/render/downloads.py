@@ -24,7 +24,7 @@ from typing import Any
 from generator import money
 from generator.model import Dataset, benefit_key, parse_subject
 from generator.model import totals as sums
-from generator.model.dataset import records
+from generator.model.dataset import published_tables, records
 from generator.model.tables import header, row_json, row_text
 from generator.records import TABLES, Column, Table
 from generator.render import urls, workbook
@@ -36,7 +36,13 @@ MANIFEST = "manifest.json"
 PACKAGE = "datapackage.json"
 
 # Foreign keys by column name, following records.py's convention ``<thing>_id`` → its table.
-REFERENCES = {"project_id": "projects", "fund_id": "funds", "distribution_id": "distributions"}
+REFERENCES = {
+    "project_id": "projects",
+    "fund_id": "funds",
+    "distribution_id": "distributions",
+    "notice": "notices",  # objections (issue 17)
+    "asset_id": "assets",
+}
 _FRICTIONLESS_TYPE = {
     "text": "string",
     "list": "string",
@@ -132,14 +138,17 @@ def year_of(ds: Dataset, table: str, record: Any) -> int | None:
     its main date. ``None`` rows appear only in the county files."""
     if table in ("projects", "benefits", "distributions"):
         return record.year
-    if table in ("project_funding", "project_targets", "allocations", "disbursements"):
+    if table in ("project_funding", "project_targets", "allocations", "disbursements", "assets"):
         p = ds.project(record.project_id)
         return p.year if p else None
+    if table == "asset_income":
+        return record.year
     dated = {
         "funds": "issued_on",
         "notices": "posted_on",
         "cases": "published_on",
         "rectifications": "found_on",
+        "objections": "received_on",
     }.get(table)
     if dated:
         d = getattr(record, dated)
@@ -325,7 +334,7 @@ def write_downloads(ds: Dataset, write: Write) -> Downloads:
     """Write ``downloads/`` (through ``write(rel_path, text)``) and return what was written."""
     result = Downloads(years=years(ds), data_date=data_date(ds), totals=totals(ds))
     out = _Out(write, result)
-    county = [(t, records(ds, t)) for t in TABLES]
+    county = [(t, records(ds, t)) for t in published_tables(ds)]
     for t, rows in county:
         out.put(f"{t.name}.csv", csv_text(t, rows), len(rows))
         out.put(f"{t.name}.json", json_text(t, rows), len(rows))
@@ -404,6 +413,7 @@ def slices(ds: Dataset) -> Iterable[tuple[str, str, dict[str, Any]]]:
                     "disbursements": _rows("disbursements", ds.disbursements_of_project(p.id)),
                     "distributions": _rows("distributions", ds.distributions_of_project(p.id)),
                     "notices": _rows("notices", notices),
+                    **_issue17_rows(ds, notices, ds.assets_of_project(p.id)),
                 },
             },
         )
@@ -436,9 +446,26 @@ def slices(ds: Dataset) -> Iterable[tuple[str, str, dict[str, Any]]]:
                     ),
                     "rectifications": _rows("rectifications", view["rectifications"]),
                     "cases": _rows("cases", view["cases"]),
+                    **_issue17_rows(ds, None, ds.assets_of_village(v)),
                 },
             },
         )
+
+
+def _issue17_rows(ds: Dataset, notices: list | None, assets: list) -> dict[str, list]:
+    """A page's objections (``None``: a page without notices) and assets with their income,
+    only for a county that keeps those tables: the slices of the old contract stay as they
+    were."""
+    out: dict[str, list] = {}
+    if ds.objections and notices is not None:
+        out["objections"] = _rows(
+            "objections", [o for n in notices for o in ds.objections_of(n.id)]
+        )
+    if ds.assets:
+        out["assets"] = _rows("assets", assets)
+        income = [i for a in assets for i in ds.income_of_asset(a.id)]
+        out["asset_income"] = _rows("asset_income", income)
+    return out
 
 
 def notice_township(ds: Dataset, subject: str) -> list[str]:

@@ -20,7 +20,8 @@ The recipe, in the HTML::
   ``"值"`` (the cell is exactly this), ``["a", "b"]`` (one of these),
   ``{"has": [...]}`` (a list cell, split on ``；``, holds one of these),
   ``{"within": [...]}`` (a list cell is not empty and all its entries are among these),
-  ``{"not": condition}``, or
+  ``{"not": condition}``, ``{"before": "YYYY-MM-DD"}`` (an ISO date cell earlier than
+  that day; an empty cell is not), or
   ``{"in": "downloads/projects.csv", "column": "项目编号", "where": {...}}`` (the cell is
   one of that column's values in the rows of that file that match — a join); an object
   with several of these operators needs all of them.
@@ -32,6 +33,7 @@ a column by its English key (``fig(x, "project_funding.amount", w.project(p.id))
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from markupsafe import Markup
@@ -142,6 +144,34 @@ class Where:
                 "where": {},
             }
         }
+
+    @staticmethod
+    def notice_objections(nid: str) -> dict:
+        """The objections raised against one notice."""
+        return {col("objections", "notice"): nid}
+
+    @staticmethod
+    def objections(township: str, state: str = "all", cutoff: date | None = None) -> dict:
+        """A township's objections (``""``: county notices): ``all`` received, ``answered``
+        (an 答复日期 is given), ``overdue`` (no 答复日期, received before ``cutoff``, the
+        data date less the reply period: ``totals.overdue_cutoff``)."""
+        out: dict[str, Any] = {col("objections", "township"): township}
+        if state == "answered":
+            out[col("objections", "replied_on")] = {"not": ""}
+        elif state == "overdue" and cutoff is not None:
+            out[col("objections", "replied_on")] = ""
+            out[col("objections", "received_on")] = {"before": cutoff.isoformat()}
+        return out
+
+    @staticmethod
+    def ids(table: str, records: list, key: str = "id") -> dict:
+        """The rows of ``table`` whose ``key`` is one of these records' (a village's assets)."""
+        return {col(table, key): [getattr(r, key) for r in records]}
+
+    @staticmethod
+    def asset_income(aid: str) -> dict:
+        """One asset's yearly income rows."""
+        return {col("asset_income", "asset_id"): aid}
 
     @staticmethod
     def year(y: int | str) -> dict:

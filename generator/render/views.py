@@ -10,7 +10,8 @@ from typing import Any
 from markupsafe import Markup
 
 from generator.model import Dataset, benefit_key, parse_subject, totals
-from generator.records import Project, Village
+from generator.model.objections import objection_state
+from generator.records import Asset, Notice, Project, Village
 from generator.render import urls
 from generator.render.mdtext import escape_md, link
 from generator.render.templates import date_span as _date
@@ -60,6 +61,28 @@ class Views:
 
     def total(self, pid: str) -> int:
         return totals.project_funding(self.ds, pid)
+
+    # --- objections and assets (issue 17) ---------------------------------------------
+    def objections(self, notices: list[Notice]) -> list[dict[str, Any]]:
+        """The objections raised against these notices, each with where it stands on the
+        data date (``state.label``: 已答复 / 逾期答复 / 逾期未答复 / 办理中（…前答复）)."""
+        days = self.ds.site.objection_reply_days
+        return [
+            {"o": o, "notice": n, "state": objection_state(o, days, self.ds.as_of)}
+            for n in notices
+            for o in self.ds.objections_of(n.id)
+        ]
+
+    def objection_note(self, n: Notice) -> str:
+        """Where a notice's objections stand, in a few words for a table cell:
+        ``逾期未答复、已答复`` (each state once, the worst first)."""
+        order = ("逾期未答复", "办理中", "逾期答复", "已答复")
+        states = {item["state"].label.split("（")[0] for item in self.objections([n])}
+        return "、".join(s for s in order if s in states)
+
+    def asset_village_name(self, a: Asset) -> str:
+        v = self.ds.asset_village(a)
+        return v.name if v else a.village
 
 
 def project_sort_key(p: Project) -> tuple:

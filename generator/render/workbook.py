@@ -26,9 +26,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from generator.model import Dataset
-from generator.model.dataset import records
+from generator.model.dataset import published_tables, records
 from generator.model.tables import LIST_SEP, header
-from generator.records import TABLES, Table
+from generator.records import Table
 
 FILE = "county.xlsx"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -85,7 +85,7 @@ def workbook_bytes(ds: Dataset) -> bytes:
     """The workbook of every public table, reproducibly (no clock inside)."""
     wb = Workbook()
     wb.remove(wb.active)
-    for table in TABLES:
+    for table in published_tables(ds):
         _sheet(wb, table, records(ds, table))
     wb.properties.created = wb.properties.modified = _FIXED
     wb.properties.creator = ds.site.office or ds.site.name

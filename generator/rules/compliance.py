@@ -10,17 +10,18 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from generator.findings import CODES, Finding, Report
 from generator.model import Dataset
 from generator.model.tables import DATASET_FIELD
-from generator.model.totals import balance_by_year
+from generator.model.totals import balance_by_year, objection_counts, overdue_cutoff
 from generator.rules import all_rules
 from generator.rules.money import MAX_BALANCE_RATE, balance_rate
 from generator.rules.notices import MIN_DAYS, notice_days, project_start, required_fields
 
-PUBLIC_PREFIXES = ("N", "T", "M", "Q", "R", "V")
+PUBLIC_PREFIXES = ("N", "T", "M", "Q", "R", "V", "Y", "Z")  # Y 异议, Z 资产 (issue 17)
 DATA_ACCURACY_MIN = Decimal("0.95")  # seed 004: 数据信息精准率低于95%的，约谈
 
 
@@ -62,6 +63,10 @@ class Compliance:
     records: int
     records_with_findings: int
     by_rule: list[dict] = field(default_factory=list)
+    # issue 17: objections per township (``totals.objection_counts``) and the day before
+    # which an unanswered one is overdue (``totals.overdue_cutoff``)
+    objections: list[dict] = field(default_factory=list)
+    objection_cutoff: date | None = None
 
     @property
     def accuracy(self) -> Decimal:
@@ -196,4 +201,6 @@ def compliance(ds: Dataset, report: Report) -> Compliance:
         records=records,
         records_with_findings=len(flagged),
         by_rule=by_rule,
+        objections=objection_counts(ds),
+        objection_cutoff=overdue_cutoff(ds),
     )

@@ -143,6 +143,8 @@ _DATED = (
     "distributions",
     "cases",
     "rectifications",
+    "objections",
+    "assets",
 )
 
 

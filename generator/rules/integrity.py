@@ -23,6 +23,8 @@ def unique_ids(ds: Dataset) -> Iterator[F.Finding]:
         ("分配编号", ds.distributions),
         ("案件编号", ds.cases),
         ("问题编号", ds.rectifications),
+        ("异议编号", ds.objections),
+        ("资产编号", ds.assets),
         ("区划代码", ds.villages),
     ):
         key = "code" if items is ds.villages else "id"

@@ -21,6 +21,7 @@ from pathlib import Path
 from generator import findings as F
 
 LIST_SEPS = ("；", ";")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 UNITS = ("元", "万元", "个")
 
 
@@ -197,6 +198,10 @@ def _cell_ok(cell: str, cond: object, tables: _Tables) -> bool:
             ok = bool(items) and all(e in arg for e in items)
         elif op == "not":
             ok = not _cell_ok(cell, arg, tables)
+        elif op == "before":  # an ISO date cell earlier than the given day (empty: no)
+            if not isinstance(arg, str) or not _ISO_DATE.fullmatch(arg):
+                raise Bad(f"before 应是 YYYY-MM-DD 日期：{arg!r}")
+            ok = bool(_ISO_DATE.fullmatch(cell)) and cell < arg
         elif op == "in":
             ok = cell in _join(cond, tables)
         elif op in ("column", "where"):
