@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 from generator import findings as F
 from generator.dates import parse_date
+from generator.model.flagconfig import DEFAULT as DEFAULT_FLAGS
+from generator.model.flagconfig import FlagSettings, build_flags
 from generator.records import Origin
 
 NATIONAL_HOTLINE = "12317"
@@ -42,6 +44,7 @@ class Site:
     data_date: str = ""  # 数据截止日期: “today” for rules such as overdue rectifications
     max_amount: str = ""  # 单笔金额上限 (元): read and checked by the loader (load/reader.py)
     max_future_years: int = 0  # rules.ids R012: a date this far past data_date is a typo (0: 10)
+    flags: FlagSettings = DEFAULT_FLAGS  # 风险提示 thresholds (model.flagconfig, rules.flags)
     origin: Origin = field(default=Origin("", 0), compare=False)
 
     @property
@@ -75,6 +78,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "data_date": ("数据截止日期", "截止日期"),
     "max_amount": ("单笔金额上限", "金额上限"),
     "max_future_years": ("最远年数",),
+    "flags": ("风险提示", "risk_flags"),
 }
 MASK_STYLES = {
     "张某某": "张某某",
@@ -204,6 +208,8 @@ def build_site(raw: dict[str, Any], origin: Origin) -> tuple[Site, list[F.Findin
             if problem:
                 wrong(key, problem)
             values[k] = url
+        elif k == "flags":
+            values[k] = build_flags(value, wrong, str(key))
         elif isinstance(value, dict | list):  # scanbad: a nested value is not a setting
             wrong(key, f"{key} 应是一行文字，而不是嵌套的列表或键值")
         elif k == "max_future_years":
