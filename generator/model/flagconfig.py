@@ -103,7 +103,10 @@ def _read(kind: str, value: Any) -> tuple[Any, str | None]:
     if kind == "money":
         fen, problem = parse_money(str(value))
         if fen is None or fen <= 0:
-            return None, f"应是大于 0 的金额，如 400万 或 4000000（元）{'：' + problem if problem else ''}"
+            return (
+                None,
+                f"应是大于 0 的金额，如 400万 或 4000000（元）{'：' + problem if problem else ''}",
+            )
         return fen, None
     number = _number(value)
     if kind == "percent":
@@ -144,7 +147,9 @@ def build_flags(value: Any, wrong: Callable[[str, str], None], key: str) -> Flag
         out[k] = got
     flags = FlagSettings(**out)
     if flags.budget_low >= flags.budget_high:
-        wrong(key, "风险提示的“合同预算比下限”应小于“合同预算比上限”，两项都按默认值 0.5 和 1.5 计算")
+        wrong(
+            key, "风险提示的“合同预算比下限”应小于“合同预算比上限”，两项都按默认值 0.5 和 1.5 计算"
+        )
         flags = FlagSettings(
             **{f.name: getattr(flags, f.name) for f in fields(flags)}
             | {"budget_low": DEFAULT.budget_low, "budget_high": DEFAULT.budget_high}

@@ -89,8 +89,10 @@ indicator(
     "一点（在临界比例之内）。金额用合同金额，没有合同金额的用项目资金规模。",
     "不说明项目被故意拆分：几个村各建一座光伏电站、分批下达的资金，本来就是不同的项目。"
     "要核实的是这些项目是否本应作为一个项目招标。",
-    lambda s: f"招标限额：工程 {_wan(s.bid_works)}、货物 {_wan(s.bid_goods)}、"
-    f"服务 {_wan(s.bid_services)}；临界比例 {_pct(s.near_pct)}",
+    lambda s: (
+        f"招标限额：工程 {_wan(s.bid_works)}、货物 {_wan(s.bid_goods)}、"
+        f"服务 {_wan(s.bid_services)}；临界比例 {_pct(s.near_pct)}"
+    ),
     TENDER_RULE,
 )
 indicator(
@@ -102,8 +104,10 @@ indicator(
     "合同太少时份额没有意义，不计算。",
     "不说明有串标或指定中标：本地有资质的单位可能本来就少，一家单位也可能一直报价最低。"
     "要核实的是招标是否公开、竞争是否充分。",
-    lambda s: f"份额上限 {_pct(s.share_pct)}，集中度指数上限 {s.hhi}；"
-    f"合同少于 {s.min_contracts} 份的不计算",
+    lambda s: (
+        f"份额上限 {_pct(s.share_pct)}，集中度指数上限 {s.hhi}；"
+        f"合同少于 {s.min_contracts} 份的不计算"
+    ),
 )
 indicator(
     "RF03",
@@ -112,8 +116,10 @@ indicator(
     "项目的合同金额与项目资金规模（资金来源合计）相比，低于下限或高于上限。",
     "不说明资金被挪用：预算可能包含合同以外的费用（监理、设备、补助），合同也可能只是项目的一部分。"
     "要核实的是差额用在了哪里、是否按规定调整了预算。",
-    lambda s: f"合同金额在项目资金的 {s.budget_low.normalize():f} 倍到 "
-    f"{s.budget_high.normalize():f} 倍之外",
+    lambda s: (
+        f"合同金额在项目资金的 {s.budget_low.normalize():f} 倍到 "
+        f"{s.budget_high.normalize():f} 倍之外"
+    ),
 )
 indicator(
     "RF04",
@@ -147,8 +153,10 @@ indicator(
     "或者项目安排了资金，资金下达后几个月内一分钱也没有拨付。",
     "不说明资金被挪用或滞留：项目可能还没到付款节点，拨付记录也可能还没有录入。"
     "要核实的是资金在哪里、为什么没有用。没有拨付日期的拨付不计入按期拨付的金额。",
-    lambda s: f"下达 {s.idle_months} 个月后仍未分配完或未拨付完；"
-    f"资金下达 {s.unpaid_months} 个月内项目一笔未拨",
+    lambda s: (
+        f"下达 {s.idle_months} 个月后仍未分配完或未拨付完；"
+        f"资金下达 {s.unpaid_months} 个月内项目一笔未拨"
+    ),
 )
 indicator(
     "RF07",
@@ -167,7 +175,9 @@ indicator(
     "或者一个项目的监督人同时是它的责任人或实施单位（自己监督自己）。",
     "不说明这个人有问题：乡镇干部分管多个项目很常见。要核实的是一个人能否真正管好、"
     "监督好这么多项目，监督是否独立。这里的姓名是公示中履行职务的干部姓名。",
-    lambda s: f"一人一年担任 {s.person_projects} 个以上项目的责任人或监督人；监督人与责任人或实施单位相同",
+    lambda s: (
+        f"一人一年担任 {s.person_projects} 个以上项目的责任人或监督人；监督人与责任人或实施单位相同"
+    ),
 )
 
 
@@ -295,7 +305,10 @@ def _sum_figs(label: str, figs: list[Fig]) -> list[Fig]:
     """The sum of several projects' amounts as figures with recipes: one per source
     (contract amounts, funding), since a recipe sums one column of one download."""
     out = []
-    for source, key in (("projects.contract_amount", "id"), ("project_funding.amount", "project_id")):
+    for source, key in (
+        ("projects.contract_amount", "id"),
+        ("project_funding.amount", "project_id"),
+    ):
         part = [f for f in figs if f.source == source]
         if part:
             ids = tuple(sorted(dict(f.match)[key] for f in part))  # type: ignore[type-var]
@@ -328,9 +341,7 @@ def _live(ds: Dataset) -> list[Project]:
 
 
 def _rf01(ds: Dataset, s: FlagSettings, out: _Collector) -> None:
-    groups: dict[tuple[str, str, int, str, str, str], list[tuple[Project, Fig]]] = defaultdict(
-        list
-    )
+    groups: dict[tuple[str, str, int, str, str, str], list[tuple[Project, Fig]]] = defaultdict(list)
     for p in _live(ds):
         fig = amount_of(ds, p)
         if fig is None or p.year is None or not p.township:
@@ -415,7 +426,8 @@ def _rf02(ds: Dataset, s: FlagSettings, out: _Collector) -> None:
             out.add(
                 "RF02",
                 f"{who} · {area} · {year}年 · 份额 {share}%",
-                f"“{who}”在{area}{year}年中标 {len(mine)} 个项目，合同金额 {money.yuan(amount)} 元，"
+                f"“{who}”在{area}{year}年中标 {len(mine)} 个项目，"
+                f"合同金额 {money.yuan(amount)} 元，"
                 f"占{area}全部合同金额 {money.yuan(total)} 元的 {share}%",
                 facts=(("份额", f"{share}%"), ("中标项目", f"{len(mine)} 个")),
                 figures=(
@@ -465,11 +477,17 @@ def _rf03(ds: Dataset, s: FlagSettings, out: _Collector) -> None:
         out.add(
             "RF03",
             f"{p.name}：合同金额是项目资金的 {ratio} 倍",
-            f"项目 {p.id}“{p.name}”的合同金额 {money.yuan(c)} 元是项目资金 {money.yuan(budget)} 元的 {ratio} 倍",
+            f"项目 {p.id}“{p.name}”的合同金额 {money.yuan(c)} 元"
+            f"是项目资金 {money.yuan(budget)} 元的 {ratio} 倍",
             facts=(("合同金额 ÷ 项目资金", f"{ratio} 倍"),),
             figures=(
                 Fig("合同金额", c, "projects.contract_amount", (("id", p.id),), cell=True),
-                Fig("项目资金（资金来源合计）", budget, "project_funding.amount", (("project_id", p.id),)),
+                Fig(
+                    "项目资金（资金来源合计）",
+                    budget,
+                    "project_funding.amount",
+                    (("project_id", p.id),),
+                ),
             ),
             projects=(p.id,),
             rows=(p.origin, *(r.origin for r in rows)),
@@ -509,7 +527,8 @@ def _rf05(ds: Dataset, s: FlagSettings, out: _Collector) -> None:
                 out.add(
                     "RF05",
                     f"{p.name}：晚 {late} 天完工",
-                    f"项目 {p.id}“{p.name}”计划{zh_date(p.end)}完工，{zh_date(p.completed_on)}才完工，晚 {late} 天",
+                    f"项目 {p.id}“{p.name}”计划{zh_date(p.end)}完工，"
+                    f"{zh_date(p.completed_on)}才完工，晚 {late} 天",
                     facts=(
                         ("计划完工", zh_date(p.end)),
                         ("实际完工", zh_date(p.completed_on)),
@@ -524,7 +543,8 @@ def _rf05(ds: Dataset, s: FlagSettings, out: _Collector) -> None:
             out.add(
                 "RF05",
                 f"{p.name}：计划完工 {late} 天后仍未完工",
-                f"项目 {p.id}“{p.name}”计划{zh_date(p.end)}完工，到{zh_date(ds.as_of)}仍未完工（{p.status or '未写状态'}），已过 {late} 天",
+                f"项目 {p.id}“{p.name}”计划{zh_date(p.end)}完工，到{zh_date(ds.as_of)}"
+                f"仍未完工（{p.status or '未写状态'}），已过 {late} 天",
                 facts=(
                     ("计划完工", zh_date(p.end)),
                     ("状态", p.status or "未写"),
@@ -563,7 +583,8 @@ def _fund_flag(ds: Dataset, s: FlagSettings, f: Fund, out: _Collector) -> None:
     out.add(
         "RF06",
         f"{f.document_no or f.id}：下达 {s.idle_months} 个月后{'、'.join(parts)}",
-        f"资金 {f.id}（{f.document_no}）{zh_date(f.issued_on)}下达 {money.yuan(f.amount)} 元，{'，'.join(parts)}",
+        f"资金 {f.id}（{f.document_no}）{zh_date(f.issued_on)}下达 {money.yuan(f.amount)} 元，"
+        + "，".join(parts),
         facts=(
             ("下达日期", zh_date(f.issued_on)),
             ("核对日期", zh_date(deadline)),
@@ -624,7 +645,8 @@ def _rf07(ds: Dataset, s: FlagSettings, out: _Collector) -> None:
         prior = [n for n in ds.notices_of("project", p.id) if n.kind == "事前公示" and n.posted_on]
         if not prior:
             continue
-        end = min((n.until or n.posted_on) for n in prior)  # type: ignore[type-var]
+        ends = [n.until or n.posted_on for n in prior]
+        end = min(e for e in ends if e is not None)
         early = [
             d
             for d in ds.disbursements_of_project(p.id)
@@ -682,7 +704,10 @@ def _rf08(ds: Dataset, s: FlagSettings, out: _Collector) -> None:
                 facts=(("职务", role),),
                 figures=(
                     Fig(
-                        "项目个数", len(ps), "projects", (("year", year), (attr, who), ("id", tuple(p.id for p in ps)))
+                        "项目个数",
+                        len(ps),
+                        "projects",
+                        (("year", year), (attr, who), ("id", tuple(p.id for p in ps))),
                     ),
                 ),
                 projects=tuple(p.id for p in ps),
