@@ -210,6 +210,7 @@ class Flag:
     funds: tuple[str, ...] = ()
     rows: tuple[Origin, ...] = ()
     subject: str = ""
+    extra_tables: tuple[str, ...] = ()  # tables read without a figure (RF07: notices)
 
     @property
     def anchor(self) -> Markup:
@@ -220,6 +221,16 @@ class Flag:
     @property
     def title(self) -> str:
         return INDICATORS[self.code].title
+
+    @property
+    def downloads(self) -> tuple[str, ...]:
+        """The published tables (CSV downloads) whose rows this flag is based on."""
+        names = {f.table for f in self.figures}
+        names |= {"projects"} if self.projects else set()
+        names |= {"funds"} if self.funds else set()
+        names |= set(self.extra_tables)
+        order = ("projects", "project_funding", "funds", "allocations", "disbursements", "notices")
+        return tuple(t for t in order if t in names)
 
 
 @dataclass
@@ -234,8 +245,21 @@ class Flags:
         return [f for f in self.flags if f.code == code]
 
     def of(self, kind: str, key: str) -> list[Flag]:
-        attr = {"project": "projects", "fund": "funds"}[kind]
-        return [f for f in self.flags if key in getattr(f, attr)]
+        """The flags of one record (``project`` or ``fund``), in page order."""
+        return self._index().get((kind, key), [])
+
+    def _index(self) -> dict[tuple[str, str], list[Flag]]:
+        # built once: every record page asks (a county has thousands of pages)
+        index = self.__dict__.get("_by_record")
+        if index is None:
+            index = defaultdict(list)
+            for f in self.flags:
+                for pid in f.projects:
+                    index[("project", pid)].append(f)
+                for fid in f.funds:
+                    index[("fund", fid)].append(f)
+            self.__dict__["_by_record"] = index
+        return index
 
     @property
     def indicators(self) -> list[Indicator]:
@@ -313,7 +337,8 @@ def _sum_figs(label: str, figs: list[Fig]) -> list[Fig]:
         if part:
             ids = tuple(sorted(dict(f.match)[key] for f in part))  # type: ignore[type-var]
             what = "合同金额" if key == "id" else "资金规模"
-            out.append(Fig(f"{label}（{what}）", sum(f.value for f in part), source, ((key, ids),)))
+            value = totals.sum_of(part, "value")
+            out.append(Fig(f"{label}（{what}）", value, source, ((key, ids),)))
     return out
 
 
@@ -369,7 +394,7 @@ def _rf01(ds: Dataset, s: FlagSettings, out: _Collector) -> None:
             )
     for (role, who, year, town, category, kind), items in sorted(groups.items()):
         limit = s.bid_threshold(kind)
-        total = sum(f.value for _, f in items)
+        total = totals.sum_of((f for _, f in items), "value")
         if len(items) < 2 or total < limit:
             continue
         ps = [p for p, _ in items]
@@ -679,6 +704,7 @@ def _rf07(ds: Dataset, s: FlagSettings, out: _Collector) -> None:
             projects=(p.id,),
             rows=(notice.origin, *(d.origin for d in early)),
             subject=f"project:{p.id}",
+            extra_tables=("notices",),
         )
 
 
