@@ -96,6 +96,7 @@ def test_rf01_two_projects_reaching_the_threshold_together(tmp_path: Path) -> No
     (msg,) = codes(rf, "RF01")
     assert "甲镇人民政府" in msg and "A1、A2" in msg and "4,000,000.00 元" in msg
     assert rf.of("project", "A1") and not rf.of("project", "B1")  # 1 分 short: no hint
+    assert rf.of("township", "甲镇") and not rf.of("township", "乙镇")
 
 
 def test_rf01_by_contractor_and_only_within_one_category(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ Every threshold is a ``site.yaml`` setting (``model.flagconfig``). Amounts come 
 from __future__ import annotations
 
 import calendar
+import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -212,6 +213,7 @@ class Flag:
     rows: tuple[Origin, ...] = ()
     subject: str = ""
     extra_tables: tuple[str, ...] = ()  # tables read without a figure (RF07: notices)
+    townships: tuple[str, ...] = ()  # the townships of its projects (township pages)
 
     @property
     def anchor(self) -> Markup:
@@ -246,7 +248,8 @@ class Flags:
         return [f for f in self.flags if f.code == code]
 
     def of(self, kind: str, key: str) -> list[Flag]:
-        """The flags of one record (``project`` or ``fund``), in page order."""
+        """The flags of one record (``project`` or ``fund``) or of a ``township`` (the flags
+        of its projects), in page order."""
         return self._index().get((kind, key), [])
 
     def _index(self) -> dict[tuple[str, str], list[Flag]]:
@@ -259,6 +262,8 @@ class Flags:
                     index[("project", pid)].append(f)
                 for fid in f.funds:
                     index[("fund", fid)].append(f)
+                for town in f.townships:
+                    index[("township", town)].append(f)
             self.__dict__["_by_record"] = index
         return index
 
@@ -769,4 +774,12 @@ def compute(ds: Dataset) -> Flags:
     out = _Collector()
     for step in (_rf01, _rf02, _rf03, _rf04, _rf05, _rf06, _rf07, _rf08):
         step(ds, s, out)
-    return Flags(s, ds.as_of, out.flags)
+    flags = [
+        dataclasses.replace(f, townships=_townships(ds, f.projects)) if f.projects else f
+        for f in out.flags
+    ]
+    return Flags(s, ds.as_of, flags)
+
+
+def _townships(ds: Dataset, pids: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted({p.township for pid in pids if (p := ds.project(pid)) and p.township}))
