@@ -739,7 +739,7 @@ def _rf08(ds: Dataset, s: FlagSettings, out: _Collector) -> None:
                         "项目个数",
                         len(ps),
                         "projects",
-                        (("year", year), (attr, who), ("id", tuple(p.id for p in ps))),
+                        (("year", year), ("id", tuple(p.id for p in ps))),  # ids pin the rows
                     ),
                 ),
                 projects=tuple(p.id for p in ps),
