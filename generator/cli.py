@@ -65,7 +65,13 @@ def print_notes(report: Report) -> None:
     """What the loader normalised in each file (title rows, 合计 rows, 万元 …), so that
     nothing is changed silently."""
     for f in report.notes:
-        console.print(f"[cyan]说明[/cyan] {f.where}：{f.message}", highlight=False)
+        if f.code.startswith("RF"):  # 风险提示 (rules.flags): a hint to check, not an error
+            title = CODES[f.code].title
+            console.print(
+                f"[magenta]风险提示 {f.code} {title}[/magenta] {f.message}", highlight=False
+            )
+        else:
+            console.print(f"[cyan]说明[/cyan] {f.where}：{f.message}", highlight=False)
 
 
 def _in_github_actions() -> bool:

@@ -40,6 +40,7 @@ from generator.model.history import CACHE_DIR, History, history
 from generator.model.siteconfig import Site, build_site
 from generator.project import GENERATED_DIRS, Project, county_project, open_project
 from generator.render import RenderResult, render
+from generator.rules import flags as risk_flags
 from generator.rules import run_rules
 from generator.scan import (
     ScanRules,
@@ -99,6 +100,8 @@ def check(data_dir: Path, skip: Iterable[str] = (), today: date | None = None) -
     ds.as_of = today or as_of(site, data_dir)
     report.extend(model_findings)
     report.extend(run_rules(ds, skip))
+    # 风险提示 (issue 19): hints, not errors: notes that never change the exit code
+    report.notes.extend(risk_flags.compute(ds).notes())
     timings["check_s"] = time.perf_counter() - t0
     return Checked(ds, report, loaded, timings)
 

@@ -43,6 +43,7 @@ GENERATED_DIRS = (
     "feeds",
     "archive",
     "compliance",
+    "flags",  # 风险提示 (issue 19)
 )
 GENERATED_FILES = ("index.md",)
 

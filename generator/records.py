@@ -94,6 +94,7 @@ CATEGORIES = (
     "储藏库",
     "物业入股",
 )
+PROCUREMENT_TYPES = ("工程", "货物", "服务")  # 必须招标的工程项目规定: three thresholds
 PROJECT_STATUSES = ("拟建", "公示中", "实施中", "已完工", "已验收", "已终止")
 FUND_SOURCES = (
     "中央财政",
@@ -178,6 +179,13 @@ class Project:
     acceptance: str = col("验收结论")
     asset_owner: str = col("资产归属")
     remarks: str = col("备注")
+    # Issue 19 (风险提示): which bidding threshold applies (rules.flags); empty means 工程.
+    procurement_type: str = col(
+        "采购类别",
+        choices=PROCUREMENT_TYPES,
+        aliases=("采购类型", "招标类别"),
+        help="工程、货物或服务，决定适用哪个招标限额；不填按工程",
+    )
     origin: Origin = NO_ORIGIN
 
 

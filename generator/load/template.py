@@ -80,6 +80,7 @@ EXAMPLES: dict[str, dict[str, str]] = {
         "supervisor_phone": "0539-5123456",
         "procurement": "公开招标",
         "contractor": "兰陵县某建筑公司",
+        "procurement_type": "工程",
     },
     "project_funding": {"project_id": "JL2019-001"},
     "project_targets": {

@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 from generator import findings as F
 from generator.dates import parse_date
+from generator.model.flagconfig import DEFAULT as DEFAULT_FLAGS
+from generator.model.flagconfig import FlagSettings, build_flags
 from generator.records import Origin
 
 NATIONAL_HOTLINE = "12317"
@@ -43,6 +45,7 @@ class Site:
     max_amount: str = ""  # 单笔金额上限 (元): read and checked by the loader (load/reader.py)
     max_future_years: int = 0  # rules.ids R012: a date this far past data_date is a typo (0: 10)
     objection_reply_days: int = 20  # 异议答复期限（天）: rules.objections Y003, issue 17
+    flags: FlagSettings = DEFAULT_FLAGS  # 风险提示 thresholds (model.flagconfig, rules.flags)
     origin: Origin = field(default=Origin("", 0), compare=False)
 
     @property
@@ -77,6 +80,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "max_amount": ("单笔金额上限", "金额上限"),
     "max_future_years": ("最远年数",),
     "objection_reply_days": ("异议答复期限", "异议答复天数"),
+    "flags": ("风险提示", "risk_flags"),
 }
 MASK_STYLES = {
     "张某某": "张某某",
@@ -206,6 +210,8 @@ def build_site(raw: dict[str, Any], origin: Origin) -> tuple[Site, list[F.Findin
             if problem:
                 wrong(key, problem)
             values[k] = url
+        elif k == "flags":
+            values[k] = build_flags(value, wrong, str(key))
         elif isinstance(value, dict | list):  # scanbad: a nested value is not a setting
             wrong(key, f"{key} 应是一行文字，而不是嵌套的列表或键值")
         elif k == "max_future_years":

@@ -41,6 +41,7 @@ from generator.render.opendata import OpenData
 from generator.render.print_pages import PrintIndex, PrintNotice
 from generator.render.views import Views
 from generator.rules.compliance import Compliance
+from generator.rules.flags import Flags
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,9 @@ class SiteContext:
     """Printable notices: ``prints.of("project", p.id)``; ``prints.pdf`` when PDFs are made."""
     od: OpenData
     """Open data: ``od.slice_link(kind, record, root)``, ``od.changes(table, key)``."""
+    rf: Flags
+    """风险提示 (``rules.flags``): ``rf.of("project", p.id)``, ``rf.of("fund", f.id)`` give the
+    flags of a record (``code``, ``title``, ``heading``, ``anchor``); ``rf.flags`` all of them."""
     root: str = ""
     """The way from this page up to the site's root (``""``, ``"../"`` …), for links."""
 
@@ -236,6 +240,18 @@ class CompliancePage(PageContext):
 
 
 @dataclass(frozen=True)
+class FlagsPage(PageContext):
+    TEMPLATE: ClassVar[str] = "flags.md.j2"
+    indicators: list[dict[str, Any]]
+    """Per indicator, in code order: ``i`` (``code``, ``title``, ``means``, ``not_means``,
+    ``source``), ``threshold`` (the thresholds in words, from site.yaml) and ``flags`` (each
+    ``anchor``, ``heading``, ``facts`` (label, text), ``figures`` (``label``, ``value``,
+    ``source``, ``table``, ``match``, ``cell``: print with ``fig``), ``projects``, ``funds``)."""
+    as_of: str
+    """The date the flags were computed for (数据截止日期)."""
+
+
+@dataclass(frozen=True)
 class RulesPage(PageContext):
     TEMPLATE: ClassVar[str] = "rules.md.j2"
     c: Compliance
@@ -385,6 +401,7 @@ PAGE_TYPES: tuple[type[PageContext], ...] = (
     CasePage,
     ReportPage,
     CompliancePage,
+    FlagsPage,
     RulesPage,
     DownloadsIndexPage,
     DownloadsVerifyPage,

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from collections.abc import Iterable
 from typing import Any
 
 from markupsafe import Markup
@@ -117,6 +118,20 @@ class Where:
         them."""
         cols = {c.key: c for c in _TABLES[table].columns}
         return {header(cols[k]): cell_text(getattr(record, k), cols[k].kind) for k in keys}
+
+    @staticmethod
+    def match(table: str, match: Iterable[tuple[str, object]]) -> dict:
+        """Rows of ``table`` whose columns (English keys) hold these values; a tuple is
+        "one of these" (the 风险提示 figures, ``rules.flags.Fig``)."""
+        cols = {c.key: c for c in _TABLES[table].columns}
+
+        def text(key: str, value: object) -> str:
+            return value if isinstance(value, str) else cell_text(value, cols[key].kind)
+
+        return {
+            header(cols[k]): [text(k, x) for x in v] if isinstance(v, tuple) else text(k, v)
+            for k, v in match
+        }
 
     @staticmethod
     def key(table: str, value: str) -> dict:

@@ -36,6 +36,7 @@ from generator.render.contexts import (
     CompliancePage,
     DistributionPage,
     DistributionsIndexPage,
+    FlagsPage,
     FundPage,
     FundsIndexPage,
     HomePage,
@@ -60,6 +61,7 @@ from generator.render.views import (
     project_sort_key,
     village_view,
 )
+from generator.rules import flags as risk
 from generator.rules.compliance import compliance
 
 # Pages kept out of the search index: lists that repeat what record pages hold, and pages of
@@ -71,6 +73,7 @@ NOT_SEARCHED = (
     "notices/index.md",
     "cases/index.md",
     "compliance/",
+    "flags/",
     "downloads/",
     "archive/",
     "print/",
@@ -161,6 +164,7 @@ def render(
     env = environment(project.templates)
     v = Views(ds)
     od = opendata.OpenData(ds, history or History())
+    rf = risk.compute(ds)
     site = SiteContext(
         site=ds.site,
         ds=ds,
@@ -168,6 +172,7 @@ def render(
         sums=totals.Totals(ds),
         prints=print_pages.PrintIndex(ds, pdf),
         od=od,
+        rf=rf,
     )
     base = {name: getattr(site, name) for name in field_names(SiteContext)}
 
@@ -254,6 +259,7 @@ def render(
     comp = compliance(ds, report or Report())
     page("compliance/index.md", CompliancePage(c=comp, codes=CODES))
     page("compliance/rules.md", RulesPage(c=comp))
+    page("flags/index.md", FlagsPage(indicators=risk.by_indicator(rf), as_of=ds.as_of.isoformat()))
     write_print_pages()
     if child_done:
         theirs, seen = child_done()
