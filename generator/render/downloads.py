@@ -352,8 +352,10 @@ def write_downloads(ds: Dataset, write: Write) -> Downloads:
             f"{y}/{PACKAGE}",
             dumps(_package(ds, per_year, f"gongshi-{y}", f"{ds.site.name}（{y}年）")),
         )
-    for kind, key, doc in slices(ds):
+    for kind, key, page, tables in slice_records(ds):
+        doc = {"page": page, "tables": {n: _rows(n, rows) for n, rows in tables.items()}}
         out.put(slice_path(kind, key), dumps(doc))
+        out.put(urls.data_slice_xlsx(kind, key), workbook.slice_bytes(ds, page, tables))
     manifest = {
         "site": ds.site.name,
         "county": ds.site.county,
@@ -387,38 +389,34 @@ def _rows(name: str, items: Iterable[Any]) -> list[dict[str, Any]]:
     return [row_json(r, t) for r in items]
 
 
-def slices(ds: Dataset) -> Iterable[tuple[str, str, dict[str, Any]]]:
-    """``(kind, key, document)`` for every project, fund and village page."""
+def slice_records(ds: Dataset) -> Iterable[tuple[str, str, str, dict[str, list[Any]]]]:
+    """``(kind, key, page title, {table: records})`` for every project, fund and village
+    page: the rows behind that page, as its JSON and Excel slices hold them."""
     for p in sorted(ds.projects, key=lambda p: p.id):
-        notices = ds.notices_of("project", p.id)
         yield (
             "projects",
             p.id,
+            p.name,
             {
-                "page": p.name,
-                "tables": {
-                    "projects": _rows("projects", [p]),
-                    "project_funding": _rows("project_funding", ds.funding_of(p.id)),
-                    "project_targets": _rows("project_targets", ds.targets_of(p.id)),
-                    "allocations": _rows("allocations", ds.allocations_of_project(p.id)),
-                    "disbursements": _rows("disbursements", ds.disbursements_of_project(p.id)),
-                    "distributions": _rows("distributions", ds.distributions_of_project(p.id)),
-                    "notices": _rows("notices", notices),
-                },
+                "projects": [p],
+                "project_funding": ds.funding_of(p.id),
+                "project_targets": ds.targets_of(p.id),
+                "allocations": ds.allocations_of_project(p.id),
+                "disbursements": ds.disbursements_of_project(p.id),
+                "distributions": ds.distributions_of_project(p.id),
+                "notices": ds.notices_of("project", p.id),
             },
         )
     for f in sorted(ds.funds, key=lambda f: f.id):
         yield (
             "funds",
             f.id,
+            f.document_no or f.id,
             {
-                "page": f.document_no or f.id,
-                "tables": {
-                    "funds": _rows("funds", [f]),
-                    "allocations": _rows("allocations", ds.allocations_of_fund(f.id)),
-                    "disbursements": _rows("disbursements", ds.disbursements_of_fund(f.id)),
-                    "notices": _rows("notices", ds.notices_of("fund", f.id)),
-                },
+                "funds": [f],
+                "allocations": ds.allocations_of_fund(f.id),
+                "disbursements": ds.disbursements_of_fund(f.id),
+                "notices": ds.notices_of("fund", f.id),
             },
         )
     for v in sorted(ds.villages, key=lambda v: (v.township, v.code, v.name)):
@@ -426,19 +424,21 @@ def slices(ds: Dataset) -> Iterable[tuple[str, str, dict[str, Any]]]:
         yield (
             "villages",
             urls.village_slug(v),
+            f"{v.township}{v.name}",
             {
-                "page": f"{v.township}{v.name}",
-                "tables": {
-                    "villages": _rows("villages", [v]),
-                    "projects": _rows("projects", view["projects"]),
-                    "benefits": _rows(
-                        "benefits", [b for g in view["benefit_groups"] for b in g["rows"]]
-                    ),
-                    "rectifications": _rows("rectifications", view["rectifications"]),
-                    "cases": _rows("cases", view["cases"]),
-                },
+                "villages": [v],
+                "projects": view["projects"],
+                "benefits": [b for g in view["benefit_groups"] for b in g["rows"]],
+                "rectifications": view["rectifications"],
+                "cases": view["cases"],
             },
         )
+
+
+def slices(ds: Dataset) -> Iterable[tuple[str, str, dict[str, Any]]]:
+    """``(kind, key, document)``: the JSON slice of every project, fund and village page."""
+    for kind, key, page, tables in slice_records(ds):
+        yield kind, key, {"page": page, "tables": {n: _rows(n, rows) for n, rows in tables.items()}}
 
 
 def notice_township(ds: Dataset, subject: str) -> list[str]:

@@ -91,6 +91,15 @@ def data_slice(kind: str, key: str) -> str:
     return f"slices/{kind}/{slug(key)}.json"
 
 
+def data_slice_xlsx(kind: str, key: str) -> str:
+    """The same slice as an Excel workbook, next to the JSON.
+
+    >>> data_slice_xlsx("projects", "JL2018-001")
+    'slices/projects/JL2018-001.xlsx'
+    """
+    return f"slices/{kind}/{slug(key)}.xlsx"
+
+
 def feed_township(town: str) -> str:
     return f"feeds/townships/{slug(town)}.xml"
 
