@@ -43,6 +43,7 @@ GENERATED_DIRS = (
     "feeds",
     "archive",
     "compliance",
+    "townships",
 )
 GENERATED_FILES = ("index.md",)
 

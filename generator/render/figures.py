@@ -209,6 +209,14 @@ class Where:
         return {col(table, "township"): t}
 
     @staticmethod
+    def open_rectifications(t: str) -> dict:
+        """A township's rectifications not marked 已整改 (``totals.TownshipMoney``)."""
+        return {
+            col("rectifications", "township"): t,
+            col("rectifications", "status"): {"not": "已整改"},
+        }
+
+    @staticmethod
     def _refs(v: Village) -> list[str]:
         return [x for x in (v.name, v.code) if x]
 

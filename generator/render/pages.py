@@ -47,6 +47,8 @@ from generator.render.contexts import (
     ReportPage,
     RulesPage,
     SiteContext,
+    TownshipPage,
+    TownshipsIndexPage,
     VillagePage,
     VillagesIndexPage,
     context_for,
@@ -58,6 +60,8 @@ from generator.render.views import (
     benefit_programs,
     home_stats,
     project_sort_key,
+    township_rows,
+    township_view,
     village_view,
 )
 from generator.rules.compliance import compliance
@@ -71,6 +75,8 @@ NOT_SEARCHED = (
     "notices/index.md",
     "cases/index.md",
     "compliance/",
+    "townships/index.md",
+    "townships/by-",
     "downloads/",
     "archive/",
     "print/",
@@ -252,6 +258,13 @@ def render(
         page(urls.case(c.id), CasePage(c=c), {"pub_date": _iso(c.published_on)})
     page("report/index.md", ReportPage())
     comp = compliance(ds, report or Report())
+    for key in urls.TOWNSHIP_SORTS:
+        rows = township_rows(ds, comp, key)
+        page(
+            urls.townships(key), TownshipsIndexPage(rows=rows, sort=key, sorts=urls.TOWNSHIP_SORTS)
+        )
+    for town in ds.townships:
+        page(urls.township(town), TownshipPage(**township_view(ds, comp, town)))
     page("compliance/index.md", CompliancePage(c=comp, codes=CODES))
     page("compliance/rules.md", RulesPage(c=comp))
     write_print_pages()
