@@ -258,11 +258,10 @@ def render(
         page(urls.case(c.id), CasePage(c=c), {"pub_date": _iso(c.published_on)})
     page("report/index.md", ReportPage())
     comp = compliance(ds, report or Report())
-    for key in urls.TOWNSHIP_SORTS:
-        rows = township_rows(ds, comp, key)
-        page(
-            urls.townships(key), TownshipsIndexPage(rows=rows, sort=key, sorts=urls.TOWNSHIP_SORTS)
-        )
+    orders = urls.TOWNSHIP_SORTS
+    for key in orders:
+        town_rows = township_rows(ds, comp, key)
+        page(urls.townships(key), TownshipsIndexPage(rows=town_rows, sort=key, sorts=orders))
     for town in ds.townships:
         page(urls.township(town), TownshipPage(**township_view(ds, comp, town)))
     page("compliance/index.md", CompliancePage(c=comp, codes=CODES))
