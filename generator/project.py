@@ -44,6 +44,7 @@ GENERATED_DIRS = (
     "archive",
     "compliance",
     "flags",  # 风险提示 (issue 19)
+    "townships",
 )
 GENERATED_FILES = ("index.md",)
 

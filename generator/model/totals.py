@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from generator.model.dataset import Dataset
 from generator.model.objections import objection_state
-from generator.records import Project, Village
+from generator.records import Disbursement, Project, Village
 
 PLANNED = ("拟建", "公示中")  # wording: 计划, not 修建了
 STOPPED = ("已终止",)
@@ -136,6 +138,185 @@ def balance_by_year(ds: Dataset) -> dict[int, tuple[int, int]]:
         out[f.issued_on.year][0] += f.amount or 0
         out[f.issued_on.year][1] += fund_disbursed(ds, f.id)
     return {y: (v[0], v[1]) for y, v in sorted(out.items())}
+
+
+# --- the money trail: fund → allocations → projects → disbursements ----------------------
+# Issue 19: every step totalled. 拨付率 is 已拨付 ÷ 安排 (what was paid of what was arranged
+# to projects); 结余 is 安排 − 已拨付; a fund's 未安排 is its amount − its allocations.
+
+
+def ratio(part: int, whole: int) -> Decimal | None:
+    """``part / whole`` as a Decimal, or ``None`` when ``whole`` is 0 (no rate to give).
+
+    >>> ratio(1, 3), ratio(5, 0)
+    (Decimal('0.3333333333333333333333333333'), None)
+    """
+    return Decimal(part) / Decimal(whole) if whole else None
+
+
+def percent_text(part: int, whole: int) -> str:
+    """The rate as the site prints it: one decimal, half up, ``—`` without a base.
+    ``scan/figures.py`` rounds the same way when it recomputes it.
+
+    >>> percent_text(2, 3), percent_text(1, 8), percent_text(1, 0)
+    ('66.7%', '12.5%', '—')
+    """
+    r = ratio(part, whole)
+    if r is None:
+        return "—"
+    return f"{(r * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+
+
+def last_paid(rows: Iterable[Disbursement]) -> date | None:
+    """The newest 拨付日期 of some disbursements (``None``: none is dated)."""
+    return max((d.paid_on for d in rows if d.paid_on), default=None)
+
+
+def fund_unallocated(ds: Dataset, fid: str) -> int:
+    """What of a fund was never arranged to a project (negative: arranged beyond it)."""
+    f = ds.fund(fid)
+    return ((f.amount or 0) if f else 0) - fund_allocated(ds, fid)
+
+
+def fund_project_allocated(ds: Dataset, fid: str, pid: str) -> int:
+    return sum_of(a for a in ds.allocations_of_fund(fid) if a.project_id == pid)
+
+
+def fund_project_disbursed(ds: Dataset, fid: str, pid: str) -> int:
+    """Paid to project ``pid`` from fund ``fid`` (``fid == ""``: payments naming no fund)."""
+    return sum_of(d for d in ds.disbursements_of_project(pid) if d.fund_id == fid)
+
+
+@dataclass(frozen=True)
+class TrailRow:
+    """One line of a money trail: a project of a fund, or a fund of a project."""
+
+    key: str  # the project id (fund page) or the fund id (project page; "" = no fund named)
+    allocated: int  # 分
+    disbursed: int  # 分
+    last_paid: date | None
+
+    @property
+    def rate(self) -> str:
+        return percent_text(self.disbursed, self.allocated)
+
+
+@dataclass(frozen=True)
+class Trail:
+    """A fund's or a project's money trail, totalled at every step (in 分)."""
+
+    rows: list[TrailRow]
+    amount: int  # the fund's amount, or the project's 资金规模 (its funding sources)
+    allocated: int
+    disbursed: int
+    last_paid: date | None
+
+    @property
+    def unallocated(self) -> int:
+        return self.amount - self.allocated
+
+    @property
+    def undisbursed(self) -> int:
+        return self.allocated - self.disbursed
+
+    @property
+    def rate(self) -> str:
+        return percent_text(self.disbursed, self.allocated)
+
+
+def fund_trail(ds: Dataset, fid: str) -> Trail:
+    """Fund → its projects: per project the amount arranged from this fund, what was paid to
+    it from this fund and when last; in the order the allocations (then payments) list them."""
+    allocs, paid = ds.allocations_of_fund(fid), ds.disbursements_of_fund(fid)
+    order = list(dict.fromkeys([a.project_id for a in allocs] + [d.project_id for d in paid]))
+    rows = [
+        TrailRow(
+            pid,
+            fund_project_allocated(ds, fid, pid),
+            sum_of(d for d in paid if d.project_id == pid),
+            last_paid(d for d in paid if d.project_id == pid),
+        )
+        for pid in order
+    ]
+    f = ds.fund(fid)
+    amount = (f.amount or 0) if f else 0
+    return Trail(rows, amount, fund_allocated(ds, fid), fund_disbursed(ds, fid), last_paid(paid))
+
+
+def project_trail(ds: Dataset, pid: str) -> Trail:
+    """Project ← its funds: per fund what was arranged to the project and paid from it
+    (payments that name no fund on a line of their own, key ``""``)."""
+    allocs, paid = ds.allocations_of_project(pid), ds.disbursements_of_project(pid)
+    order = list(dict.fromkeys([a.fund_id for a in allocs] + [d.fund_id for d in paid]))
+    order = [k for k in order if k] + [k for k in order if not k]
+    rows = [
+        TrailRow(
+            fid,
+            sum_of(a for a in allocs if a.fund_id == fid),
+            sum_of(d for d in paid if d.fund_id == fid),
+            last_paid(d for d in paid if d.fund_id == fid),
+        )
+        for fid in order
+    ]
+    return Trail(
+        rows,
+        project_funding(ds, pid),
+        project_allocated(ds, pid),
+        project_disbursed(ds, pid),
+        last_paid(paid),
+    )
+
+
+# --- townships side by side ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TownshipMoney:
+    """A township's projects and money (分): its projects' funding, what funds arranged to
+    them, what was paid; 拨付率 = 已拨付 ÷ 安排, 结余 = 安排 − 已拨付."""
+
+    name: str
+    projects: int
+    funding: int
+    allocated: int
+    disbursed: int
+    cases: int
+    rectifications: int
+    open_rectifications: int
+
+    @property
+    def balance(self) -> int:
+        return self.allocated - self.disbursed
+
+    @property
+    def rate(self) -> str:
+        return percent_text(self.disbursed, self.allocated)
+
+    @property
+    def rate_value(self) -> Decimal:
+        """For sorting: no base sorts below every rate."""
+        r = ratio(self.disbursed, self.allocated)
+        return r if r is not None else Decimal(-1)
+
+
+def township_money(ds: Dataset, township: str) -> TownshipMoney:
+    projects = township_projects(ds, township)
+    rects = [r for r in ds.rectifications if r.township == township]
+    return TownshipMoney(
+        township,
+        len(projects),
+        sum(project_funding(ds, p.id) for p in projects),
+        sum(project_allocated(ds, p.id) for p in projects),
+        sum(project_disbursed(ds, p.id) for p in projects),
+        sum(1 for c in ds.cases if c.township == township),
+        len(rects),
+        sum(1 for r in rects if r.status != "已整改"),
+    )
+
+
+def townships_money(ds: Dataset) -> list[TownshipMoney]:
+    """Every township (``ds.townships``), by name."""
+    return [township_money(ds, t) for t in ds.townships]
 
 
 # --- villages ---------------------------------------------------------------------------
@@ -280,3 +461,15 @@ class Totals:
 
     def assets_value(self, assets: Iterable[Any]) -> int:
         return assets_value(assets)
+
+    def fund_trail(self, fid: str) -> Trail:
+        return fund_trail(self.ds, fid)
+
+    def project_trail(self, pid: str) -> Trail:
+        return project_trail(self.ds, pid)
+
+    def fund_unallocated(self, fid: str) -> int:
+        return fund_unallocated(self.ds, fid)
+
+    def last_paid(self, rows: Iterable[Disbursement]) -> date | None:
+        return last_paid(rows)

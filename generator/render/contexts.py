@@ -25,7 +25,7 @@ from generator.findings import Code
 from generator.model import Dataset
 from generator.model.history import Change, History, Removed
 from generator.model.siteconfig import Site
-from generator.model.totals import Totals
+from generator.model.totals import Totals, TownshipMoney
 from generator.records import (
     Benefit,
     Case,
@@ -40,7 +40,7 @@ from generator.render.downloads import Downloads
 from generator.render.opendata import OpenData
 from generator.render.print_pages import PrintIndex, PrintNotice
 from generator.render.views import Views
-from generator.rules.compliance import Compliance
+from generator.rules.compliance import Area, Compliance
 from generator.rules.flags import Flags
 
 
@@ -160,6 +160,44 @@ class VillagePage(PageContext):
     """Problems found in this village and their rectification."""
     cases: list[Case]
     """Disciplinary cases of this village's officials."""
+
+
+@dataclass(frozen=True)
+class TownshipsIndexPage(PageContext):
+    """All townships side by side, one pre-built page per sort order (issue 19)."""
+
+    TEMPLATE: ClassVar[str] = "townships_index.md.j2"
+    rows: list[dict[str, Any]]
+    """One per township (``views.township_rows``): ``money`` (``totals.TownshipMoney``:
+    ``name``, ``projects``, ``funding``, ``allocated``, ``disbursed``, ``balance``, ``rate``,
+    ``cases``, ``rectifications``, ``open_rectifications``; money in 分) and ``area`` (its
+    compliance figures, ``None`` when it has no project)."""
+    sort: str
+    """The key this page is sorted by (``urls.TOWNSHIP_SORTS``)."""
+    sorts: dict[str, tuple[str, str]]
+    """Every sort key → (its column's name, its page), for the order links."""
+
+
+@dataclass(frozen=True)
+class TownshipPage(PageContext):
+    """One township (``views.township_view``)."""
+
+    TEMPLATE: ClassVar[str] = "township.md.j2"
+    township: str
+    """The township's name."""
+    money: TownshipMoney
+    """Its projects and money (``totals.township_money``), in 分."""
+    area: Area | None
+    """Its compliance figures (``rules.compliance``): ``compliant``, ``compliant_rate``,
+    ``completeness``, ``timeliness``, ``findings``; ``None`` when it has no project."""
+    villages: list[Village]
+    """Its villages."""
+    projects: list[Project]
+    """The projects filed under it, newest first."""
+    cases: list[Case]
+    """Disciplinary cases filed under it, newest first."""
+    rectifications: list[Rectification]
+    """Problems found in it and their rectification, newest first."""
 
 
 @dataclass(frozen=True)
@@ -391,6 +429,8 @@ PAGE_TYPES: tuple[type[PageContext], ...] = (
     FundPage,
     VillagesIndexPage,
     VillagePage,
+    TownshipsIndexPage,
+    TownshipPage,
     BenefitsIndexPage,
     BenefitProgramPage,
     DistributionsIndexPage,

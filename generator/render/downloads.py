@@ -361,8 +361,10 @@ def write_downloads(ds: Dataset, write: Write) -> Downloads:
             f"{y}/{PACKAGE}",
             dumps(_package(ds, per_year, f"gongshi-{y}", f"{ds.site.name}（{y}年）")),
         )
-    for kind, key, doc in slices(ds):
+    for kind, key, page, tables in slice_records(ds):
+        doc = {"page": page, "tables": {n: _rows(n, rows) for n, rows in tables.items()}}
         out.put(slice_path(kind, key), dumps(doc))
+        out.put(urls.data_slice_xlsx(kind, key), workbook.slice_bytes(ds, page, tables))
     manifest = {
         "site": ds.site.name,
         "county": ds.site.county,
@@ -396,39 +398,36 @@ def _rows(name: str, items: Iterable[Any]) -> list[dict[str, Any]]:
     return [row_json(r, t) for r in items]
 
 
-def slices(ds: Dataset) -> Iterable[tuple[str, str, dict[str, Any]]]:
-    """``(kind, key, document)`` for every project, fund and village page."""
+def slice_records(ds: Dataset) -> Iterable[tuple[str, str, str, dict[str, list[Any]]]]:
+    """``(kind, key, page title, {table: records})`` for every project, fund and village
+    page: the rows behind that page, as its JSON and Excel slices hold them."""
     for p in sorted(ds.projects, key=lambda p: p.id):
         notices = ds.notices_of("project", p.id)
         yield (
             "projects",
             p.id,
+            p.name,
             {
-                "page": p.name,
-                "tables": {
-                    "projects": _rows("projects", [p]),
-                    "project_funding": _rows("project_funding", ds.funding_of(p.id)),
-                    "project_targets": _rows("project_targets", ds.targets_of(p.id)),
-                    "allocations": _rows("allocations", ds.allocations_of_project(p.id)),
-                    "disbursements": _rows("disbursements", ds.disbursements_of_project(p.id)),
-                    "distributions": _rows("distributions", ds.distributions_of_project(p.id)),
-                    "notices": _rows("notices", notices),
-                    **_issue17_rows(ds, notices, ds.assets_of_project(p.id)),
-                },
+                "projects": [p],
+                "project_funding": ds.funding_of(p.id),
+                "project_targets": ds.targets_of(p.id),
+                "allocations": ds.allocations_of_project(p.id),
+                "disbursements": ds.disbursements_of_project(p.id),
+                "distributions": ds.distributions_of_project(p.id),
+                "notices": notices,
+                **_issue17_records(ds, notices, ds.assets_of_project(p.id)),
             },
         )
     for f in sorted(ds.funds, key=lambda f: f.id):
         yield (
             "funds",
             f.id,
+            f.document_no or f.id,
             {
-                "page": f.document_no or f.id,
-                "tables": {
-                    "funds": _rows("funds", [f]),
-                    "allocations": _rows("allocations", ds.allocations_of_fund(f.id)),
-                    "disbursements": _rows("disbursements", ds.disbursements_of_fund(f.id)),
-                    "notices": _rows("notices", ds.notices_of("fund", f.id)),
-                },
+                "funds": [f],
+                "allocations": ds.allocations_of_fund(f.id),
+                "disbursements": ds.disbursements_of_fund(f.id),
+                "notices": ds.notices_of("fund", f.id),
             },
         )
     for v in sorted(ds.villages, key=lambda v: (v.township, v.code, v.name)):
@@ -436,36 +435,35 @@ def slices(ds: Dataset) -> Iterable[tuple[str, str, dict[str, Any]]]:
         yield (
             "villages",
             urls.village_slug(v),
+            f"{v.township}{v.name}",
             {
-                "page": f"{v.township}{v.name}",
-                "tables": {
-                    "villages": _rows("villages", [v]),
-                    "projects": _rows("projects", view["projects"]),
-                    "benefits": _rows(
-                        "benefits", [b for g in view["benefit_groups"] for b in g["rows"]]
-                    ),
-                    "rectifications": _rows("rectifications", view["rectifications"]),
-                    "cases": _rows("cases", view["cases"]),
-                    **_issue17_rows(ds, None, ds.assets_of_village(v)),
-                },
+                "villages": [v],
+                "projects": view["projects"],
+                "benefits": [b for g in view["benefit_groups"] for b in g["rows"]],
+                "rectifications": view["rectifications"],
+                "cases": view["cases"],
+                **_issue17_records(ds, None, ds.assets_of_village(v)),
             },
         )
 
 
-def _issue17_rows(ds: Dataset, notices: list | None, assets: list) -> dict[str, list]:
+def _issue17_records(ds: Dataset, notices: list | None, assets: list) -> dict[str, list]:
     """A page's objections (``None``: a page without notices) and assets with their income,
     only for a county that keeps those tables: the slices of the old contract stay as they
     were."""
     out: dict[str, list] = {}
     if ds.objections and notices is not None:
-        out["objections"] = _rows(
-            "objections", [o for n in notices for o in ds.objections_of(n.id)]
-        )
+        out["objections"] = [o for n in notices for o in ds.objections_of(n.id)]
     if ds.assets:
-        out["assets"] = _rows("assets", assets)
-        income = [i for a in assets for i in ds.income_of_asset(a.id)]
-        out["asset_income"] = _rows("asset_income", income)
+        out["assets"] = list(assets)
+        out["asset_income"] = [i for a in assets for i in ds.income_of_asset(a.id)]
     return out
+
+
+def slices(ds: Dataset) -> Iterable[tuple[str, str, dict[str, Any]]]:
+    """``(kind, key, document)``: the JSON slice of every project, fund and village page."""
+    for kind, key, page, tables in slice_records(ds):
+        yield kind, key, {"page": page, "tables": {n: _rows(n, rows) for n, rows in tables.items()}}
 
 
 def notice_township(ds: Dataset, subject: str) -> list[str]:

@@ -13,7 +13,13 @@ The recipe, in the HTML::
   ``data-cell="FILE:COLUMN"``: the value of one of the matching rows (a record's line in a
   table, where two identical lines would otherwise be summed).
 - ``data-unit``: ``元`` (printed ``1,234.56``), ``万元`` (the 元 sum ÷ 10,000, two decimals,
-  half up), ``个`` (a count or a sum of a count column such as 受益户数).
+  half up), ``个`` (a count or a sum of a count column such as 受益户数), ``%`` (a rate:
+  the ``data-sum`` ÷ the ``data-per`` sum × 100, one decimal, half up, printed ``66.7%``).
+- ``data-minus="FILE:COLUMN"`` with ``data-minus-where``: subtract that sum (a fund's 未安排
+  is its amount minus its allocations; a 结余 is 安排 minus 已拨付), ``fig_diff``.
+- ``data-per="FILE:COLUMN"`` with ``data-per-where``: the base of a ``%`` figure
+  (拨付率 = 已拨付 ÷ 安排), ``fig_rate``. A rate without a base (0) is printed ``—`` and
+  carries no recipe.
 - ``data-where``: which rows, as JSON: an object, AND over its keys. A key is a column
   with its condition, or ``"$or": [where, …]`` (one of them), or ``"$not": where``.
   A column's condition is
@@ -33,14 +39,15 @@ a column by its English key (``fig(x, "project_funding.amount", w.project(p.id))
 from __future__ import annotations
 
 import json
-from datetime import date
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from markupsafe import Markup
 
 from generator import money
 from generator.model.tables import cell_text, header
+from generator.model.totals import percent_text
 from generator.records import TABLES, Village
 
 DOWNLOADS = "downloads"
@@ -94,6 +101,48 @@ def fig(
     if where:
         recipe += f" data-where='{_attr(json.dumps(where, ensure_ascii=False))}'"
     return Markup(f'<span class="gs-fig" {recipe} data-unit="{unit}">{text}</span>')
+
+
+def _sum_source(source: str, year: int | None = None) -> str:
+    """``"table.key"`` → ``downloads/table.csv:列`` (a money or count column to sum)."""
+    table, _, key = source.partition(".")
+    column = next(c for c in _TABLES[table].columns if c.key == key)
+    return f"{csv_path(table, year)}:{header(column)}"
+
+
+def _where_attr(name: str, where: dict | None) -> str:
+    if not where:
+        return ""
+    return f" {name}='{_attr(json.dumps(where, ensure_ascii=False))}'"
+
+
+def fig_diff(
+    value: int | None, source: str, where: dict | None, minus: str, minus_where: dict | None
+) -> Markup:
+    """A difference of two sums in 元 (``value`` in 分): the ``source`` rows' sum minus the
+    ``minus`` rows' sum, e.g. a fund's 未安排 or a township's 结余."""
+    if value is None:
+        return Markup("")
+    recipe = (
+        f"data-sum='{_attr(_sum_source(source))}'{_where_attr('data-where', where)}"
+        f" data-minus='{_attr(_sum_source(minus))}'{_where_attr('data-minus-where', minus_where)}"
+    )
+    return Markup(f'<span class="gs-fig" {recipe} data-unit="元">{money.yuan(value)}</span>')
+
+
+def fig_rate(
+    part: int, whole: int, source: str, where: dict | None, per: str, per_where: dict | None
+) -> Markup:
+    """A rate ``part ÷ whole`` (both in 分 or both counts) as a percentage with one decimal;
+    ``—`` without a recipe when ``whole`` is 0."""
+    text = percent_text(part, whole)
+    if not whole:
+        return Markup(text)
+    recipe = (
+        f"data-sum='{_attr(_sum_source(source))}'{_where_attr('data-where', where)}"
+        f" data-per='{_attr(_sum_source(per))}'{_where_attr('data-per-where', per_where)}"
+    )
+    return Markup(f'<span class="gs-fig" {recipe} data-unit="%">{text}</span>')
 
 
 class Where:
@@ -189,13 +238,28 @@ class Where:
         return {col("asset_income", "asset_id"): aid}
 
     @staticmethod
+    def fund_project(fid: str, pid: str, table: str = "disbursements") -> dict:
+        """The rows of ``table`` of one fund and one project (``fid == ""``: rows that name
+        no fund)."""
+        return {col(table, "fund_id"): fid, col(table, "project_id"): pid}
+
+    @staticmethod
     def year(y: int | str) -> dict:
         """The projects of a year; ``""``: those with no 年度."""
         return {col("projects", "year"): str(y)}
 
     @staticmethod
-    def township(t: str) -> dict:
-        return {col("projects", "township"): t}
+    def township(t: str, table: str = "projects") -> dict:
+        """Rows of ``table`` filed under township ``t`` (projects, cases, rectifications)."""
+        return {col(table, "township"): t}
+
+    @staticmethod
+    def open_rectifications(t: str) -> dict:
+        """A township's rectifications not marked 已整改 (``totals.TownshipMoney``)."""
+        return {
+            col("rectifications", "township"): t,
+            col("rectifications", "status"): {"not": "已整改"},
+        }
 
     @staticmethod
     def _refs(v: Village) -> list[str]:

@@ -13,12 +13,14 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
+from pathlib import PurePosixPath
 from typing import Any
 
 from markupsafe import Markup
 
 from generator.model import Dataset
-from generator.model.history import Change, History, Removed
+from generator.model.history import TRACKED, Change, History, Removed
 from generator.records import TABLE_BY_NAME, Village
 from generator.render import downloads, feeds, urls
 from generator.render.mdtext import escape_md, link
@@ -52,9 +54,43 @@ _TITLE_FIELD = {
 }
 
 
+@dataclass(frozen=True)
+class Provenance:
+    """数据来源 of a record page (issue 19, scope 5): the table, file and row it was read
+    from, when it last changed and the date the data speaks for."""
+
+    table: str  # the table's Chinese name (项目)
+    table_name: str  # its file name in the contract and in downloads/ (projects)
+    file: str  # the file inside the data folder as the county names it (projects/2019.csv)
+    row: int  # the row of a CSV or sheet (the header is row 1), the line of a YAML file
+    change: Change | None  # the newest line of its 变更记录
+    tracked: bool  # whether the history follows this table at all
+    history_note: str  # why there is no history (git missing …), "" when there is one
+    data_date: date | None  # downloads.data_date: 数据截止日期, else the newest date in data
+
+    @property
+    def place(self) -> str:
+        """``projects/2019.csv 第 3 行`` (YAML files: the line the record starts on)."""
+        if not self.file:
+            return ""
+        unit = "行" if not self.file.endswith((".yaml", ".yml")) else "行起"
+        return f"{self.file} 第 {self.row} {unit}" if self.row else self.file
+
+
+def public_file(origin_file: str) -> str:
+    """A record's file as the county knows it, inside its data folder: the loader names
+    files from the data folder's parent (``data/projects/2019.csv``), never a full path.
+
+    >>> public_file("data/projects/2019.csv"), public_file("contract_county/funds.xlsx")
+    ('projects/2019.csv', 'funds.xlsx')
+    """
+    parts = PurePosixPath(origin_file).parts
+    return "/".join(parts[1:]) if len(parts) > 1 else origin_file
+
+
 @dataclass
 class OpenData:
-    """What templates ask as ``od``: a page's data link and its 变更记录."""
+    """What templates ask as ``od``: a page's data link, its 变更记录 and its 数据来源."""
 
     ds: Dataset
     history: History
@@ -63,10 +99,37 @@ class OpenData:
         """Newest first, as people read a log."""
         return list(reversed(self.history.of(table, key)))
 
+    @cached_property
+    def data_date(self) -> date | None:
+        text = downloads.data_date(self.ds)
+        return date.fromisoformat(text) if text else None
+
+    def source(self, table: str, record: Any) -> Provenance:
+        """Where a record page's record came from (``od.source("projects", p)``)."""
+        t = TABLE_BY_NAME[table]
+        key = getattr(record, t.key) if t.key else ""
+        changes = self.changes(table, key) if key else []
+        return Provenance(
+            table=t.title,
+            table_name=t.name,
+            file=public_file(record.origin.file),
+            row=record.origin.row,
+            change=changes[0] if changes else None,
+            tracked=table in TRACKED,
+            history_note=self.history.note,
+            data_date=self.data_date,
+        )
+
     def slice_link(self, kind: str, record: Any, root: str) -> Markup:
         key = urls.village_slug(record) if isinstance(record, Village) else str(record)
         target = f"{root}{downloads.ROOT}/{downloads.slice_path(kind, key)}"
         return link("下载本页数据（JSON）", target)
+
+    def slice_xlsx_link(self, kind: str, record: Any, root: str) -> Markup:
+        """The same slice as an Excel workbook (``render/workbook.py``)."""
+        key = urls.village_slug(record) if isinstance(record, Village) else str(record)
+        target = f"{root}{downloads.ROOT}/{urls.data_slice_xlsx(kind, key)}"
+        return link("下载本页数据（Excel）", target)
 
 
 def removed_year(r: Removed) -> int | None:

@@ -48,6 +48,8 @@ from generator.render.contexts import (
     ReportPage,
     RulesPage,
     SiteContext,
+    TownshipPage,
+    TownshipsIndexPage,
     VillagePage,
     VillagesIndexPage,
     context_for,
@@ -59,6 +61,8 @@ from generator.render.views import (
     benefit_programs,
     home_stats,
     project_sort_key,
+    township_rows,
+    township_view,
     village_view,
 )
 from generator.rules import flags as risk
@@ -74,6 +78,8 @@ NOT_SEARCHED = (
     "cases/index.md",
     "compliance/",
     "flags/",
+    "townships/index.md",
+    "townships/by-",
     "downloads/",
     "archive/",
     "print/",
@@ -257,6 +263,12 @@ def render(
         page(urls.case(c.id), CasePage(c=c), {"pub_date": _iso(c.published_on)})
     page("report/index.md", ReportPage())
     comp = compliance(ds, report or Report())
+    orders = urls.TOWNSHIP_SORTS
+    for key in orders:
+        town_rows = township_rows(ds, comp, key)
+        page(urls.townships(key), TownshipsIndexPage(rows=town_rows, sort=key, sorts=orders))
+    for town in ds.townships:
+        page(urls.township(town), TownshipPage(**township_view(ds, comp, town)))
     page("compliance/index.md", CompliancePage(c=comp, codes=CODES))
     page("compliance/rules.md", RulesPage(c=comp))
     page("flags/index.md", FlagsPage(indicators=risk.by_indicator(rf), as_of=ds.as_of.isoformat()))

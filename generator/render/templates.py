@@ -88,7 +88,15 @@ def environment(templates_dir: Path) -> jinja2.Environment:
     env.filters.update(
         yuan=_yuan, wan=_wan, date=_date, md=escape_md, slug=urls.slug, n=_n, percent=percent
     )
-    env.globals.update(link=link, phone=phone, urls=urls, fig=figures.fig, w=figures.Where())
+    env.globals.update(
+        link=link,
+        phone=phone,
+        urls=urls,
+        fig=figures.fig,
+        fig_diff=figures.fig_diff,
+        fig_rate=figures.fig_rate,
+        w=figures.Where(),
+    )
     return env
 
 

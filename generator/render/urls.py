@@ -91,6 +91,39 @@ def data_slice(kind: str, key: str) -> str:
     return f"slices/{kind}/{slug(key)}.json"
 
 
+def data_slice_xlsx(kind: str, key: str) -> str:
+    """The same slice as an Excel workbook, next to the JSON.
+
+    >>> data_slice_xlsx("projects", "JL2018-001")
+    'slices/projects/JL2018-001.xlsx'
+    """
+    return f"slices/{kind}/{slug(key)}.xlsx"
+
+
+# Townships side by side (issue 19): one page per township, and the comparison table once
+# per sort key, pre-built, so it sorts without JavaScript. Key → (column, its page).
+TOWNSHIP_SORTS = {
+    "name": ("乡镇名称", "townships/index.md"),
+    "funding": ("项目资金", "townships/by-funding.md"),
+    "rate": ("拨付率", "townships/by-rate.md"),
+    "balance": ("结余", "townships/by-balance.md"),
+}
+
+
+def township(name: str) -> str:
+    """A township's page.
+
+    >>> township("张寨镇")
+    'townships/张寨镇.md'
+    """
+    return f"townships/{slug(name)}.md"
+
+
+def townships(sort: str = "name") -> str:
+    """The comparison of all townships, sorted by ``sort`` (a key of ``TOWNSHIP_SORTS``)."""
+    return TOWNSHIP_SORTS[sort][1]
+
+
 def feed_township(town: str) -> str:
     return f"feeds/townships/{slug(town)}.xml"
 

@@ -15,6 +15,7 @@ from generator.records import Asset, Notice, Project, Village
 from generator.render import urls
 from generator.render.mdtext import escape_md, link
 from generator.render.templates import date_span as _date
+from generator.rules.compliance import Area, Compliance
 
 
 class Views:
@@ -175,3 +176,46 @@ def benefit_programs(ds: Dataset) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+# --- townships side by side (issue 19) ---------------------------------------------------
+
+
+def township_rows(ds: Dataset, comp: Compliance, sort: str = "name") -> list[dict[str, Any]]:
+    """One row per township for the comparison table: ``money`` (``totals.TownshipMoney``)
+    and ``area`` (its compliance figures, ``None`` without projects), sorted by ``sort``:
+    ``name``, or ``funding`` / ``rate`` / ``balance``, largest first (ties by name)."""
+    areas = {a.name: a for a in comp.townships}
+    rows = [{"money": m, "area": areas.get(m.name)} for m in totals.townships_money(ds)]
+    keys = {
+        "name": lambda r: (r["money"].name,),
+        "funding": lambda r: (-r["money"].funding, r["money"].name),
+        "rate": lambda r: (-r["money"].rate_value, r["money"].name),
+        "balance": lambda r: (-r["money"].balance, r["money"].name),
+    }
+    return sorted(rows, key=keys[sort])
+
+
+def township_view(ds: Dataset, comp: Compliance, town: str) -> dict[str, Any]:
+    """Everything filed under a township, for its page: its villages, projects (newest
+    first), money, compliance ``area`` (or ``None``), cases and rectifications."""
+    area: Area | None = next((a for a in comp.townships if a.name == town), None)
+    return {
+        "township": town,
+        "money": totals.township_money(ds, town),
+        "area": area,
+        "villages": sorted(
+            (v for v in ds.villages if v.township == town), key=lambda v: (v.code, v.name)
+        ),
+        "projects": sorted(totals.township_projects(ds, town), key=project_sort_key),
+        "cases": sorted(
+            (c for c in ds.cases if c.township == town),
+            key=lambda c: (c.published_on or date.min, c.id),
+            reverse=True,
+        ),
+        "rectifications": sorted(
+            (r for r in ds.rectifications if r.township == town),
+            key=lambda r: (r.found_on or date.min, r.id),
+            reverse=True,
+        ),
+    }

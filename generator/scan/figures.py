@@ -22,7 +22,7 @@ from generator import findings as F
 
 LIST_SEPS = ("；", ";")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-UNITS = ("元", "万元", "个")
+UNITS = ("元", "万元", "个", "%")
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,10 @@ class Figure:
     cell: str  # "downloads/x.csv:列" or "": the value of one matching row
     where: str  # JSON or ""
     unit: str
+    minus: str = ""  # "downloads/x.csv:列": a sum to subtract (data-minus)
+    minus_where: str = ""
+    per: str = ""  # "downloads/x.csv:列": the base of a rate (data-per), unit %
+    per_where: str = ""
 
     @property
     def label(self) -> str:
@@ -46,7 +50,16 @@ class Figure:
             if self.cell
             else f"{self.count} 行数"
         )
-        return f"{what}{('（' + self.where + '）') if self.where else ''}"
+        out = f"{what}{_paren(self.where)}"
+        if self.minus:
+            out += f" 减去 {self.minus} 求和{_paren(self.minus_where)}"
+        if self.per:
+            out += f" 除以 {self.per} 求和{_paren(self.per_where)}"
+        return out
+
+
+def _paren(where: str) -> str:
+    return f"（{where}）" if where else ""
 
 
 class _Collect(HTMLParser):
@@ -86,6 +99,10 @@ class _Collect(HTMLParser):
                 a.get("data-cell", ""),
                 a.get("data-where", ""),
                 a.get("data-unit", ""),
+                a.get("data-minus", ""),
+                a.get("data-minus-where", ""),
+                a.get("data-per", ""),
+                a.get("data-per-where", ""),
             )
         )
         self._open = None
@@ -252,9 +269,38 @@ def _number(text: str) -> Decimal:
         raise Bad(f"“{text}”不是数字") from None
 
 
+def _sum(source: str, where_text: str, tables: _Tables) -> Decimal:
+    """The sum of ``FILE:COLUMN`` over the rows matching a where (JSON text)."""
+    where = json.loads(where_text) if where_text else {}
+    path, _, column = source.partition(":")
+    rows = tables.rows(path)
+    if rows is None:
+        raise Bad(f"找不到下载文件 {path}")
+    if not isinstance(where, dict):
+        raise Bad(f"条件写法不对：{where_text}")
+    if rows and column not in rows[0]:
+        raise Bad(f"{path} 没有“{column}”列")
+    matched = [r for r in tables.candidates(path, where) or [] if _row_ok(r, where, tables, path)]
+    return sum((_number(r[column]) for r in matched), Decimal(0))
+
+
 def expected(fig: Figure, tables: _Tables) -> Decimal | set[Decimal]:
     """The figure recomputed from the downloads, in its printed unit (for ``data-cell``:
     the values of the matching rows)."""
+    if fig.minus or fig.per:
+        if not fig.sum:
+            raise Bad("data-minus 和 data-per 只能跟 data-sum 一起用")
+        total = _sum(fig.sum, fig.where, tables)
+        if fig.minus:
+            total -= _sum(fig.minus, fig.minus_where, tables)
+        if fig.per:
+            base = _sum(fig.per, fig.per_where, tables)
+            if fig.unit != "%" or not base:
+                raise Bad("比率的单位应是 %，分母不能为 0")
+            return (total * 100 / base).quantize(Decimal("0.1"), rounding="ROUND_HALF_UP")
+        return total
+    if fig.unit == "%":
+        raise Bad("单位 % 需要 data-per（分母）")
     where = json.loads(fig.where) if fig.where else {}
     source = fig.sum or fig.cell
     path, _, column = source.partition(":") if source else (fig.count, "", "")
@@ -290,11 +336,21 @@ def verify(site: Path) -> tuple[int, list[F.Finding]]:
             try:
                 if fig.unit not in UNITS:
                     raise Bad(f"单位“{fig.unit}”不认识")
-                recipe = (fig.sum, fig.count, fig.cell, fig.where, fig.unit)
+                recipe = (
+                    fig.sum,
+                    fig.count,
+                    fig.cell,
+                    fig.where,
+                    fig.unit,
+                    fig.minus,
+                    fig.minus_where,
+                    fig.per,
+                    fig.per_where,
+                )
                 if recipe not in memo:  # the same figure is on several pages
                     memo[recipe] = expected(fig, tables)
                 want = memo[recipe]
-                shown = _number(fig.text)
+                shown = _number(fig.text.removesuffix("%") if fig.unit == "%" else fig.text)
             except (Bad, json.JSONDecodeError) as e:
                 out.append(_finding(fig, f"无法核对：{e}"))
                 continue
