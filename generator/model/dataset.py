@@ -14,7 +14,7 @@ from functools import cached_property
 
 from generator.findings import Finding, make
 from generator.load import Loaded, Row
-from generator.model.mask import PERSON_COLUMNS, mask_name, mask_row
+from generator.model.mask import PERSON_COLUMNS, mask_name, mask_row, styles
 from generator.model.siteconfig import Site
 from generator.model.tables import DATASET_FIELD, RECORD_TYPES
 from generator.privacy import (
@@ -341,7 +341,8 @@ def matcher_for(loaded: Loaded, site: Site) -> Matcher:
     """The one private-value matcher of a data set (the scan builds the same from
     ``privacy_inputs``)."""
     known, official, names = privacy_inputs(loaded, site)
-    return Matcher(known, official, names, lambda n: mask_name(n, site.mask_style))
+    text_style = styles(site.mask_style)[1]  # a name in free text: no row to recognise
+    return Matcher(known, official, names, lambda n: mask_name(n, text_style))
 
 
 def privacy_inputs(loaded: Loaded, site: Site) -> tuple[set[str], frozenset[str], frozenset[str]]:

@@ -36,7 +36,9 @@ class Site:
     icp: str = ""
     base_url: str = ""
     mask_names: bool = True
-    mask_style: str = "张某某"  # or 张* or 张*三 (mask.STYLES)
+    # 张某某, 张* or 张*三 (mask.STYLES); "": household heads 张*三, case subjects and names
+    # in free text 张某某 (mask.styles)
+    mask_style: str = ""
     case_names: bool = False  # discipline notices name the person in full
     links: tuple[str, ...] = ()  # outside hosts a page may link to (<a href>)
     data_date: str = ""  # 数据截止日期: “today” for rules such as overdue rectifications
