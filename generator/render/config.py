@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from generator.dates import zh_date
 from generator.model import Dataset
 from generator.project import Project
 
@@ -50,6 +51,8 @@ def write_config(ds: Dataset, project: Project) -> Path:
                 "base_url": s.base_url,
                 "domain": urlsplit(s.base_url).hostname or "",
                 "phones": [{"label": p.label, "number": p.number} for p in s.all_phones],
+                # the footer's 数据截止日期 (the rules' "today", model.status)
+                "data_date": zh_date(ds.as_of),
             }
         },
     }

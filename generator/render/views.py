@@ -9,10 +9,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.model import Dataset, benefit_key, parse_subject, totals
-from generator.records import Project, Village
+from generator.dates import zh_date
+from generator.model import Dataset, benefit_key, parse_subject, status, totals
+from generator.records import Project, Rectification, Village
 from generator.render import urls
-from generator.render.mdtext import escape_md, link
+from generator.render.mdtext import badge, escape_md, link
 from generator.render.templates import date_span as _date
 
 
@@ -60,6 +61,24 @@ class Views:
 
     def total(self, pid: str) -> int:
         return totals.project_funding(self.ds, pid)
+
+    # --- status, in words a villager reads at a glance (model.status) ----------------
+    def status_badge(self, p: Project) -> Markup:
+        """A project's status as a badge: ``已验收`` green, ``实施中`` orange …"""
+        return badge(p.status, status.project_tone(p.status))
+
+    def overdue(self, r: Rectification) -> int:
+        """Days ``r`` is past its deadline on the data's date (0: not late)."""
+        return status.overdue_days(r, self.ds.as_of)
+
+    def rectification_badge(self, r: Rectification) -> Markup:
+        """A rectification's status as a badge, ``整改中，已逾期 120 天`` when late."""
+        return badge(*status.rectification_label(r, self.ds.as_of))
+
+    @property
+    def data_date(self) -> str:
+        """The data's date (``Dataset.as_of``) in Chinese: ``2019年4月30日``."""
+        return zh_date(self.ds.as_of)
 
 
 def project_sort_key(p: Project) -> tuple:
