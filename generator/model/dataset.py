@@ -87,6 +87,8 @@ class Dataset:
     # The day the rules treat as "today" (overdue rectifications, dates in the future):
     # site.yaml data_date, else SOURCE_DATE_EPOCH, else the day of the build.
     as_of: date = field(default_factory=date.today)
+    # site.yaml logo: the picture's bytes (siteconfig.read_logo), b"" for the built-in logo
+    logo: bytes = b""
 
     # --- identity -------------------------------------------------------------------
     @cached_property

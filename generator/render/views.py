@@ -11,8 +11,8 @@ from markupsafe import Markup
 
 from generator.dates import zh_date
 from generator.model import Dataset, benefit_key, parse_subject, status, totals
-from generator.records import Project, Rectification, Village
-from generator.render import urls
+from generator.records import Case, Project, Rectification, Village
+from generator.render import titles, urls
 from generator.render.mdtext import badge, escape_md, link
 from generator.render.templates import date_span as _date
 
@@ -48,11 +48,24 @@ class Views:
         if kind == "fund" and (f := self.ds.fund(key)):
             return link(f.document_no or key, root + urls.fund(key))
         if kind == "distribution" and self.ds.distribution(key):
-            return link(f"收益分配 {key}", root + urls.distribution(key))
+            return link(self.distribution_title(key), root + urls.distribution(key))
         if kind == "benefit":
             program, year = benefit_key(key)
             return link(f"{year}年{program}", root + urls.benefit(program, year))
         return escape_md(key)
+
+    def distribution_title(self, did: str) -> str:
+        """``2018年……项目收益分配`` (``titles.distribution_title``), never its id alone."""
+        d = self.ds.distribution(did)
+        return titles.distribution_title(self.ds, d) if d else did
+
+    def case_title(self, c: Case) -> str:
+        """``××镇××村党支部书记张某某……问题``, the township once (``titles.case_title``)."""
+        return titles.case_title(c)
+
+    def case_place(self, c: Case) -> str:
+        """The case's township and unit, the township once."""
+        return titles.case_place(c)
 
     def period(self, start: date | None, end: date | None) -> Markup:
         if start and end:
