@@ -104,6 +104,7 @@ EXAMPLES: dict[str, dict[str, str]] = {
         "program": "教育补助",
         "village": "大洼村",
         "household_head": "张三",
+        "group": "3组",
         "distribution_id": "",
     },
     "distributions": {"id": "D2019-01", "project_id": "JL2019-001"},
