@@ -72,7 +72,9 @@ RECTIFICATIONS = (
     "ZG2020-03,自查,2020-10-03,白水镇,白水村,公示期不足,重新公示,白水镇人民政府,"
     "2020-11-30,已整改,2020-11-20\n"
 )
-DISTRIBUTIONS = "分配编号,项目编号,年度,收益总额,分配户数,分配人数\nD2020-01,TY2020-002,2020,8000.00,40,95\n"
+DISTRIBUTIONS = (
+    "分配编号,项目编号,年度,收益总额,分配户数,分配人数\nD2020-01,TY2020-002,2020,8000.00,40,95\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +149,8 @@ def test_every_page_carries_the_data_date(county: Path) -> None:
     missing = [
         p.relative_to(county / "site").as_posix()
         for p in pages
-        if 'class="md-footer"' in (s := p.read_text("utf-8")) and "数据截止日期：2021年3月31日" not in s
+        if 'class="md-footer"' in (s := p.read_text("utf-8"))
+        and "数据截止日期：2021年3月31日" not in s
     ]
     assert missing == []
     assert "数据截止日期：2021年3月31日" in article(county, "")  # and on the home page itself
@@ -181,9 +184,7 @@ def test_the_scan_catches_a_full_name_but_not_the_masked_forms(county: Path) -> 
         report, _ = scan_site(site, county / "data", county)
         assert not [f for f in report.findings if f.code == "S001"]  # 王*明, 张*, 欧阳*华 pass
         page = site / "villages" / "990000101201" / "index.html"
-        page.write_text(
-            page.read_text("utf-8").replace("王*明", "王小明", 1), encoding="utf-8"
-        )
+        page.write_text(page.read_text("utf-8").replace("王*明", "王小明", 1), encoding="utf-8")
         report, _ = scan_site(site, county / "data", county)
         hits = [f for f in report.findings if f.code == "S001"]
         assert len(hits) == 1 and "villages/990000101201/index.html" in hits[0].file
@@ -252,9 +253,7 @@ def test_footer_shows_the_government_site_identifiers(county: Path) -> None:
     assert 'href="https://bszs.conac.cn/sitename?method=show&amp;id=AB12CD' in foot
     assert "党政机关网站标识" in text(foot)
     # 我为政府网站找错: the national platform, for this site's 网站标识码
-    assert (
-        'href="https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code=9900000001"' in foot
-    )
+    assert 'href="https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code=9900000001"' in foot
     assert "我为政府网站找错" in text(foot)
 
 
@@ -292,7 +291,9 @@ def test_titles_and_headings_are_human(county: Path) -> None:
         m = re.search(r"<title>([^<]*)</title>", p.read_text("utf-8"))
         assert m, p
         titles[p.parent.relative_to(county / "site").as_posix()] = m.group(1)
-    slugs = {rel: t for rel, t in titles.items() if re.search(r"[A-Za-z]{2,}|\d{6,}| before| after", t)}
+    slugs = {
+        rel: t for rel, t in titles.items() if re.search(r"[A-Za-z]{2,}|\d{6,}| before| after", t)
+    }
     assert slugs == {}
     assert titles["print/projects/TY2020-001-before"].startswith("青山村道路硬化项目事前公示 - ")
     dist = article(county, "distributions/D2020-01")
@@ -420,4 +421,3 @@ def test_large_type_switch_persists_across_pages(browser, url) -> None:
         assert page.url.endswith("villages/990000101201/")  # the link did not navigate
     finally:
         page.close()
-

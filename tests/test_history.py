@@ -92,7 +92,9 @@ def test_changed_project_lists_the_change_with_its_date_and_fields(versioned: Pa
     text = _text(_page(versioned, "projects/TY2020-001"))
     assert "变更记录" in text
     # dated by the data of that version; the commit's day only as 提交于 (issue 18)
-    row = re.search(r"2020年6月10日 提交于 2020年6月15日 修改 ([^|]*?)(?: 2020年| 本页| 监督)", text)
+    row = re.search(
+        r"2020年6月10日 提交于 2020年6月15日 修改 ([^|]*?)(?: 2020年| 本页| 监督)", text
+    )
     assert row, text[-1500:]
     assert "受益户数" in row.group(1) and "资金来源" in row.group(1)
     assert "2020年2月29日 提交于 2020年3月1日 首次公布" in text
