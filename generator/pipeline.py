@@ -37,7 +37,7 @@ from generator.load import Loaded, load
 from generator.model import Dataset, build_model
 from generator.model.dataset import privacy_inputs
 from generator.model.history import CACHE_DIR, History, history
-from generator.model.siteconfig import Site, build_site
+from generator.model.siteconfig import Site, build_site, read_logo
 from generator.project import GENERATED_DIRS, Project, county_project, open_project
 from generator.render import RenderResult, render
 from generator.rules import flags as risk_flags
@@ -98,6 +98,8 @@ def check(data_dir: Path, skip: Iterable[str] = (), today: date | None = None) -
     report.extend(site_findings)
     ds, model_findings = build_model(loaded, site)
     ds.as_of = today or as_of(site, data_dir)
+    ds.logo, logo_findings = read_logo(site, data_dir)  # issue 18: a file of the data folder
+    report.extend(logo_findings)
     report.extend(model_findings)
     report.extend(run_rules(ds, skip))
     # 风险提示 (issue 19): hints, not errors: notes that never change the exit code
@@ -115,7 +117,7 @@ def scan_rules_for(checked: Checked, project: Project) -> ScanRules:
     """What the data says the site may hold: private values, official phones (site.yaml
     and supervision phones), allowed link hosts, and the project's theme templates."""
     site = checked.dataset.site if checked.dataset is not None else None
-    hosts = list(site.links) if site else []
+    hosts = list(site.linkable_hosts) if site else []
     if site and site.base_url:
         hosts.append(urlsplit(site.base_url).hostname or "")
     # privacy: the model's own inputs, so both locks match the same values and names

@@ -265,6 +265,9 @@ class Benefit:
     paid_on: date | None = col("发放日期", "date")
     distribution_id: str = col("分配编号")
     remarks: str = col("备注")
+    # issue 18: with the masked name (张*三), household size and amount, the group lets a
+    # household find its own row; optional, shown only where the data has it
+    group: str = col("村民小组", aliases=("小组", "组别"), help="如 3组、东街组")
     origin: Origin = NO_ORIGIN
 
 

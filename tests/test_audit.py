@@ -19,6 +19,7 @@ import pytest
 from conftest import TEST_DATA, build_project, make_project
 from test_import import gongshi
 
+from generator.dates import zh_date
 from generator.scan.audit import Limits, audit
 
 
@@ -49,10 +50,8 @@ def test_the_demo_site_passes_the_audit_on_its_data_date(site: Path) -> None:
 
 def test_every_page_prints_its_update_time_in_the_footer(site: Path) -> None:
     day = updated(site)
-    shown = (
-        f'数据更新：<time class="gs-updated" datetime="{day}">'
-        f"{day.year}年{day.month}月{day.day}日</time>"
-    )
+    shown = f'数据截止日期：<time class="gs-updated" datetime="{day}">{zh_date(day)}</time>'
+
     for page in ("index.html", "projects/index.html", "about/index.html"):
         assert shown in (site / page).read_text(), page
 

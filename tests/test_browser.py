@@ -248,7 +248,7 @@ def test_larger_type_switch_persists_and_fits_the_phone(phone, url):
     assert phone.evaluate(size) == large
     width = phone.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1]
-    target = phone.locator(".gs-textsize button").bounding_box()
+    target = phone.locator(".gs-large-switch").bounding_box()
     assert target["height"] >= 44 and target["width"] >= 44
 
 

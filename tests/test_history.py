@@ -53,11 +53,14 @@ def _drop_yaml_record(path: Path, rid: str) -> None:
 
 @pytest.fixture(scope="module")
 def versioned(tmp_path_factory: pytest.TempPathFactory):
-    """Version 1 (2020-03-01): the tiny county. Version 2 (2020-06-15): TY2020-001 gets
-    130 households and 90,000.00 元 of county money; TY2020-003 is withdrawn."""
+    """Version 1 (data of 2020-02-29, committed 2020-03-01): the tiny county. Version 2
+    (data of 2020-06-10, committed 2020-06-15): TY2020-001 gets 130 households and
+    90,000.00 元 of county money; TY2020-003 is withdrawn."""
     require_tool("git")
     project = make_project(tmp_path_factory.mktemp("history"), TEST_DATA / "tiny")
     data = project / "data"
+    with (data / "site.yaml").open("a", encoding="utf-8") as f:
+        f.write("\ndata_date: 2020-02-29\n")
     _git(project, "init", "-q")
     _git(project, "add", "data")
     _git(project, "commit", "-q", "-m", "v1", when="2020-03-01T09:00:00+08:00")
@@ -70,6 +73,7 @@ def versioned(tmp_path_factory: pytest.TempPathFactory):
     _drop_yaml_record(data / "projects" / "tiny.yaml", "TY2020-003")
     _drop_lines(data / "project_funding" / "tiny.csv", "TY2020-003")
     _drop_lines(data / "notices" / "tiny.yaml", "TY2020-003")
+    _edit(data / "site.yaml", "data_date: 2020-02-29", "data_date: 2020-06-10")
     _git(project, "commit", "-q", "-a", "-m", "v2", when="2020-06-15T17:30:00+08:00")
     result = build_project(project)
     assert result.published, result.checked.report.to_json() + result.mkdocs_output
@@ -87,10 +91,13 @@ def _text(html: str) -> str:
 def test_changed_project_lists_the_change_with_its_date_and_fields(versioned: Path) -> None:
     text = _text(_page(versioned, "projects/TY2020-001"))
     assert "变更记录" in text
-    row = re.search(r"2020年6月15日 修改 ([^|]*?)(?: 2020年| 本页| 监督)", text)
+    # dated by the data of that version; the commit's day only as 提交于 (issue 18)
+    row = re.search(
+        r"2020年6月10日 提交于 2020年6月15日 修改 ([^|]*?)(?: 2020年| 本页| 监督)", text
+    )
     assert row, text[-1500:]
     assert "受益户数" in row.group(1) and "资金来源" in row.group(1)
-    assert "2020年3月1日 首次公布" in text
+    assert "2020年2月29日 提交于 2020年3月1日 首次公布" in text
     # the unchanged project lists no modification
     assert "修改" not in _text(_page(versioned, "projects/TY2020-002")).split("变更记录")[-1]
 

@@ -111,23 +111,24 @@ def test_super_keeps_the_built_in_section_and_a_plain_name_finds_the_county_firs
         "{% endblock %}\n",
     )
     override(project, "_phones.md.j2", "- 县纪委监委：{{ phone('0000-1234567') }}\n")
-    override(project, "report.md.j2", "# 监督举报\n\n请到村委会反映。\n")
+    override(project, "cases_index.md.j2", "# 执纪通报\n\n请到县纪委监委查询。\n")
 
     render_data(project)
 
     after = content(project)
-    assert after["report/index.md"] == "# 监督举报\n\n请到村委会反映。\n".encode()
+    assert after["cases/index.md"].endswith("# 执纪通报\n\n请到县纪委监委查询。\n".encode())
     villages = [p for p in after if p.startswith("villages/") and p != "villages/index.md"]
     assert villages
     for rel in villages:
         page = after[rel].decode("utf-8")
         phones = sections(page)[-1]
-        assert phones.startswith("## 监督电话\n")
-        assert "- 县纪委监委：[0000\\-1234567](tel:0000-1234567){ .gs-phone }" in phones
+        assert phones.startswith("## 监督举报\n")  # a link: the phones are in the footer
+        assert "[监督举报](../report/index.md)" in phones
         assert phones.endswith("\n村务监督委员会每月第一个周一接待群众。\n"), phones
         assert sections(page)[:-1] == sections(before[rel].decode("utf-8"))[:-1]
-    home = after["index.md"].decode("utf-8")
-    assert "县纪委监委" in home  # the built-in home page includes the county's partial
+    report = after["report/index.md"].decode("utf-8")
+    # the built-in 监督举报 page includes the county's partial
+    assert "- 县纪委监委：[0000\\-1234567](tel:0000-1234567){ .gs-phone }" in report
 
 
 # --- a broken override names its file and line ----------------------------------------------
@@ -269,7 +270,7 @@ def test_the_site_context_filters_and_globals_are_documented_and_used():
         assert name in everywhere, f"no template reads {name}"
     env = environment(REPO / "site_templates")
     ours = set(env.filters) - set(jinja2.Environment().filters)
-    assert ours == {"yuan", "wan", "date", "n", "percent", "md", "slug"}
+    assert ours == {"yuan", "wan", "date", "n", "percent", "md", "slug", "measures"}
     for name in ours | (set(env.globals) - set(jinja2.Environment().globals)):
         assert f"`{name}`" in text, f"filter or global {name} is not in docs/templates.md"
 

@@ -14,7 +14,7 @@ from functools import cached_property
 
 from generator.findings import Finding, make
 from generator.load import Loaded, Row
-from generator.model.mask import PERSON_COLUMNS, mask_name, mask_row
+from generator.model.mask import PERSON_COLUMNS, mask_name, mask_row, styles
 from generator.model.siteconfig import Site
 from generator.model.tables import DATASET_FIELD, RECORD_TYPES
 from generator.privacy import (
@@ -97,6 +97,8 @@ class Dataset:
     # The day the rules treat as "today" (overdue rectifications, dates in the future):
     # site.yaml data_date, else SOURCE_DATE_EPOCH, else the day of the build.
     as_of: date = field(default_factory=date.today)
+    # site.yaml logo: the picture's bytes (siteconfig.read_logo), b"" for the built-in logo
+    logo: bytes = b""
 
     # --- identity -------------------------------------------------------------------
     @cached_property
@@ -438,7 +440,8 @@ def matcher_for(loaded: Loaded, site: Site) -> Matcher:
     """The one private-value matcher of a data set (the scan builds the same from
     ``privacy_inputs``)."""
     known, official, names = privacy_inputs(loaded, site)
-    return Matcher(known, official, names, lambda n: mask_name(n, site.mask_style))
+    text_style = styles(site.mask_style)[1]  # a name in free text: no row to recognise
+    return Matcher(known, official, names, lambda n: mask_name(n, text_style))
 
 
 def privacy_inputs(loaded: Loaded, site: Site) -> tuple[set[str], frozenset[str], frozenset[str]]:

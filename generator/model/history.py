@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.load import load
-from generator.model import tables
+from generator.model import status, tables
 from generator.model.dataset import Dataset, build_model, records
 from generator.model.siteconfig import Site, build_site
 from generator.records import TABLE_BY_NAME
@@ -48,7 +48,7 @@ TRACKED: dict[str, dict[str, tuple[str, str]]] = {
     "rectifications": {},
 }
 CACHE_DIR = "history"  # under the project's .gongshi/
-_CACHE_VERSION = "2"  # 2: snapshots masked by today's policy, one matcher for both locks
+_CACHE_VERSION = "3"  # 2: masked by today's policy, one matcher; 3: with the data's date
 
 Snapshot = dict[str, dict[str, dict[str, str]]]  # table → id → {Chinese field title: text}
 
@@ -62,12 +62,16 @@ class Version:
 
 @dataclass(frozen=True)
 class Change:
-    """One line of 变更记录. ``day`` is None for changes not committed yet."""
+    """One line of 变更记录. ``day`` is the commit's day (提交于), None for changes not
+    committed yet; ``data_day`` the date the data of that version speaks for (its 数据截止日期,
+    else its newest record date, ``model.status.data_day``): a 2018 record is dated by its
+    data, not by the day somebody committed it."""
 
     day: date | None
     commit: str
     action: str  # 首次公布 / 修改 / 撤回 / 恢复
     fields: tuple[str, ...] = ()
+    data_day: date | None = None
 
 
 @dataclass
@@ -194,8 +198,10 @@ def _cache_key(tree: str, site: Site | None = None) -> str:
 
 def load_version(
     top: Path, version: Version, cache: Path | None, site: Site | None = None
-) -> Snapshot | None:
-    """The snapshot of one committed version; ``None`` when that version cannot be read.
+) -> tuple[Snapshot, date | None] | None:
+    """The snapshot of one committed version and the date its data speaks for
+    (``status.data_day`` by that version's own 数据截止日期); ``None`` when that version
+    cannot be read.
 
     ``site``: today's site configuration. Its privacy policy (``mask_names``,
     ``mask_style``, ``case_names``) masks the old version, not the policy that version was
@@ -204,7 +210,9 @@ def load_version(
     with) is the version's own site.yaml used."""
     path = cache / _cache_key(version.tree, site) if cache else None
     if path and path.exists():
-        return json.loads(path.read_text(encoding="utf-8"))
+        cached = json.loads(path.read_text(encoding="utf-8"))
+        day = cached["data_day"]
+        return cached["snapshot"], date.fromisoformat(day) if day else None
     with tempfile.TemporaryDirectory(prefix="gongshi-history-") as tmp:
         data = Path(tmp) / "data"
         data.mkdir()
@@ -219,14 +227,16 @@ def load_version(
         loaded = load(data)
         if any(f.severity == "fatal" for f in loaded.findings):
             return None
-        if site is None:
-            site, _ = build_site(loaded.site, loaded.site_origin)
-        ds, _ = build_model(loaded, site)
+        own, _ = build_site(loaded.site, loaded.site_origin)
+        ds, _ = build_model(loaded, site or own)
         snap = snapshot(ds)
+        data_day = status.data_day(ds, own.data_date)
     if path:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(snap, ensure_ascii=False), encoding="utf-8")
-    return snap
+        day = data_day.isoformat() if data_day else ""
+        text = json.dumps({"snapshot": snap, "data_day": day}, ensure_ascii=False)
+        path.write_text(text, encoding="utf-8")
+    return snap, data_day
 
 
 def history(ds: Dataset, data_dir: Path, cache_dir: Path | None = None) -> History:
@@ -240,21 +250,25 @@ def history(ds: Dataset, data_dir: Path, cache_dir: Path | None = None) -> Histo
     if top is None or not found:
         return History(note=note)
     cache = Path(cache_dir) if cache_dir else None
-    steps: list[tuple[date | None, str, Snapshot]] = []
+    steps: list[Step] = []
     for ver in found:
-        snap = load_version(top, ver, cache, ds.site)
-        if snap is not None:
-            steps.append((ver.day, ver.commit[:7], snap))
-    steps.append((None, "", snapshot(ds)))
+        loaded = load_version(top, ver, cache, ds.site)
+        if loaded is not None:
+            steps.append((ver.day, ver.commit[:7], loaded[0], loaded[1]))
+    steps.append((None, "", snapshot(ds), status.data_day(ds)))
     return _compare(steps, found)
 
 
-def _compare(steps: list[tuple[date | None, str, Snapshot]], found: list[Version]) -> History:
+# (commit day or None, short commit, snapshot, the date its data speaks for)
+Step = tuple[date | None, str, Snapshot, date | None]
+
+
+def _compare(steps: list[Step], found: list[Version]) -> History:
     hist = History(available=True, versions=found)
     last: dict[tuple[str, str], tuple[dict[str, str], date | None]] = {}
     gone: dict[tuple[str, str], date | None] = {}
     prev: Snapshot = {}
-    for day, commit, snap in steps:
+    for day, commit, snap, data_day in steps:
         for table in TRACKED:
             old_rows, new_rows = prev.get(table, {}), snap.get(table, {})
             for key, values in new_rows.items():
@@ -262,9 +276,9 @@ def _compare(steps: list[tuple[date | None, str, Snapshot]], found: list[Version
                 if old is None:
                     action = "恢复" if (table, key) in gone else "首次公布"
                     gone.pop((table, key), None)
-                    change = Change(day, commit, action)
+                    change = Change(day, commit, action, data_day=data_day)
                 elif fields := diff_fields(old, values):
-                    change = Change(day, commit, "修改", fields)
+                    change = Change(day, commit, "修改", fields, data_day)
                 else:
                     change = None
                 if change:
@@ -272,7 +286,8 @@ def _compare(steps: list[tuple[date | None, str, Snapshot]], found: list[Version
                 last[(table, key)] = (values, day)
             for key in old_rows.keys() - new_rows.keys():
                 gone[(table, key)] = day
-                hist.changes.setdefault((table, key), []).append(Change(day, commit, "撤回"))
+                withdrawn = Change(day, commit, "撤回", data_day=data_day)
+                hist.changes.setdefault((table, key), []).append(withdrawn)
         prev = snap
     for (table, key), removed_on in sorted(gone.items()):
         values, seen = last[(table, key)]

@@ -3,6 +3,13 @@
 The policy comes from ``site.yaml``: ``mask_names`` (household heads, default on),
 ``mask_style`` (``张某某``, ``张*`` or ``张*三``) and ``case_names`` (whether discipline
 notices name the person in full; default off, so case subjects are masked too).
+
+Without a ``mask_style`` the styles follow what each list is for (docs/design.md, 姓名脱敏):
+household heads of a benefit list show as ``张*三`` (``HOUSEHOLD_DEFAULT``), so a household
+can find its own row among five 张某某 of one village while an outsider still learns only
+the surname and one character; case subjects and names found in free text show as
+``张某某`` (``OTHER_DEFAULT``), the form discipline notices are published in. A county that
+writes ``mask_style`` gets that one style everywhere, as before.
 """
 
 from __future__ import annotations
@@ -58,6 +65,20 @@ def surname(name: str) -> str:
 
 
 STYLES = ("张某某", "张*", "张*三")
+HOUSEHOLD_DEFAULT = "张*三"  # benefit lists, when site.yaml names no mask_style
+OTHER_DEFAULT = "张某某"  # case subjects and names in free text, likewise
+
+
+def styles(mask_style: str = "") -> tuple[str, str]:
+    """The (household heads', everyone else's) style for site.yaml's ``mask_style``
+    (``""``: not set).
+
+    >>> styles(""), styles("张某某"), styles("张*")
+    (('张*三', '张某某'), ('张某某', '张某某'), ('张*', '张*'))
+    """
+    if mask_style:
+        return mask_style, mask_style
+    return HOUSEHOLD_DEFAULT, OTHER_DEFAULT
 
 
 def mask_name(name: str, style: str = "张某某") -> str:
@@ -98,13 +119,18 @@ def mask_row(
     table: str,
     values: dict,
     mask_names: bool = True,
-    style: str = "张某某",
+    style: str = "",
     case_names: bool = False,
 ) -> dict:
-    """Mask the private person's name of one row in place, by the site's policy.
+    """Mask the private person's name of one row in place, by the site's policy (``style``:
+    site.yaml's ``mask_style``, ``""`` for the defaults of ``styles``).
 
     >>> mask_row("cases", {"name": "张三"}), mask_row("cases", {"name": "张三"}, case_names=True)
     ({'name': '张某某'}, {'name': '张三'})
+    >>> mask_row("benefits", {"household_head": "王小明"})
+    {'household_head': '王*明'}
+    >>> mask_row("benefits", {"household_head": "王小明"}, style="张某某")
+    {'household_head': '王某某'}
     >>> mask_row("benefits", {"household_head": "王小明"}, mask_names=False)
     {'household_head': '王小明'}
     """
@@ -112,6 +138,7 @@ def mask_row(
     if not key or not values.get(key):
         return values
     masked = case_names is False if table == "cases" else mask_names
+    household, other = styles(style)
     if masked:
-        values[key] = mask_name(values[key], style)
+        values[key] = mask_name(values[key], household if table == "benefits" else other)
     return values

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -12,6 +14,18 @@ from generator.dates import parse_date
 from generator.model.flagconfig import DEFAULT as DEFAULT_FLAGS
 from generator.model.flagconfig import FlagSettings, build_flags
 from generator.records import Origin
+
+# 我为政府网站找错 (the State Council's platform; a site is named by its 网站标识码)
+CORRECTION_PLATFORM = "https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code="
+POLICE_RECORD_URL = "https://beian.mps.gov.cn/#/query/webSearch?code="  # 公安机关备案查询
+LOGO_SUFFIXES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".ico": "image/x-icon",
+}
 
 NATIONAL_HOTLINE = "12317"
 HOTLINE_LABEL = "全国扶贫监督举报电话"
@@ -38,7 +52,9 @@ class Site:
     icp: str = ""
     base_url: str = ""
     mask_names: bool = True
-    mask_style: str = "张某某"  # or 张* or 张*三 (mask.STYLES)
+    # 张某某, 张* or 张*三 (mask.STYLES); "": household heads 张*三, case subjects and names
+    # in free text 张某某 (mask.styles)
+    mask_style: str = ""
     case_names: bool = False  # discipline notices name the person in full
     links: tuple[str, ...] = ()  # outside hosts a page may link to (<a href>)
     data_date: str = ""  # 数据截止日期: “today” for rules such as overdue rectifications
@@ -46,7 +62,35 @@ class Site:
     max_future_years: int = 0  # rules.ids R012: a date this far past data_date is a typo (0: 10)
     objection_reply_days: int = 20  # 异议答复期限（天）: rules.objections Y003, issue 17
     flags: FlagSettings = DEFAULT_FLAGS  # 风险提示 thresholds (model.flagconfig, rules.flags)
+    # --- a credible government site (issue 18): header logo and footer identifiers ------
+    logo: str = ""  # 网站标志: a PNG/JPEG/GIF/WebP/ICO file in data/, also the favicon
+    gov_mark: str = ""  # 党政机关网站标识: the address its mark links to (bszs.conac.cn …)
+    police_record: str = ""  # 公安机关备案号: 鲁公网安备 37132402000123号
+    correction_url: str = ""  # 我为政府网站找错: the 纠错 page (default: by site_code)
     origin: Origin = field(default=Origin("", 0), compare=False)
+
+    @property
+    def police_code(self) -> str:
+        """The number of the 公安机关备案号, for its link (``""`` without one)."""
+        return "".join(re.findall(r"[0-9]+", self.police_record))
+
+    @property
+    def correction(self) -> str:
+        """Where 我为政府网站找错 links to: ``correction_url``, else the national platform
+        for the site's 网站标识码, else nothing."""
+        if self.correction_url:
+            return self.correction_url
+        if self.site_code:
+            return CORRECTION_PLATFORM + self.site_code
+        return ""
+
+    @property
+    def linkable_hosts(self) -> tuple[str, ...]:
+        """The outside hosts a page may link to: ``links`` and the hosts of the footer's
+        own links (党政机关网站标识, 纠错, 公安备案)."""
+        own = [self.gov_mark, self.correction, POLICE_RECORD_URL if self.police_record else ""]
+        hosts = [urlsplit(u).hostname or "" for u in own if u]
+        return self.links + tuple(h.lower() for h in hosts if h and h not in self.links)
 
     @property
     def all_phones(self) -> tuple[Phone, ...]:
@@ -81,6 +125,10 @@ KEYS: dict[str, tuple[str, ...]] = {
     "max_future_years": ("最远年数",),
     "objection_reply_days": ("异议答复期限", "异议答复天数"),
     "flags": ("风险提示", "risk_flags"),
+    "logo": ("网站标志", "标志", "县徽", "网站logo"),
+    "gov_mark": ("党政机关网站标识", "党政机关标识"),
+    "police_record": ("公安机关备案号", "公安备案号", "公网安备"),
+    "correction_url": ("纠错", "我为政府网站找错", "纠错网址"),
 }
 MASK_STYLES = {
     "张某某": "张某某",
@@ -167,6 +215,29 @@ def _url(value: Any) -> tuple[str, str | None]:
     return text, None
 
 
+def _logo(value: Any) -> tuple[str, str | None]:
+    """``logo``: a picture file inside the data folder, named relative to it.
+
+    >>> _logo("logo.png"), _logo("images/县标.JPG")
+    (('logo.png', None), ('images/县标.JPG', None))
+    >>> _logo("../logo.png")[1]
+    'logo 应是 data 文件夹里的图片文件名，如 logo.png，而不是“../logo.png”'
+    >>> _logo("logo.svg")[1].startswith("logo 只能是 PNG、JPEG、GIF、WebP 或 ICO 图片")
+    True
+    """
+    text = str(value).strip().replace("\\", "/")
+    parts = text.split("/")
+    if text.startswith("/") or ":" in text or any(p in ("", ".", "..") for p in parts):
+        return "", f"logo 应是 data 文件夹里的图片文件名，如 logo.png，而不是“{text[:80]}”"
+    suffix = "." + text.rsplit(".", 1)[-1].lower() if "." in parts[-1] else ""
+    if suffix not in LOGO_SUFFIXES:
+        return "", (
+            "logo 只能是 PNG、JPEG、GIF、WebP 或 ICO 图片（SVG 里可以藏脚本，请另存为 PNG），"
+            f"而不是“{text[:80]}”"
+        )
+    return text, None
+
+
 def build_site(raw: dict[str, Any], origin: Origin) -> tuple[Site, list[F.Finding]]:
     """Turn the parsed ``site.yaml`` mapping into a ``Site``, reporting unknown keys."""
     found: list[F.Finding] = []
@@ -205,13 +276,31 @@ def build_site(raw: dict[str, Any], origin: Origin) -> tuple[Site, list[F.Findin
             if problem:
                 wrong(key, problem)
             values[k] = hosts
-        elif k == "base_url" and value is not None and str(value).strip():
+        elif (
+            k in ("base_url", "gov_mark", "correction_url")
+            and value is not None
+            and str(value).strip()
+        ):
             url, problem = _url(value)
             if problem:
-                wrong(key, problem)
+                wrong(key, problem.replace("base_url", str(key), 1))
             values[k] = url
         elif k == "flags":
             values[k] = build_flags(value, wrong, str(key))
+        elif k == "logo" and value is not None and str(value).strip():
+            name, problem = _logo(value)
+            if problem:
+                wrong(key, problem)
+            values[k] = name
+        elif k == "police_record" and value is not None and str(value).strip():
+            text = str(value).strip()
+            if len("".join(re.findall(r"[0-9]+", text))) < 10:
+                wrong(
+                    key,
+                    f"{key} 应写成“鲁公网安备 37132402000123号”（含备案编号），而不是“{text[:80]}”",
+                )
+            else:
+                values[k] = text
         elif isinstance(value, dict | list):  # scanbad: a nested value is not a setting
             wrong(key, f"{key} 应是一行文字，而不是嵌套的列表或键值")
         elif k == "max_future_years":
@@ -235,3 +324,43 @@ def build_site(raw: dict[str, Any], origin: Origin) -> tuple[Site, list[F.Findin
         elif value is not None:
             values[k] = str(value).strip()
     return Site(**values, origin=origin), found
+
+
+LOGO_MAX_BYTES = 200_000  # on every page of a villager's phone (cached after the first)
+_MAGIC = {
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/gif": (b"GIF87a", b"GIF89a"),
+    "image/webp": (b"RIFF",),
+    "image/x-icon": (b"\x00\x00\x01\x00",),
+}
+
+
+def read_logo(site: Site, data_dir: Path) -> tuple[bytes, list[F.Finding]]:
+    """The bytes of ``site.logo`` (``b""`` without one), checked to be the picture its name
+    says, inside ``data_dir`` and at most ``LOGO_MAX_BYTES``; a problem is an L008 error at
+    the ``logo`` key, and the site keeps the built-in logo."""
+    if not site.logo:
+        return b"", []
+
+    def wrong(reason: str) -> tuple[bytes, list[F.Finding]]:
+        where = site.origin.file or "site.yaml"
+        return b"", [F.make("L008", file=where, column="logo", severity="error", reason=reason)]
+
+    data_dir = Path(data_dir).resolve()
+    path = (data_dir / site.logo).resolve()
+    if not path.is_relative_to(data_dir) or not path.is_file():
+        return wrong(
+            f"找不到 logo 图片“{site.logo}”：请把图片放进 data 文件夹，文件名写对（含扩展名）"
+        )
+    size = path.stat().st_size
+    if size > LOGO_MAX_BYTES:
+        return wrong(
+            f"logo 图片“{site.logo}”有 {size // 1000} KB，太大（每页都要加载）："
+            f"请缩小到 {LOGO_MAX_BYTES // 1000} KB 以内，如 200×200 像素的 PNG"
+        )
+    data = path.read_bytes()
+    kind = LOGO_SUFFIXES["." + site.logo.rsplit(".", 1)[-1].lower()]
+    if not data.startswith(_MAGIC[kind]) or (kind == "image/webp" and data[8:12] != b"WEBP"):
+        return wrong(f"logo 文件“{site.logo}”不是它扩展名所说的图片：请用图片软件另存为 PNG 再试")
+    return data, []

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator import money
-from generator.model import Dataset, benefit_key, parse_subject
+from generator.model import Dataset, benefit_key, parse_subject, status
 from generator.model import totals as sums
 from generator.model.dataset import published_tables, records
 from generator.model.tables import header, row_json, row_text
@@ -269,19 +269,11 @@ class _Out:
 
 def data_date(ds: Dataset) -> str:
     """The date the data speaks for: ``site.yaml``'s 数据截止日期, else the newest date in
-    any record. Never the clock, so a rebuild gives the same bytes."""
+    any record (``model.status.data_day``). Never the clock, so a rebuild gives the same
+    bytes."""
     if ds.site.data_date:
         return str(ds.site.data_date)
-    newest = max(
-        (
-            getattr(r, c.key)
-            for t in TABLES
-            for r in records(ds, t)
-            for c in t.columns
-            if c.kind == "date" and getattr(r, c.key)
-        ),
-        default=None,
-    )
+    newest = status.data_day(ds)
     return newest.isoformat() if newest else ""
 
 

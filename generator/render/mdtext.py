@@ -50,3 +50,20 @@ def phone(number: str) -> Markup:
     """A big tappable phone link: ``tel:`` takes digits, ``+`` and ``-`` only."""
     digits = re.sub(r"[^\d+\-]", "", number)
     return Markup(f"[{escape_md(number)}](tel:{digits}){{ .gs-phone }}")
+
+
+_TONE = re.compile(r"[a-z][a-z0-9-]*")
+
+
+def badge(text: object, tone: str = "") -> Markup:
+    """A status shown as a coloured label (``gs-badge``; ``tone`` picks the colour:
+    ``done``, ``active``, ``notice``, ``planned``, ``stopped``, ``late``). The text stays
+    text, so a badge reads the same without colour, in print and to a screen reader.
+
+    >>> str(badge("已验收", "done"))
+    '<span class="gs-badge gs-badge--done">已验收</span>'
+    >>> str(badge("<b>", "x y"))
+    '<span class="gs-badge">&lt;b&gt;</span>'
+    """
+    cls = "gs-badge" + (f" gs-badge--{tone}" if tone and _TONE.fullmatch(tone) else "")
+    return Markup(f'<span class="{cls}">{escape_md(text)}</span>') if text else Markup("")

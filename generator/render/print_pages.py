@@ -30,7 +30,7 @@ import segno
 
 from generator.model import Dataset, totals
 from generator.records import Notice, Village
-from generator.render import urls
+from generator.render import titles, urls
 
 PRINT_DIR = urls.PRINT_DIR
 
@@ -213,7 +213,7 @@ class PrintIndex:
                     urls.print_distribution(d.id),
                     "print_distribution.md.j2",
                     "分配公示",
-                    f"收益分配{d.id}分配公示",
+                    f"{titles.distribution_title(ds, d)}公示",
                     urls.distribution(d.id),
                     self._notice("distribution", d.id),
                     {"d": d, "rows": rows, "amount": totals.sum_of(rows)},
@@ -239,5 +239,11 @@ def render_pages(
         url = urls.absolute(base_url, pn.online)
         rel = str(Path(pn.rel).with_name(pn.qr))
         write(rel, qr_svg(url, previous(rel)))
-        meta = {"hide": ["navigation", "toc", "footer"], "search": {"exclude": True}}
+        # the title MkDocs cannot find (the h1 sits inside the notice's box): without it
+        # the page is called by its file name, “JL2018 001 before”
+        meta = {
+            "title": pn.title,
+            "hide": ["navigation", "toc", "footer"],
+            "search": {"exclude": True},
+        }
         page(pn.template, pn.rel, pn=pn, url=url, meta=meta, **pn.ctx)

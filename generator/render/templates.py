@@ -23,7 +23,7 @@ from markupsafe import Markup
 from generator import money
 from generator.dates import zh_date
 from generator.render import figures, urls
-from generator.render.mdtext import escape_md, link, phone
+from generator.render.mdtext import badge, escape_md, link, phone
 from generator.rules.compliance import percent
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "site_templates" / "pages"
@@ -86,11 +86,19 @@ def environment(templates_dir: Path) -> jinja2.Environment:
     )
     env.context_class = _Context
     env.filters.update(
-        yuan=_yuan, wan=_wan, date=_date, md=escape_md, slug=urls.slug, n=_n, percent=percent
+        yuan=_yuan,
+        wan=_wan,
+        date=_date,
+        md=escape_md,
+        slug=urls.slug,
+        n=_n,
+        percent=percent,
+        measures=measures,
     )
     env.globals.update(
         link=link,
         phone=phone,
+        badge=badge,
         urls=urls,
         fig=figures.fig,
         fig_diff=figures.fig_diff,
@@ -119,3 +127,17 @@ def date_span(d: date | None) -> Markup:
 
 
 _date = date_span
+
+
+def measures(items: tuple[str, ...] | list[str]) -> str:
+    """Discipline measures in official punctuation: ``党纪：警告；政务：记过`` (the data keeps
+    ``党纪:警告``, the form Q-rules and the Excel drop-down use).
+
+    >>> measures(("党纪:警告", "政务: 记过", "移送司法机关"))
+    '党纪：警告；政务：记过；移送司法机关'
+    """
+    out = []
+    for m in items:
+        kind, sep, what = m.partition(":") if ":" in m else m.partition("：")
+        out.append(f"{kind.strip()}：{what.strip()}" if sep else m.strip())
+    return "；".join(out)

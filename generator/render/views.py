@@ -9,11 +9,12 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.model import Dataset, benefit_key, parse_subject, totals
+from generator.dates import zh_date
+from generator.model import Dataset, benefit_key, parse_subject, status, totals
 from generator.model.objections import objection_state
-from generator.records import Asset, Notice, Project, Village
-from generator.render import urls
-from generator.render.mdtext import escape_md, link
+from generator.records import Asset, Case, Notice, Project, Rectification, Village
+from generator.render import titles, urls
+from generator.render.mdtext import badge, escape_md, link
 from generator.render.templates import date_span as _date
 from generator.rules.compliance import Area, Compliance
 
@@ -49,11 +50,24 @@ class Views:
         if kind == "fund" and (f := self.ds.fund(key)):
             return link(f.document_no or key, root + urls.fund(key))
         if kind == "distribution" and self.ds.distribution(key):
-            return link(f"收益分配 {key}", root + urls.distribution(key))
+            return link(self.distribution_title(key), root + urls.distribution(key))
         if kind == "benefit":
             program, year = benefit_key(key)
             return link(f"{year}年{program}", root + urls.benefit(program, year))
         return escape_md(key)
+
+    def distribution_title(self, did: str) -> str:
+        """``2018年……项目收益分配`` (``titles.distribution_title``), never its id alone."""
+        d = self.ds.distribution(did)
+        return titles.distribution_title(self.ds, d) if d else did
+
+    def case_title(self, c: Case) -> str:
+        """``××镇××村党支部书记张某某……问题``, the township once (``titles.case_title``)."""
+        return titles.case_title(c)
+
+    def case_place(self, c: Case) -> str:
+        """The case's township and unit, the township once."""
+        return titles.case_place(c)
 
     def period(self, start: date | None, end: date | None) -> Markup:
         if start and end:
@@ -84,6 +98,24 @@ class Views:
     def asset_village_name(self, a: Asset) -> str:
         v = self.ds.asset_village(a)
         return v.name if v else a.village
+
+    # --- status, in words a villager reads at a glance (model.status) ----------------
+    def status_badge(self, p: Project) -> Markup:
+        """A project's status as a badge: ``已验收`` green, ``实施中`` orange …"""
+        return badge(p.status, status.project_tone(p.status))
+
+    def overdue(self, r: Rectification) -> int:
+        """Days ``r`` is past its deadline on the data's date (0: not late)."""
+        return status.overdue_days(r, self.ds.as_of)
+
+    def rectification_badge(self, r: Rectification) -> Markup:
+        """A rectification's status as a badge, ``整改中，已逾期 120 天`` when late."""
+        return badge(*status.rectification_label(r, self.ds.as_of))
+
+    @property
+    def data_date(self) -> str:
+        """The data's date (``Dataset.as_of``) in Chinese: ``2019年4月30日``."""
+        return zh_date(self.ds.as_of)
 
 
 def project_sort_key(p: Project) -> tuple:

@@ -9,7 +9,7 @@ from datetime import date
 from generator import findings as F
 from generator.dates import zh_date
 from generator.findings import declare
-from generator.model import Dataset
+from generator.model import Dataset, status
 from generator.records import CASE_MEASURES
 from generator.rules.registry import at, rule
 
@@ -228,8 +228,8 @@ def distribution_chain(ds: Dataset) -> Iterator[F.Finding]:
 def rectification_status(ds: Dataset) -> Iterator[F.Finding]:
     for r in ds.rectifications:
         s = f"rectification:{r.id}"
-        if r.status != "已整改":
-            if r.deadline and r.deadline < ds.as_of:
+        if r.status != status.DONE:
+            if status.overdue_days(r, ds.as_of):  # the one definition of late (model.status)
                 yield F.make(
                     "Q004",
                     **at(r, "status", s),

@@ -89,8 +89,8 @@ F.declare(
     "页脚缺少网站标识",
     "页脚缺少：{missing}",
     "政府网站页脚应有主办单位、网站标识码、ICP备案号、公安机关备案号、党政机关网站标识和"
-    "“我为政府网站找错”入口。请在 site.yaml 中填写 office、site_code、icp、police_beian、"
-    "conac 和 jiucuo 等设置。",
+    "“我为政府网站找错”入口。请在 site.yaml 中填写 office（主办单位）、site_code（网站标识码）、"
+    "icp、police_record（公安机关备案号）和 gov_mark（党政机关网站标识）。",
     _A,
 )
 F.declare(

@@ -67,7 +67,8 @@ DOWNLOAD_SUFFIXES = {".csv", ".json", ".xlsx", ".txt", ".xml", ".ics", ".md"}  #
 # Text files read whole by the identifier matcher (unless byte-identical to a theme file).
 TEXT_SUFFIXES = DOWNLOAD_SUFFIXES | {".js", ".mjs", ".css", ".yaml", ".yml", ".map", ".tsv"}
 PAGE_SUFFIXES = {".html", ".htm", ".xhtml", ".svg"}
-ALWAYS_LINKABLE = ("beian.miit.gov.cn",)  # the ICP record link every government site shows
+# the ICP record link every government site shows, and the 公安机关备案 query (issue 18)
+ALWAYS_LINKABLE = ("beian.miit.gov.cn", "beian.mps.gov.cn")
 _NUMBER = re.compile(r"[0-9]{5,}[Xx]?")  # leftmost-longest: always a whole run of digits
 _SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL)
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
