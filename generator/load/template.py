@@ -38,6 +38,8 @@ WIDE = {
     "subsidy_standard",
     "subject",
     "places",
+    "projects",
+    "reason",
 }
 # Text columns that look like numbers but are not (village codes, phone numbers, vouchers):
 # formatted as text so Excel keeps every digit and leading zero.
@@ -50,6 +52,7 @@ AS_TEXT = {
     "fund_id",
     "distribution_id",
     "document_no",
+    "replaces",
 }
 KIND_ZH = {
     "text": "文字",
@@ -99,6 +102,14 @@ EXAMPLES: dict[str, dict[str, str]] = {
         "subject": "project:JL2019-001",
         "places": "门户网站、大洼村公开栏",
         "objections": "无异议",
+    },
+    "plans": {
+        "id": "JH2019-02",
+        "kind": "调整方案",
+        "document_no": "兰扶组〔2019〕8号",
+        "projects": "JL2019-001；JL2019-002",
+        "reason": "JL2019-003 用地未落实，调出计划",
+        "replaces": "JH2019-01",
     },
     "benefits": {
         "program": "教育补助",

@@ -42,6 +42,10 @@ class Site:
     data_date: str = ""  # 数据截止日期: “today” for rules such as overdue rectifications
     max_amount: str = ""  # 单笔金额上限 (元): read and checked by the loader (load/reader.py)
     max_future_years: int = 0  # rules.ids R012: a date this far past data_date is a typo (0: 10)
+    # Publication clocks of the disclosure lifecycle, in working days (rules.lifecycle):
+    plan_days: int = 20  # 年度计划 → its 年度计划公告
+    adjustment_days: int = 20  # 调整方案 → its 调整公告 (some provinces: 10)
+    allocation_days: int = 15  # a fund issued → its 分配结果公告
     origin: Origin = field(default=Origin("", 0), compare=False)
 
     @property
@@ -75,6 +79,15 @@ KEYS: dict[str, tuple[str, ...]] = {
     "data_date": ("数据截止日期", "截止日期"),
     "max_amount": ("单笔金额上限", "金额上限"),
     "max_future_years": ("最远年数",),
+    "plan_days": ("年度计划公告时限", "计划公告时限"),
+    "adjustment_days": ("调整方案公告时限", "调整公告时限"),
+    "allocation_days": ("分配结果公告时限",),
+}
+# Settings counted in working days (the lifecycle clocks): key → what the clock is for.
+WORKDAY_SETTINGS = {
+    "plan_days": "年度计划批复后公告",
+    "adjustment_days": "调整方案批复后公告",
+    "allocation_days": "资金下达后公告分配结果",
 }
 MASK_STYLES = {
     "张某某": "张某某",
@@ -212,6 +225,16 @@ def build_site(raw: dict[str, Any], origin: Origin) -> tuple[Site, list[F.Findin
                 values[k] = int(n)
             else:
                 wrong(key, f"{key} 应是 1 到 100 之间的整数（年），而不是“{value}”")
+        elif k in WORKDAY_SETTINGS:
+            n = unicodedata.normalize("NFKC", str(value)).strip().removesuffix("个工作日")
+            if n.isdigit() and 0 < int(n) <= 60:
+                values[k] = int(n)
+            else:
+                wrong(
+                    key,
+                    f"{key}（{WORKDAY_SETTINGS[k]}的时限）应是 1 到 60 之间的工作日天数，"
+                    f"如 20，而不是“{value}”",
+                )
         elif k == "data_date" and value is not None:
             parsed, problem = parse_date(str(value))
             if parsed is None:

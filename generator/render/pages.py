@@ -41,6 +41,8 @@ from generator.render.contexts import (
     HomePage,
     NoticesIndexPage,
     PageContext,
+    PlansIndexPage,
+    PlanYearPage,
     ProjectPage,
     ProjectsIndexPage,
     RectificationsIndexPage,
@@ -57,6 +59,7 @@ from generator.render.views import (
     Views,
     benefit_programs,
     home_stats,
+    plan_years,
     project_sort_key,
     village_view,
 )
@@ -69,6 +72,7 @@ NOT_SEARCHED = (
     "projects/index.md",
     "funds/index.md",
     "notices/index.md",
+    "plans/index.md",
     "cases/index.md",
     "compliance/",
     "downloads/",
@@ -220,6 +224,10 @@ def render(
     for p in projects:
         pub_date = _iso(p.accepted_on or p.started_on or p.start)
         page(urls.project(p.id), ProjectPage(p=p), {"pub_date": pub_date})
+    years = plan_years(ds)
+    page("plans/index.md", PlansIndexPage(years=years))
+    for y in years:
+        page(urls.plan_year(y["year"]), PlanYearPage(year=y["year"], plans=y["plans"]))
     funds = sorted(ds.funds, key=lambda f: (f.issued_on or date.min, f.id), reverse=True)
     page("funds/index.md", FundsIndexPage(funds=funds))
     for f in funds:

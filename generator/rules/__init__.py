@@ -12,10 +12,19 @@ from collections.abc import Iterable
 
 from generator.findings import Finding
 from generator.model import Dataset
-from generator.rules import ids, integrity, money, notices, plausibility, quality, targets
+from generator.rules import (
+    ids,
+    integrity,
+    lifecycle,
+    money,
+    notices,
+    plausibility,
+    quality,
+    targets,
+)
 from generator.rules.registry import RULES, Rule, at, rule
 
-MODULES = (integrity, ids, money, notices, plausibility, quality, targets)
+MODULES = (integrity, ids, money, notices, plausibility, quality, targets, lifecycle)
 
 __all__ = ["MODULES", "RULES", "Rule", "all_rules", "at", "rule", "run_rules"]
 
