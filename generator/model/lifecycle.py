@@ -165,6 +165,8 @@ def path(ds: Dataset, p: Project) -> list[Step]:
             notice=pool,
             note=lapses[0][1] if lapses else "",
         )
+    elif plans:
+        pool_step = Step("入库", MISSING, note="没有入库公示记录，未经入库公示就列入了计划")
     elif planned:
         pool_step = Step("入库", MISSING, note="没有入库公示记录")
     else:
@@ -230,4 +232,3 @@ def stage(ds: Dataset, p: Project) -> str:
     """The project's stage: the last step it has reached (``""``: none yet)."""
     reached = [s.stage for s in path(ds, p) if s.state in (DONE, LAPSE)]
     return reached[-1] if reached else ""
-

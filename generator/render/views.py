@@ -73,11 +73,11 @@ class Views:
         return lifecycle.stage(self.ds, p)
 
     def step_link(self, step: lifecycle.Step, root: str) -> Markup:
-        """What a timeline step links to: its notice's subject page, or its plan's year."""
-        if step.plan is not None and step.plan.year:
-            plan = step.plan
-            label = f"{plan.year}年{plan.kind}" + (f"（{plan.document_no}）" if plan.document_no else "")
-            return link(label, root + urls.plan_year(plan.year))
+        """What a timeline step links to: its plan's year page, or the notice list."""
+        plan = step.plan
+        if plan is not None and plan.year:
+            doc = f"（{plan.document_no}）" if plan.document_no else ""
+            return link(f"{plan.year}年{plan.kind}{doc}", root + urls.plan_year(plan.year))
         if step.notice is not None:  # notices are listed, by id, on the 公示记录 page
             n = step.notice
             return link(f"{n.kind} {n.id}", root + urls.index("notices"))

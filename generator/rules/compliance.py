@@ -20,7 +20,7 @@ from generator.rules import all_rules
 from generator.rules.money import MAX_BALANCE_RATE, balance_rate
 from generator.rules.notices import MIN_DAYS, notice_days, project_start, required_fields
 
-PUBLIC_PREFIXES = ("N", "T", "M", "Q", "R", "V")
+PUBLIC_PREFIXES = ("N", "T", "M", "Q", "R", "V", "J")  # J: the lifecycle (plans)
 DATA_ACCURACY_MIN = Decimal("0.95")  # seed 004: 数据信息精准率低于95%的，约谈
 
 

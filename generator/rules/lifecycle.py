@@ -81,7 +81,7 @@ declare(
     CATALOGUE,
 )
 declare(
-    "J007",
+    "R020",
     "error",
     "被调整计划编号有误",
     "计划{id}（{kind}）的被调整计划编号{value}{problem}",
@@ -184,7 +184,7 @@ def completed_projects_announced(ds: Dataset) -> Iterator[F.Finding]:
             )
 
 
-@rule("J006", "J007", tags=("integrity", "lifecycle", "plans"))
+@rule("J006", "R020", tags=("integrity", "lifecycle", "plans"))
 def adjustments_well_formed(ds: Dataset) -> Iterator[F.Finding]:
     for plan in ds.plans_in_order:
         subject = f"plan:{plan.id}"
@@ -194,7 +194,9 @@ def adjustments_well_formed(ds: Dataset) -> Iterator[F.Finding]:
         target = ds.plan(plan.replaces) if plan.replaces else None
         if plan.kind == "年度计划" and plan.replaces:
             problem = "只有调整方案才有被调整计划"
-            hint = "如果这是对原计划的调整，请把“计划类型”改为“调整方案”；否则清空“被调整计划编号”。"
+            hint = (
+                "如果这是对原计划的调整，请把“计划类型”改为“调整方案”；否则清空“被调整计划编号”。"
+            )
         elif plan.kind == "调整方案" and not plan.replaces:
             problem = "没有填写"
             hint = "请填写这个调整方案调整的计划编号（年度计划或上一次调整方案的编号）。"
@@ -206,7 +208,7 @@ def adjustments_well_formed(ds: Dataset) -> Iterator[F.Finding]:
             hint = "调整方案只能调整同一年度的计划，请核对编号或年度。"
         if problem:
             yield F.make(
-                "J007",
+                "R020",
                 **at(plan, "replaces", subject),
                 id=plan.id,
                 kind=plan.kind or "计划",
