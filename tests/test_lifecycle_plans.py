@@ -67,6 +67,19 @@ def test_a_plan_with_pool_notices_and_an_adjustment_in_time_is_clean(tmp_path: P
     assert [x.id for x in ds.plans_of_project("JL2018-002")] == ["JH-01"]
 
 
+def test_a_project_without_pool_in_a_plan_and_its_adjustment_is_one_finding(
+    tmp_path: Path,
+) -> None:
+    def county(tables: dict) -> None:
+        planned(pool=("JL2018-001",))(tables)
+        row = [*_ADJUSTED, "新增资金", "JH-01"]
+        tables["plans"].append(row)
+        tables["notices"].append(_ADJUSTED_NOTICE)
+
+    found = _check(tmp_path, county).report.findings
+    assert [(f.code, f.row, f.subject) for f in found] == [("J001", 2, "project:JL2018-002")]
+
+
 def test_a_pool_notice_that_ends_on_the_approval_day_has_not_passed(tmp_path: Path) -> None:
     def late_pool(tables: dict) -> None:
         planned()(tables)
@@ -176,7 +189,11 @@ def test_bad_time_limit_setting_is_an_error_in_chinese(tmp_path: Path, value: st
 
 
 def test_path_and_stage_of_each_project(tmp_path: Path) -> None:
-    ds = _check(tmp_path, planned(pool=("JL2018-001",))).dataset
+    def county(tables: dict) -> None:
+        planned(pool=("JL2018-001",))(tables)
+        rc.cell(tables, "projects", 4, "资产归属", "东村集体")  # planned, not yet an asset
+
+    ds = _check(tmp_path, county).dataset
     steps = {p.id: [(s.stage, s.state) for s in lifecycle.path(ds, p)] for p in ds.projects}
     assert steps["JL2018-001"] == [
         ("入库", "done"),
@@ -201,6 +218,7 @@ def test_path_and_stage_of_each_project(tmp_path: Path) -> None:
         ("实施前公示", "done"),
         ("实施", "pending"),
     ]
+    assert steps["BZ2019-001"][5] == ("资产", "pending")
     assert [lifecycle.stage(ds, p) for p in ds.projects] == ["收益分配", "实施", "实施前公示"]
 
 

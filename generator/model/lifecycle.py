@@ -203,7 +203,8 @@ def path(ds: Dataset, p: Project) -> list[Step]:
     else:
         done_step = Step("竣工公告", NONE if p.status == "已终止" else PENDING)
 
-    if p.asset_owner:
+    accepted = p.status == "已验收" or p.accepted_on is not None
+    if accepted and p.asset_owner:  # an owner named before acceptance is only planned
         asset_step = Step("资产", DONE, p.accepted_on, note=f"资产归属：{p.asset_owner}")
     elif p.status == "已验收":
         asset_step = Step("资产", MISSING, note="已验收，没有写明资产归属")

@@ -100,13 +100,17 @@ def _note(clock: Clock) -> str:
 
 @rule("J001", tags=("disclosure", "lifecycle", "plans"))
 def pool_before_plan(ds: Dataset) -> Iterator[F.Finding]:
+    """One finding per project, at the first plan it entered without a passed pool
+    posting (the adjustments that keep it there repeat the same lapse)."""
+    reported: set[str] = set()
     for plan in ds.plans_in_order:
         for pid in dict.fromkeys(plan.projects):
             p = ds.project(pid)
-            if p is None:
+            if p is None or pid in reported:
                 continue  # an unknown id is R001's finding
             why = lifecycle.pool_lapse(ds, pid, plan)
             if why:
+                reported.add(pid)
                 yield F.make(
                     "J001",
                     **at(plan, "projects", f"project:{pid}"),
