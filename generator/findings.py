@@ -255,8 +255,8 @@ _code(
     "error",
     "公示对象格式有误",
     "公示对象“{value}”的格式无法识别",
-    "公示对象应写成 project:项目编号、fund:资金编号、distribution:分配编号 或 "
-    "benefit:补助项目:年度。",
+    "公示对象应写成 project:项目编号、fund:资金编号、distribution:分配编号、"
+    "benefit:补助项目:年度 或 plan:计划编号（年度计划及调整方案）。",
     source="数据质量（素材004：数据信息精准率低于95%的约谈）",
 )
 # Privacy in free text.

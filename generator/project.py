@@ -31,6 +31,7 @@ COUNTIES_DIR = "counties"
 GENERATED_DIRS = (
     "projects",
     "funds",
+    "plans",
     "villages",
     "benefits",
     "distributions",

@@ -106,7 +106,20 @@ FUND_SOURCES = (
     "社会帮扶",
     "金融信贷",
 )
-NOTICE_KINDS = ("事前公示", "事后公告", "资金公告", "分配公示")
+NOTICE_KINDS = (
+    "事前公示",
+    "事后公告",
+    "资金公告",
+    "分配公示",
+    # The disclosure lifecycle (issue 17, plans): pool, plan, adjustment, allocation result,
+    # completion. Appended: the four above keep their meaning.
+    "入库公示",
+    "年度计划公告",
+    "调整公告",
+    "分配结果公告",
+    "完成情况公告",
+)
+PLAN_KINDS = ("年度计划", "调整方案")
 TARGET_KINDS = ("产出指标", "效益指标", "满意度指标")
 RECTIFICATION_SOURCES = ("督查", "巡视", "审计", "信访", "自查")
 RECTIFICATION_STATUSES = ("未整改", "整改中", "已整改")
@@ -249,6 +262,23 @@ class Notice:
     until: date | None = col("公示截止日期", "date")
     places: tuple[str, ...] = col("公示地点", "list")
     objections: str = col("异议及处理情况")
+    origin: Origin = NO_ORIGIN
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A county's annual project plan (年度计划) or an adjustment of it (调整方案)."""
+
+    id: str = col("计划编号", required=True)
+    year: int | None = col("年度", "year", required=True)
+    kind: str = col("计划类型", required=True, choices=PLAN_KINDS)
+    document_no: str = col("文号", aliases=("计划文号", "批复文号"))
+    approved_on: date | None = col("批复日期", "date", aliases=("审定日期",))
+    projects: tuple[str, ...] = col(
+        "计划项目", "list", help="计划（或调整后）包含的全部项目编号，多个用、或；分隔"
+    )
+    reason: str = col("调整原因", help="调整方案必填：为什么调整")
+    replaces: str = col("被调整计划编号", help="调整方案必填：它调整的是哪一个计划（计划编号）")
     origin: Origin = NO_ORIGIN
 
 
@@ -443,6 +473,7 @@ TABLES: tuple[Table, ...] = (
     Table("allocations", "资金分配", Allocation),
     Table("disbursements", "资金拨付", Disbursement),
     Table("notices", "公示记录", Notice, "id"),
+    Table("plans", "年度计划", Plan, "id", aliases=("计划", "年度计划及调整")),
     Table("benefits", "补助发放", Benefit, aliases=("补助",)),
     Table("distributions", "收益分配", Distribution, "id"),
     Table("cases", "执纪通报", Case, "id", aliases=("案件",)),

@@ -104,8 +104,76 @@ AS = "data/assets.csv"
 OBJ_SUBJECT = "project:JL2018-001"
 P = "data/projects.csv"
 N = "data/notices.csv"
+PL = "data/plans.csv"
 CS = "data/cases.csv"
 _CASE_ROW = rc.clean()["cases"][1]
+
+
+def planned(
+    pool: tuple[str, ...] = ("JL2018-001", "JL2018-002"),
+    plan_notice: str | None = "2018-02-08",
+    extra_plans: tuple[list, ...] = (),
+    extra_notices: tuple[list, ...] = (),
+) -> Callable[[dict], None]:
+    """The clean county with a 2018 年度计划 (approved 2018-02-01) of its two 2018
+    projects; ``pool``: the projects with a 入库公示 (2017-12-01 … 12-10, notices rows 10…),
+    then the plan's 年度计划公告 posted on ``plan_notice`` (``None``: not posted)."""
+
+    def mutate(tables: dict) -> None:
+        tables["plans"] = [
+            [
+                "计划编号",
+                "年度",
+                "计划类型",
+                "文号",
+                "批复日期",
+                "计划项目",
+                "调整原因",
+                "被调整计划编号",
+            ],
+            [
+                "JH-01",
+                "2018",
+                "年度计划",
+                "测扶组〔2018〕1号",
+                "2018-02-01",
+                "JL2018-001；JL2018-002",
+                "",
+                "",
+            ],
+            *extra_plans,
+        ]
+        village = {"JL2018-001": "大洼村", "JL2018-002": "小洼村"}
+        for i, pid in enumerate(pool, start=1):
+            tables["notices"].append(
+                [
+                    f"RK-0{i}",
+                    f"project:{pid}",
+                    "入库公示",
+                    "2017-12-01",
+                    "2017-12-10",
+                    f"门户网站、{village[pid]}公开栏",
+                    "无异议",
+                ]
+            )
+        if plan_notice:
+            tables["notices"].append(
+                ["JG-01", "plan:JH-01", "年度计划公告", plan_notice, "", "门户网站", ""]
+            )
+        tables["notices"].extend(extra_notices)
+
+    return mutate
+
+
+_ADJUSTED = [
+    "JH-02",
+    "2018",
+    "调整方案",
+    "测扶组〔2018〕5号",
+    "2018-06-01",
+    "JL2018-001；JL2018-002",
+]
+_ADJUSTED_NOTICE = ["JG-02", "plan:JH-02", "调整公告", "2018-06-05", "", "门户网站", ""]
 FATAL_RULES = {"R011"}  # an id no file system can name: unusable input, exit 2
 CASES: dict[str, Case] = {
     # --- integrity (errors) ---
@@ -284,6 +352,48 @@ CASES: dict[str, Case] = {
         "F列（金额）",
         "benefit:资产收益分红:2018",
         also=("M004",),
+    ),
+    # --- the lifecycle (rules/lifecycle.py, issue 17) ---
+    # JL2018-002 is in the plan but has no 入库公示
+    "J001": Case(planned(pool=("JL2018-001",)), PL, 2, "F列（计划项目）", "project:JL2018-002"),
+    "J002": Case(planned(plan_notice=None), PL, 2, "A列（计划编号）", "plan:JH-01"),
+    # approved 2018-02-01: 20 working days (Spring Festival off) end 2018-03-06
+    "J003": Case(planned(plan_notice="2018-03-20"), N, 12, "D列（公示开始日期）", "plan:JH-01"),
+    # F2018-02 issued 2018-09-20: 15 working days (National Day off) end 2018-10-17
+    "J004": Case(
+        appending(
+            "notices", ["FP-01", "fund:F2018-02", "分配结果公告", "2018-10-24", "", "门户网站", ""]
+        ),
+        N,
+        10,
+        "D列（公示开始日期）",
+        "fund:F2018-02",
+    ),
+    # 实施中 but a 完工日期: completed, and no 事后公告 or 完成情况公告
+    "J005": Case(
+        setting("projects", 3, 完工日期="2019-03-01"), P, 3, "Z列（完工日期）", "project:JL2018-002"
+    ),
+    "J006": Case(
+        planned(extra_plans=([*_ADJUSTED, "", "JH-01"],), extra_notices=(_ADJUSTED_NOTICE,)),
+        PL,
+        3,
+        "G列（调整原因）",
+        "plan:JH-02",
+    ),
+    # a 年度计划 that names a plan it adjusts: probably a 调整方案
+    "R020": Case(
+        planned(
+            extra_plans=(
+                ["JH-02", "2018", "年度计划", "", "2018-06-01", "JL2018-001", "", "JH-01"],
+            ),
+            extra_notices=(
+                ["JG-02", "plan:JH-02", "年度计划公告", "2018-06-05", "", "门户网站", ""],
+            ),
+        ),
+        PL,
+        3,
+        "H列（被调整计划编号）",
+        "plan:JH-02",
     ),
     # one gap, one finding: the supervisor is Q007's alone, not also N001's
     "Q007": Case(

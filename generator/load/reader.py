@@ -168,7 +168,9 @@ def _letter(index: int) -> str:
 
 
 # Text columns read as identifiers: full-width ＪＬ２０１８－００１ is JL2018-001.
-_IDENTIFIERS = frozenset({"id", "code", "voucher", "document_no", "supervisor_phone", "subject"})
+_IDENTIFIERS = frozenset(
+    {"id", "code", "voucher", "document_no", "supervisor_phone", "subject", "replaces"}
+)
 _AMOUNT = Column("amount", "金额", "money")  # how a funding-source column's cells are parsed
 _FUND_SOURCE_NAMES = {
     _norm(name): source

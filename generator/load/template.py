@@ -40,6 +40,8 @@ WIDE = {
     "places",
     "summary",
     "action",
+    "projects",
+    "reason",
 }
 # Text columns that look like numbers but are not (village codes, phone numbers, vouchers):
 # formatted as text so Excel keeps every digit and leading zero.
@@ -54,6 +56,7 @@ AS_TEXT = {
     "document_no",
     "notice",
     "asset_id",
+    "replaces",
 }
 KIND_ZH = {
     "text": "文字",
@@ -104,6 +107,14 @@ EXAMPLES: dict[str, dict[str, str]] = {
         "subject": "project:JL2019-001",
         "places": "门户网站、大洼村公开栏",
         "objections": "无异议",
+    },
+    "plans": {
+        "id": "JH2019-02",
+        "kind": "调整方案",
+        "document_no": "兰扶组〔2019〕8号",
+        "projects": "JL2019-001；JL2019-002",
+        "reason": "JL2019-003 用地未落实，调出计划",
+        "replaces": "JH2019-01",
     },
     "benefits": {
         "program": "教育补助",

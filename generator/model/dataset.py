@@ -42,6 +42,7 @@ from generator.records import (
     Funding,
     Notice,
     Objection,
+    Plan,
     Project,
     Rectification,
     Table,
@@ -49,7 +50,7 @@ from generator.records import (
     Village,
 )
 
-SUBJECT_KINDS = ("project", "fund", "distribution", "benefit")
+SUBJECT_KINDS = ("project", "fund", "distribution", "benefit", "plan")
 
 
 def parse_subject(subject: str) -> tuple[str, str] | None:
@@ -86,6 +87,7 @@ class Dataset:
     allocations: list[Allocation] = field(default_factory=list)
     disbursements: list[Disbursement] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
+    plans: list[Plan] = field(default_factory=list)
     benefits: list[Benefit] = field(default_factory=list)
     distributions: list[Distribution] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
@@ -113,6 +115,10 @@ class Dataset:
     def _distributions(self) -> dict[str, Distribution]:
         return _first_by(self.distributions, "id")
 
+    @cached_property
+    def _plans(self) -> dict[str, Plan]:
+        return _first_by(self.plans, "id")
+
     def project(self, pid: str) -> Project | None:
         return self._projects.get(pid)
 
@@ -121,6 +127,34 @@ class Dataset:
 
     def distribution(self, did: str) -> Distribution | None:
         return self._distributions.get(did)
+
+    def plan(self, plan_id: str) -> Plan | None:
+        return self._plans.get(plan_id)
+
+    # --- plans (annual plans and their adjustments) ------------------------------------
+    @cached_property
+    def _plans_by_project(self) -> dict[str, list[Plan]]:
+        out: dict[str, list[Plan]] = defaultdict(list)
+        for plan in self.plans_in_order:
+            for pid in dict.fromkeys(plan.projects):
+                out[pid].append(plan)
+        return out
+
+    @cached_property
+    def plans_in_order(self) -> list[Plan]:
+        """Every plan by year, approval date and id (an adjustment after what it adjusts)."""
+        return sorted(self.plans, key=lambda x: (x.year or 0, x.approved_on or _MIN_DATE, x.id))
+
+    def plans_of_project(self, pid: str) -> list[Plan]:
+        """The plans (and adjustments) that list a project, earliest first."""
+        return self._plans_by_project.get(pid, [])
+
+    def plans_of_year(self, year: int) -> list[Plan]:
+        return [x for x in self.plans_in_order if x.year == year]
+
+    def adjustments_of(self, plan_id: str) -> list[Plan]:
+        """The adjustments that name ``plan_id`` as the plan they replace."""
+        return [x for x in self.plans_in_order if x.replaces == plan_id and x.id != plan_id]
 
     # --- villages -------------------------------------------------------------------
     @cached_property
@@ -374,6 +408,8 @@ NOT_FREE_TEXT = frozenset(
         "distribution_id",
         "code",
         "subject",
+        "replaces",
+        "projects",
         "supervisor_phone",
         "document_no",
         "voucher",

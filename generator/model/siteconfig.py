@@ -67,6 +67,10 @@ class Site:
     gov_mark: str = ""  # 党政机关网站标识: the address its mark links to (bszs.conac.cn …)
     police_record: str = ""  # 公安机关备案号: 鲁公网安备 37132402000123号
     correction_url: str = ""  # 我为政府网站找错: the 纠错 page (default: by site_code)
+    # Publication clocks of the disclosure lifecycle, in working days (rules.lifecycle):
+    plan_days: int = 20  # 年度计划 → its 年度计划公告
+    adjustment_days: int = 20  # 调整方案 → its 调整公告 (some provinces: 10)
+    allocation_days: int = 15  # a fund issued → its 分配结果公告
     origin: Origin = field(default=Origin("", 0), compare=False)
 
     @property
@@ -129,6 +133,15 @@ KEYS: dict[str, tuple[str, ...]] = {
     "gov_mark": ("党政机关网站标识", "党政机关标识"),
     "police_record": ("公安机关备案号", "公安备案号", "公网安备"),
     "correction_url": ("纠错", "我为政府网站找错", "纠错网址"),
+    "plan_days": ("年度计划公告时限", "计划公告时限"),
+    "adjustment_days": ("调整方案公告时限", "调整公告时限"),
+    "allocation_days": ("分配结果公告时限",),
+}
+# Settings counted in working days (the lifecycle clocks): key → what the clock is for.
+WORKDAY_SETTINGS = {
+    "plan_days": "年度计划批复后公告",
+    "adjustment_days": "调整方案批复后公告",
+    "allocation_days": "资金下达后公告分配结果",
 }
 MASK_STYLES = {
     "张某某": "张某某",
@@ -315,6 +328,16 @@ def build_site(raw: dict[str, Any], origin: Origin) -> tuple[Site, list[F.Findin
                 values[k] = int(n)
             else:
                 wrong(key, f"{key}（异议答复期限）应是 1 到 365 之间的整数（天），而不是“{value}”")
+        elif k in WORKDAY_SETTINGS:
+            n = unicodedata.normalize("NFKC", str(value)).strip().removesuffix("个工作日")
+            if n.isdigit() and 0 < int(n) <= 60:
+                values[k] = int(n)
+            else:
+                wrong(
+                    key,
+                    f"{key}（{WORKDAY_SETTINGS[k]}的时限）应是 1 到 60 之间的工作日天数，"
+                    f"如 20，而不是“{value}”",
+                )
         elif k == "data_date" and value is not None:
             parsed, problem = parse_date(str(value))
             if parsed is None:

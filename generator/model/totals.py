@@ -22,7 +22,7 @@ from typing import Any
 
 from generator.model.dataset import Dataset
 from generator.model.objections import objection_state
-from generator.records import Disbursement, Project, Village
+from generator.records import Disbursement, Plan, Project, Village
 
 PLANNED = ("拟建", "公示中")  # wording: 计划, not 修建了
 STOPPED = ("已终止",)
@@ -47,6 +47,25 @@ def unread(items: Iterable[Any], attr: str = "amount") -> list[Any]:
     [None]
     """
     return [i for i in items if getattr(i, attr) is None]
+
+
+# --- plans (annual plans and adjustments) -------------------------------------------------
+
+
+def plan_project_ids(ds: Dataset, plan: Plan) -> list[str]:
+    """The projects of a plan that exist, in the plan's order, each once (an unknown id is
+    rule R001's finding and counts in no total)."""
+    return [pid for pid in dict.fromkeys(plan.projects) if ds.project(pid) is not None]
+
+
+def plan_funding(ds: Dataset, plan: Plan) -> int:
+    """A plan's money: the funding of its projects, each project once."""
+    return sum(project_funding(ds, pid) for pid in plan_project_ids(ds, plan))
+
+
+def projects_funding(ds: Dataset, pids: Iterable[str]) -> int:
+    """The funding of a set of projects (an adjustment's projects moved in or out)."""
+    return sum(project_funding(ds, pid) for pid in dict.fromkeys(pids))
 
 
 # --- projects and funds --------------------------------------------------------------------

@@ -108,6 +108,33 @@ class ProjectPage(PageContext):
 
 
 @dataclass(frozen=True)
+class PlansIndexPage(PageContext):
+    TEMPLATE: ClassVar[str] = "plans_index.md.j2"
+    years: list[dict[str, Any]]
+    """Each year with a plan, newest first (``views.plan_years``): ``year`` and ``plans``,
+    each as on the year's page."""
+
+
+@dataclass(frozen=True)
+class PlanYearPage(PageContext):
+    """A year's 年度计划 and its 调整方案 (``views.plan_view``)."""
+
+    TEMPLATE: ClassVar[str] = "plan_year.md.j2"
+    year: int
+    """The year."""
+    plans: list[dict[str, Any]]
+    """Its plans, the 年度计划 first: ``plan`` (the record), ``projects`` and ``ids`` (its
+    known projects), ``unknown`` (ids not in the project table), ``funding`` (分,
+    ``totals.plan_funding``), ``clock`` and ``clock_text`` (the publication deadline and
+    its result, ``model.lifecycle.plan_clock``), ``notice`` (its 年度计划公告 / 调整公告),
+    ``completion`` (its 完成情况公告), ``pool`` (project id → why it entered without a passed
+    入库公示, ``""`` if it did not) and ``pool_notice`` (id → its 入库公示); for an
+    adjustment ``before`` (the plan it adjusts), ``before_ids``, ``before_funding``,
+    ``added`` / ``added_ids`` / ``added_funding`` and ``removed`` / ``removed_ids`` /
+    ``removed_funding``."""
+
+
+@dataclass(frozen=True)
 class FundsIndexPage(PageContext):
     TEMPLATE: ClassVar[str] = "funds_index.md.j2"
     funds: list[Fund]
@@ -425,6 +452,8 @@ PAGE_TYPES: tuple[type[PageContext], ...] = (
     HomePage,
     ProjectsIndexPage,
     ProjectPage,
+    PlansIndexPage,
+    PlanYearPage,
     FundsIndexPage,
     FundPage,
     VillagesIndexPage,

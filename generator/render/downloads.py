@@ -136,7 +136,7 @@ def _pretty(value: Any, pad: str) -> str:
 def year_of(ds: Dataset, table: str, record: Any) -> int | None:
     """The year a row is filed under: its own 年度, the year of its project, or the year of
     its main date. ``None`` rows appear only in the county files."""
-    if table in ("projects", "benefits", "distributions"):
+    if table in ("projects", "benefits", "distributions", "plans"):
         return record.year
     if table in ("project_funding", "project_targets", "allocations", "disbursements", "assets"):
         p = ds.project(record.project_id)

@@ -154,6 +154,12 @@ class Where:
         return {col(table, "project_id"): pid}
 
     @staticmethod
+    def projects(pids: list[str], table: str = "project_funding") -> dict:
+        """The rows of ``table`` of these projects (a plan's projects, an adjustment's
+        projects moved in or out); ``table="projects"`` for a count of the projects."""
+        return {col(table, "id" if table == "projects" else "project_id"): list(pids)}
+
+    @staticmethod
     def fund(fid: str, table: str = "funds") -> dict:
         return {col(table, "fund_id" if table != "funds" else "id"): fid}
 

@@ -42,6 +42,8 @@ from generator.render.contexts import (
     HomePage,
     NoticesIndexPage,
     PageContext,
+    PlansIndexPage,
+    PlanYearPage,
     ProjectPage,
     ProjectsIndexPage,
     RectificationsIndexPage,
@@ -60,6 +62,7 @@ from generator.render.views import (
     Views,
     benefit_programs,
     home_stats,
+    plan_years,
     project_sort_key,
     township_rows,
     township_view,
@@ -75,6 +78,7 @@ NOT_SEARCHED = (
     "projects/index.md",
     "funds/index.md",
     "notices/index.md",
+    "plans/index.md",
     "cases/index.md",
     "compliance/",
     "flags/",
@@ -231,6 +235,10 @@ def render(
     for p in projects:
         pub_date = _iso(p.accepted_on or p.started_on or p.start)
         page(urls.project(p.id), ProjectPage(p=p), {"pub_date": pub_date})
+    years = plan_years(ds)
+    page("plans/index.md", PlansIndexPage(years=years))
+    for y in years:
+        page(urls.plan_year(y["year"]), PlanYearPage(year=y["year"], plans=y["plans"]))
     funds = sorted(ds.funds, key=lambda f: (f.issued_on or date.min, f.id), reverse=True)
     page("funds/index.md", FundsIndexPage(funds=funds))
     for f in funds:

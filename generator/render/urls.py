@@ -26,6 +26,7 @@ FOLDERS = {
     "distribution": "distributions",
     "case": "cases",
     "benefit": "benefits",
+    "plan": "plans",
 }
 
 
@@ -55,6 +56,11 @@ def distribution(did: str) -> str:
 
 def case(cid: str) -> str:
     return record("case", cid)
+
+
+def plan_year(year: int | str) -> str:
+    """The page of a year's plan and its adjustments: ``plans/2018.md``."""
+    return f"plans/{year}.md"
 
 
 def village(v: Village) -> str:

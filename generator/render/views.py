@@ -10,9 +10,9 @@ from typing import Any
 from markupsafe import Markup
 
 from generator.dates import zh_date
-from generator.model import Dataset, benefit_key, parse_subject, status, totals
+from generator.model import Dataset, benefit_key, lifecycle, parse_subject, status, totals
 from generator.model.objections import objection_state
-from generator.records import Asset, Case, Notice, Project, Rectification, Village
+from generator.records import Asset, Case, Notice, Plan, Project, Rectification, Village
 from generator.render import titles, urls
 from generator.render.mdtext import badge, escape_md, link
 from generator.render.templates import date_span as _date
@@ -51,6 +51,8 @@ class Views:
             return link(f.document_no or key, root + urls.fund(key))
         if kind == "distribution" and self.ds.distribution(key):
             return link(self.distribution_title(key), root + urls.distribution(key))
+        if kind == "plan" and (plan := self.ds.plan(key)) and plan.year:
+            return link(f"{plan.year}年{plan.kind}", root + urls.plan_year(plan.year))
         if kind == "benefit":
             program, year = benefit_key(key)
             return link(f"{year}年{program}", root + urls.benefit(program, year))
@@ -116,6 +118,25 @@ class Views:
     def data_date(self) -> str:
         """The data's date (``Dataset.as_of``) in Chinese: ``2019年4月30日``."""
         return zh_date(self.ds.as_of)
+
+    def path(self, p: Project) -> list[lifecycle.Step]:
+        """The project's seven lifecycle steps (``model.lifecycle.path``)."""
+        return lifecycle.path(self.ds, p)
+
+    def stage(self, p: Project) -> str:
+        """The project's current stage (``model.lifecycle.stage``), ``""`` if none."""
+        return lifecycle.stage(self.ds, p)
+
+    def step_link(self, step: lifecycle.Step, root: str) -> Markup:
+        """What a timeline step links to: its plan's year page, or the notice list."""
+        plan = step.plan
+        if plan is not None and plan.year:
+            doc = f"（{plan.document_no}）" if plan.document_no else ""
+            return link(f"{plan.year}年{plan.kind}{doc}", root + urls.plan_year(plan.year))
+        if step.notice is not None:  # notices are listed, by id, on the 公示记录 page
+            n = step.notice
+            return link(f"{n.kind} {n.id}", root + urls.index("notices"))
+        return Markup("")
 
 
 def project_sort_key(p: Project) -> tuple:
@@ -251,3 +272,59 @@ def township_view(ds: Dataset, comp: Compliance, town: str) -> dict[str, Any]:
             reverse=True,
         ),
     }
+
+
+# --- plans and the project lifecycle (issue 17, plans) -------------------------------------
+
+
+def clock_text(clock: lifecycle.Clock | None) -> str:
+    """A publication clock as a page states it: deadline and result, in plain Chinese."""
+    if clock is None:
+        return "未填写批复日期，无法核对公告时限"
+    due = f"应于{zh_date(clock.deadline)}前公告（批复后{clock.days}个工作日内）"
+    if clock.notice is None:
+        return f"{due}；未见{clock.what}（缺失）"
+    if clock.late:
+        return f"{due}；{zh_date(clock.posted)}才公告，逾期{clock.days_late}天"
+    return f"{due}；{zh_date(clock.posted)}公告，按时"
+
+
+def plan_view(ds: Dataset, plan: Plan) -> dict[str, Any]:
+    """One plan or adjustment as its year's page shows it (every figure from ``totals``)."""
+    ids = totals.plan_project_ids(ds, plan)
+    before = ds.plan(plan.replaces) if plan.replaces and plan.replaces != plan.id else None
+    before_ids = totals.plan_project_ids(ds, before) if before else []
+    added = [pid for pid in ids if before and pid not in before_ids]
+    removed = [pid for pid in before_ids if pid not in ids]
+    clock = lifecycle.plan_clock(ds, plan)
+    return {
+        "plan": plan,
+        "ids": ids,
+        "projects": [ds.project(pid) for pid in ids],
+        "unknown": [pid for pid in dict.fromkeys(plan.projects) if pid not in ids],
+        "funding": totals.plan_funding(ds, plan),
+        "clock": clock,
+        "clock_text": clock_text(clock),
+        "notice": lifecycle.plan_notice(ds, plan),
+        "completion": next(
+            (n for n in ds.notices_of("plan", plan.id) if n.kind == "完成情况公告"), None
+        ),
+        "pool": {pid: lifecycle.pool_lapse(ds, pid, plan) for pid in ids},
+        "pool_notice": {pid: lifecycle.pool_notice(ds, pid) for pid in ids},
+        "before": before,
+        "before_ids": before_ids,
+        "before_funding": totals.plan_funding(ds, before) if before else 0,
+        "added": [ds.project(pid) for pid in added],
+        "added_ids": added,
+        "added_funding": totals.projects_funding(ds, added),
+        "removed": [ds.project(pid) for pid in removed],
+        "removed_ids": removed,
+        "removed_funding": totals.projects_funding(ds, removed),
+    }
+
+
+def plan_years(ds: Dataset) -> list[dict[str, Any]]:
+    """Each year that has a plan, newest first: ``year`` and its ``plans`` (``plan_view``),
+    the 年度计划 first, then the adjustments by approval date."""
+    years = sorted({x.year for x in ds.plans if x.year}, reverse=True)
+    return [{"year": y, "plans": [plan_view(ds, x) for x in ds.plans_of_year(y)]} for y in years]

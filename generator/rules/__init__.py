@@ -12,10 +12,11 @@ from collections.abc import Iterable
 
 from generator.findings import Finding
 from generator.model import Dataset
-from generator.rules import (  # issue 17
+from generator.rules import (  # issue 17: assets, lifecycle, objections
     assets,
     ids,
     integrity,
+    lifecycle,
     money,
     notices,
     objections,
@@ -25,7 +26,18 @@ from generator.rules import (  # issue 17
 )
 from generator.rules.registry import RULES, Rule, at, rule
 
-MODULES = (integrity, ids, money, notices, plausibility, quality, targets, objections, assets)
+MODULES = (
+    integrity,
+    ids,
+    money,
+    notices,
+    plausibility,
+    quality,
+    targets,
+    lifecycle,
+    objections,
+    assets,
+)
 
 __all__ = ["MODULES", "RULES", "Rule", "all_rules", "at", "rule", "run_rules"]
 

@@ -21,7 +21,8 @@ from generator.rules import all_rules
 from generator.rules.money import MAX_BALANCE_RATE, balance_rate
 from generator.rules.notices import MIN_DAYS, notice_days, project_start, required_fields
 
-PUBLIC_PREFIXES = ("N", "T", "M", "Q", "R", "V", "Y", "Z")  # Y 异议, Z 资产 (issue 17)
+# issue 17: J the lifecycle (plans), Y 异议, Z 资产
+PUBLIC_PREFIXES = ("N", "T", "M", "Q", "R", "V", "J", "Y", "Z")
 DATA_ACCURACY_MIN = Decimal("0.95")  # seed 004: 数据信息精准率低于95%的，约谈
 
 

@@ -20,6 +20,7 @@ def unique_ids(ds: Dataset) -> Iterator[F.Finding]:
         ("项目编号", ds.projects),
         ("资金编号", ds.funds),
         ("公示编号", ds.notices),
+        ("计划编号", ds.plans),
         ("分配编号", ds.distributions),
         ("案件编号", ds.cases),
         ("问题编号", ds.rectifications),
@@ -61,6 +62,7 @@ def _missing(item, key: str, what: str, value: str, hint: str) -> F.Finding:
 
 
 _PROJECT_HINT = "请检查项目编号是否写错，或在项目表中补上这个项目。"
+_PLAN_HINT = "请检查计划编号是否写错，或在计划表（plans）中补上这个计划。"
 _FUND_HINT = "请检查资金编号是否写错，或在资金表（funds）中补上这笔资金。"
 
 
@@ -88,6 +90,12 @@ def references_resolve(ds: Dataset) -> Iterator[F.Finding]:
     for d in ds.distributions:
         if d.project_id and ds.project(d.project_id) is None:
             yield _missing(d, "project_id", "项目编号", d.project_id, _PROJECT_HINT)
+    for plan in ds.plans:  # annual plans and adjustments (model.lifecycle)
+        for pid in dict.fromkeys(plan.projects):
+            if ds.project(pid) is None:
+                yield _missing(plan, "projects", "项目编号", pid, _PROJECT_HINT)
+        if plan.replaces and plan.replaces != plan.id and ds.plan(plan.replaces) is None:
+            yield _missing(plan, "replaces", "被调整计划编号", plan.replaces, _PLAN_HINT)
     for b in ds.benefits:
         if ds.village(b.village) is None:
             yield _missing(
@@ -109,6 +117,7 @@ def references_resolve(ds: Dataset) -> Iterator[F.Finding]:
         "project": (ds.project, "项目编号", _PROJECT_HINT),
         "fund": (ds.fund, "资金编号", _FUND_HINT),
         "distribution": (ds.distribution, "分配编号", "请检查分配编号，或在收益分配表中补上。"),
+        "plan": (ds.plan, "计划编号", _PLAN_HINT),
     }
     programs = {(b.program, str(b.year)) for b in ds.benefits}
     for n in ds.notices:
