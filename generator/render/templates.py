@@ -23,7 +23,7 @@ from markupsafe import Markup
 from generator import money
 from generator.dates import zh_date
 from generator.render import figures, urls
-from generator.render.mdtext import escape_md, link, phone
+from generator.render.mdtext import escape_md, html_link, html_text, link, phone
 from generator.rules.compliance import percent
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "site_templates" / "pages"
@@ -86,9 +86,18 @@ def environment(templates_dir: Path) -> jinja2.Environment:
     )
     env.context_class = _Context
     env.filters.update(
-        yuan=_yuan, wan=_wan, date=_date, md=escape_md, slug=urls.slug, n=_n, percent=percent
+        yuan=_yuan,
+        wan=_wan,
+        date=_date,
+        md=escape_md,
+        h=html_text,
+        slug=urls.slug,
+        n=_n,
+        percent=percent,
     )
-    env.globals.update(link=link, phone=phone, urls=urls, fig=figures.fig, w=figures.Where())
+    env.globals.update(
+        link=link, hlink=html_link, phone=phone, urls=urls, fig=figures.fig, w=figures.Where()
+    )
     return env
 
 
