@@ -93,7 +93,8 @@ _CARDS = """() => {
             shown: e.offsetParent !== null && r.width > 0 && r.height > 0}; };
   const first = document.querySelector(".gs-list");
   const rows = [...document.querySelectorAll(".gs-list__table tbody tr")].map(tr => ({
-    first: tr.closest(".gs-list") === first, card: box(tr), name: box(tr.querySelector(".gs-list__name")),
+    first: tr.closest(".gs-list") === first, card: box(tr),
+    name: box(tr.querySelector(".gs-list__name")),
     status: box(tr.querySelector(".gs-list__status")),
     amount: box(tr.querySelector(".gs-list__amount"))}));
   const wide = [...document.querySelectorAll("article *")]

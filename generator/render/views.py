@@ -47,7 +47,9 @@ class Views:
         parts = []
         for ref in p.villages:
             v = self.ds.village(ref, p.township)
-            parts.append(html_link(v.name, urls.href(here, urls.village(v))) if v else html_text(ref))
+            parts.append(
+                html_link(v.name, urls.href(here, urls.village(v))) if v else html_text(ref)
+            )
         return Markup("、").join(parts)
 
     def subject_a(self, subject: str, here: str) -> Markup:
