@@ -143,6 +143,7 @@ class Page(HTMLParser):
         self.tables: list[Table] = []
         self._rows: list[tuple[bool, list[str]]] = []
         self._cell: list[str] | None = None
+        self._cell_at = 0
         self._link: tuple[str, list[str]] | None = None
         self.links: list[tuple[str, str]] = []
         self.nav: list[str] = []
@@ -209,8 +210,12 @@ class Page(HTMLParser):
             if tag == "table":
                 self._rows = []
             elif tag in ("td", "th"):
+                # a cell spanning columns fills them, its text in the first, as a
+                # browser lays it out (the 合计 row of a list)
                 self._cell = []
-                self._rows[-1][1].append("")
+                self._cell_at = len(self._rows[-1][1])
+                span = a.get("colspan", "1")
+                self._rows[-1][1].extend([""] * (int(span) if span.isdigit() else 1))
             elif tag == "tr":
                 self._rows.append((any(t == "thead" for t, _ in self.stack), []))
         if tag == "a":
@@ -239,7 +244,7 @@ class Page(HTMLParser):
             self._script = None
         if "article" in self.active:
             if tag in ("td", "th") and self._cell is not None:
-                self._rows[-1][1][-1] = _lines(self._cell)
+                self._rows[-1][1][self._cell_at] = _lines(self._cell)
                 self._cell = None
             elif tag == "table":
                 rows = [cells for _, cells in self._rows if cells]

@@ -114,6 +114,11 @@ def funds_issued(ds: Dataset) -> int:
     return sum_of(ds.funds)
 
 
+def funds_allocated(ds: Dataset, funds: Iterable[Any]) -> int:
+    """What the given funds have allocated to projects (the funds list's 合计)."""
+    return sum(fund_allocated(ds, f.id) for f in {f.id: f for f in funds}.values())
+
+
 def county_disbursed(ds: Dataset) -> int:
     return sum_of(ds.disbursements)
 
@@ -146,6 +151,11 @@ def township_projects(ds: Dataset, township: str) -> list[Project]:
 def township_funding(ds: Dataset, township: str) -> int:
     """The funding of the projects filed under a township (each project once)."""
     return sum(project_funding(ds, p.id) for p in township_projects(ds, township))
+
+
+def projects_funding(ds: Dataset, projects: Iterable[Project]) -> int:
+    """The funding of a list of projects (a filtered project list's 合计), each once."""
+    return sum(project_funding(ds, p.id) for p in {p.id: p for p in projects}.values())
 
 
 def balance_by_year(ds: Dataset) -> dict[int, tuple[int, int]]:
@@ -492,3 +502,13 @@ class Totals:
 
     def last_paid(self, rows: Iterable[Disbursement]) -> date | None:
         return last_paid(rows)
+
+    def projects_funding(self, projects: Iterable[Project]) -> int:
+        return projects_funding(self.ds, projects)
+
+    def funds_issued(self, funds: Iterable[Any] | None = None) -> int:
+        """All funds (``None``) or the given ones."""
+        return funds_issued(self.ds) if funds is None else sum_of(funds)
+
+    def funds_allocated(self, funds: Iterable[Any]) -> int:
+        return funds_allocated(self.ds, funds)

@@ -37,6 +37,7 @@ from generator.records import (
     Village,
 )
 from generator.render.downloads import Downloads
+from generator.render.lists import ProjectFilters, ProjectGroup
 from generator.render.opendata import OpenData
 from generator.render.print_pages import PrintIndex, PrintNotice
 from generator.render.views import Views
@@ -65,6 +66,9 @@ class SiteContext:
     flags of a record (``code``, ``title``, ``heading``, ``anchor``); ``rf.flags`` all of them."""
     root: str = ""
     """The way from this page up to the site's root (``""``, ``"../"`` …), for links."""
+    here: str = ""
+    """This page's content path (``projects/index.md``), for links in raw HTML:
+    ``urls.href(here, urls.project(p.id))``."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,22 @@ class ProjectsIndexPage(PageContext):
     TEMPLATE: ClassVar[str] = "projects_index.md.j2"
     projects: list[Project]
     """Every project, newest year first, then township and id."""
+    filters: ProjectFilters
+    """The pre-built filtered lists (``render.lists``): ``filters.townships`` (each with
+    its ``years``) and ``filters.years``, each with ``title``, ``path``, ``count``,
+    ``amount`` (分)."""
+
+
+@dataclass(frozen=True)
+class ProjectsByPage(PageContext):
+    """One pre-built filtered project list: a township, a township's year, or a year."""
+
+    TEMPLATE: ClassVar[str] = "projects_by.md.j2"
+    g: ProjectGroup
+    """The list: ``township``, ``year``, ``title``, ``projects``, ``count``, ``amount``
+    (分), ``years`` (a township's years)."""
+    filters: ProjectFilters
+    """All the filtered lists, as on the project index."""
 
 
 @dataclass(frozen=True)
@@ -451,6 +471,7 @@ class PrintDistributionPage(PrintPage):
 PAGE_TYPES: tuple[type[PageContext], ...] = (
     HomePage,
     ProjectsIndexPage,
+    ProjectsByPage,
     ProjectPage,
     PlansIndexPage,
     PlanYearPage,

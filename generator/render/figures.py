@@ -205,6 +205,17 @@ class Where:
         }
 
     @staticmethod
+    def funds_in(table: str = "allocations") -> dict:
+        """Rows of ``table`` drawn on any published fund (``downloads/funds.csv``)."""
+        return {
+            col(table, "fund_id"): {
+                "in": csv_path("funds"),
+                "column": col("funds", "id"),
+                "where": {},
+            }
+        }
+
+    @staticmethod
     def funds_of_year(y: int, table: str = "disbursements") -> dict:
         """Rows of ``table`` drawn on the funds issued in year ``y`` (``downloads/Y/funds.csv``)."""
         return {
@@ -266,6 +277,15 @@ class Where:
             col("rectifications", "township"): t,
             col("rectifications", "status"): {"not": "已整改"},
         }
+
+    @staticmethod
+    def projects(township: str = "", year: int | None = None) -> dict:
+        """The projects of a filtered list (``projects/by/…``): a township, a year, both;
+        ``{}`` is every project."""
+        out = {col("projects", "township"): township} if township else {}
+        if year:
+            out[col("projects", "year")] = str(year)
+        return out
 
     @staticmethod
     def _refs(v: Village) -> list[str]:

@@ -67,3 +67,32 @@ def badge(text: object, tone: str = "") -> Markup:
     """
     cls = "gs-badge" + (f" gs-badge--{tone}" if tone and _TONE.fullmatch(tone) else "")
     return Markup(f'<span class="{cls}">{escape_md(text)}</span>') if text else Markup("")
+
+
+# --- lists written as ready HTML (render/lists.py, the *_index templates) ---------------
+# Python-Markdown copies a raw HTML block as it is: a backslash escape would show there, so
+# values inside it are HTML-escaped instead (``h`` in templates). A value printed without
+# ``h`` still goes through ``escape_md``, which escapes HTML first: never markup either way.
+
+
+def html_text(value: object) -> Markup:
+    """A value as HTML text for a raw HTML block; line breaks become ``<br>``.
+
+    >>> str(html_text("<b>| x & y</b>\\n2"))
+    '&lt;b&gt;| x &amp; y&lt;/b&gt;<br>2'
+    """
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return Markup("")
+    text = html.escape(str(value).strip(), quote=True)
+    return Markup("<br>".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")))
+
+
+def html_link(text: object, href: str) -> Markup:
+    """An HTML link whose text is escaped; ``href`` from ``urls.href`` (no ``.md``).
+
+    >>> str(html_link("大洼村<道路>", "../projects/JL2018-001/"))
+    '<a href="../projects/JL2018-001/">大洼村&lt;道路&gt;</a>'
+    """
+    return Markup(f'<a href="{html.escape(href, quote=True)}">{html_text(text)}</a>')

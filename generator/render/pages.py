@@ -26,7 +26,7 @@ from generator.model import Dataset, totals
 from generator.model.history import History
 from generator.project import GENERATED_DIRS, Project, open_project
 from generator.records import Village
-from generator.render import opendata, print_pages, urls
+from generator.render import lists, opendata, print_pages, urls
 from generator.render.config import write_config
 from generator.render.contexts import (
     BenefitProgramPage,
@@ -45,6 +45,7 @@ from generator.render.contexts import (
     PlansIndexPage,
     PlanYearPage,
     ProjectPage,
+    ProjectsByPage,
     ProjectsIndexPage,
     RectificationsIndexPage,
     ReportPage,
@@ -76,6 +77,7 @@ from generator.rules.compliance import compliance
 # a villager's phone (architecture.md: "The search index is a download too").
 NOT_SEARCHED = (
     "projects/index.md",
+    urls.PROJECTS_BY + "/",
     "funds/index.md",
     "notices/index.md",
     "plans/index.md",
@@ -88,6 +90,22 @@ NOT_SEARCHED = (
     "archive/",
     "print/",
 )
+
+# List pages use the whole width: Material's left sidebar would hold one link and its table
+# of contents a heading or two, and a list needs the room (issue 18: the 金额 column was
+# clipped at 1280 px). Front matter ``hide``; a county's page can set its own.
+FULL_WIDTH = ("navigation", "toc")
+LISTS = (
+    "projects/index.md",
+    "funds/index.md",
+    "villages/index.md",
+    "benefits/index.md",
+    "distributions/index.md",
+    "notices/index.md",
+    "rectifications/index.md",
+    "cases/index.md",
+)
+LIST_FOLDERS = (urls.PROJECTS_BY + "/", "archive/")  # every page in them is a list
 
 
 @dataclass
@@ -192,7 +210,9 @@ def render(
         meta = meta or {}
         if rel.startswith(NOT_SEARCHED):
             meta = {**meta, "search": {"exclude": True}}
-        ctx_vars = {**base, "root": "../" * rel.count("/"), **ctx.fields()}
+        if _is_list(rel):
+            meta = {**meta, "hide": list(FULL_WIDTH)}
+        ctx_vars = {**base, "root": "../" * rel.count("/"), "here": rel, **ctx.fields()}
         text = _render_template(env, ctx.TEMPLATE, ctx_vars, project.root)
         out.write(rel, _front_matter(**meta) + text if meta else text)
 
@@ -231,7 +251,10 @@ def render(
     projects = sorted(ds.projects, key=project_sort_key)
     latest = sorted(ds.notices, key=lambda n: (n.posted_on or date.min, n.id), reverse=True)
     page("index.md", HomePage(stats=home_stats(ds), latest=latest[:10]))
-    page("projects/index.md", ProjectsIndexPage(projects=projects))
+    filters = lists.project_filters(ds, projects)
+    page("projects/index.md", ProjectsIndexPage(projects=projects, filters=filters))
+    for g in filters.pages():
+        page(g.path, ProjectsByPage(g=g, filters=filters))
     for p in projects:
         pub_date = _iso(p.accepted_on or p.started_on or p.start)
         page(urls.project(p.id), ProjectPage(p=p), {"pub_date": pub_date})
@@ -289,6 +312,10 @@ def render(
     out.remove_stale()
     write_config(ds, project)
     return result
+
+
+def _is_list(rel: str) -> bool:
+    return rel in LISTS or rel.startswith(LIST_FOLDERS)
 
 
 def _iso(d: date | None) -> str:

@@ -23,7 +23,7 @@ from markupsafe import Markup
 from generator import money
 from generator.dates import zh_date
 from generator.render import figures, urls
-from generator.render.mdtext import badge, escape_md, link, phone
+from generator.render.mdtext import badge, escape_md, html_link, html_text, link, phone
 from generator.rules.compliance import percent
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "site_templates" / "pages"
@@ -90,6 +90,7 @@ def environment(templates_dir: Path) -> jinja2.Environment:
         wan=_wan,
         date=_date,
         md=escape_md,
+        h=html_text,
         slug=urls.slug,
         n=_n,
         percent=percent,
@@ -97,6 +98,7 @@ def environment(templates_dir: Path) -> jinja2.Environment:
     )
     env.globals.update(
         link=link,
+        hlink=html_link,
         phone=phone,
         badge=badge,
         urls=urls,

@@ -76,6 +76,29 @@ def index(kind: str) -> str:
     return f"{FOLDERS.get(kind, kind)}/index.md"
 
 
+# Project lists filtered without JavaScript: one page per township and one per township
+# and year that has projects (a county of 15 townships over 8 years writes at most 135),
+# and one per year. ``by`` cannot be a project's page: that would be a project with the
+# id ``by`` (``projects/by.md``), and ids are codes such as JL2018-001.
+PROJECTS_BY = "projects/by"
+
+
+def projects_township(town: str) -> str:
+    """``projects_township("金岭镇")`` → ``projects/by/金岭镇/index.md``."""
+    return f"{PROJECTS_BY}/{slug(town)}/index.md"
+
+
+def projects_township_year(town: str, year: int) -> str:
+    """``projects_township_year("金岭镇", 2018)`` → ``projects/by/金岭镇/2018.md``."""
+    return f"{PROJECTS_BY}/{slug(town)}/{year}.md"
+
+
+def projects_year(year: int) -> str:
+    """``projects_year(2018)`` → ``projects/by/2018年.md`` (a township's slug never ends
+    in 年 and a 4-digit number: it is its name)."""
+    return f"{PROJECTS_BY}/{year}年.md"
+
+
 def print_project(pid: str, after: bool) -> str:
     return f"{PRINT_DIR}/projects/{slug(pid)}-{'after' if after else 'before'}.md"
 
@@ -144,6 +167,19 @@ def site_path(content_path: str) -> str:
     if path == "index":
         return ""
     return path[: -len("index")] if path.endswith("/index") else path + "/"
+
+
+def href(here: str, content_path: str) -> str:
+    """A link from the page at content path ``here`` to ``content_path`` as the browser
+    follows it (MkDocs rewrites ``.md`` links in Markdown, never inside raw HTML).
+
+    >>> href("projects/index.md", "projects/JL2018-001.md")
+    '../projects/JL2018-001/'
+    >>> href("projects/by/金岭镇/2018.md", "villages/1.md"), href("index.md", "index.md")
+    ('../../../../villages/1/', './')
+    """
+    up = "../" * site_path(here).count("/")
+    return (up + site_path(content_path)) or "./"
 
 
 def absolute(base_url: str, content_path: str) -> str:

@@ -14,7 +14,7 @@ from generator.model import Dataset, benefit_key, lifecycle, parse_subject, stat
 from generator.model.objections import objection_state
 from generator.records import Asset, Case, Notice, Plan, Project, Rectification, Village
 from generator.render import titles, urls
-from generator.render.mdtext import badge, escape_md, link
+from generator.render.mdtext import badge, escape_md, html_link, html_text, link
 from generator.render.templates import date_span as _date
 from generator.rules.compliance import Area, Compliance
 
@@ -39,6 +39,38 @@ class Views:
             v = self.ds.village(ref, p.township)
             parts.append(self.village_link(v, root) if v else escape_md(ref))
         return Markup("、").join(parts)
+
+    def project_a(self, pid: str, here: str) -> Markup:
+        """``project_link`` as HTML, for a list written as raw HTML on page ``here``."""
+        p = self.ds.project(pid)
+        return html_link(p.name if p else pid, urls.href(here, urls.project(pid)))
+
+    def villages_html(self, p: Project, here: str) -> Markup:
+        """``villages_of`` as HTML: village names linked, unknown references as text."""
+        parts = []
+        for ref in p.villages:
+            v = self.ds.village(ref, p.township)
+            parts.append(
+                html_link(v.name, urls.href(here, urls.village(v))) if v else html_text(ref)
+            )
+        return Markup("、").join(parts)
+
+    def subject_a(self, subject: str, here: str) -> Markup:
+        """``subject_link`` as HTML: the page of a notice's subject, linked."""
+        parsed = parse_subject(subject)
+        if parsed is None:
+            return html_text(subject)
+        kind, key = parsed
+        if kind == "project" and self.ds.project(key):
+            return self.project_a(key, here)
+        if kind == "fund" and (f := self.ds.fund(key)):
+            return html_link(f.document_no or key, urls.href(here, urls.fund(key)))
+        if kind == "distribution" and self.ds.distribution(key):
+            return html_link(f"收益分配 {key}", urls.href(here, urls.distribution(key)))
+        if kind == "benefit":
+            program, year = benefit_key(key)
+            return html_link(f"{year}年{program}", urls.href(here, urls.benefit(program, year)))
+        return html_text(key)
 
     def subject_link(self, subject: str, root: str) -> Markup:
         parsed = parse_subject(subject)
