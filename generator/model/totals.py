@@ -63,8 +63,8 @@ def plan_funding(ds: Dataset, plan: Plan) -> int:
     return sum(project_funding(ds, pid) for pid in plan_project_ids(ds, plan))
 
 
-def projects_funding(ds: Dataset, pids: Iterable[str]) -> int:
-    """The funding of a set of projects (an adjustment's projects moved in or out)."""
+def ids_funding(ds: Dataset, pids: Iterable[str]) -> int:
+    """The funding of a set of project ids (an adjustment's projects moved in or out)."""
     return sum(project_funding(ds, pid) for pid in dict.fromkeys(pids))
 
 

@@ -154,7 +154,7 @@ class Where:
         return {col(table, "project_id"): pid}
 
     @staticmethod
-    def projects(pids: list[str], table: str = "project_funding") -> dict:
+    def project_ids(pids: list[str], table: str = "project_funding") -> dict:
         """The rows of ``table`` of these projects (a plan's projects, an adjustment's
         projects moved in or out); ``table="projects"`` for a count of the projects."""
         return {col(table, "id" if table == "projects" else "project_id"): list(pids)}

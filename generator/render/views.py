@@ -348,10 +348,10 @@ def plan_view(ds: Dataset, plan: Plan) -> dict[str, Any]:
         "before_funding": totals.plan_funding(ds, before) if before else 0,
         "added": [ds.project(pid) for pid in added],
         "added_ids": added,
-        "added_funding": totals.projects_funding(ds, added),
+        "added_funding": totals.ids_funding(ds, added),
         "removed": [ds.project(pid) for pid in removed],
         "removed_ids": removed,
-        "removed_funding": totals.projects_funding(ds, removed),
+        "removed_funding": totals.ids_funding(ds, removed),
     }
 
 
