@@ -43,6 +43,7 @@ GENERATED_DIRS = (
     "feeds",
     "archive",
     "compliance",
+    "flow",  # the 资金流向 page (charts)
 )
 GENERATED_FILES = ("index.md",)
 

@@ -36,6 +36,7 @@ from generator.records import (
     Rectification,
     Village,
 )
+from generator.render.charts import Charts
 from generator.render.downloads import Downloads
 from generator.render.opendata import OpenData
 from generator.render.print_pages import PrintIndex, PrintNotice
@@ -59,6 +60,9 @@ class SiteContext:
     """Printable notices: ``prints.of("project", p.id)``; ``prints.pdf`` when PDFs are made."""
     od: OpenData
     """Open data: ``od.slice_link(kind, record, root)``, ``od.changes(table, key)``."""
+    charts: Charts
+    """Static SVG charts with the rows of their tables: ``charts.years()``,
+    ``charts.fund(f)``, ``charts.project(p)``, ``charts.village(village)`` …"""
     root: str = ""
     """The way from this page up to the site's root (``""``, ``"../"`` …), for links."""
 
@@ -233,6 +237,15 @@ class CompliancePage(PageContext):
     """The public compliance figures (``rules.compliance``)."""
     codes: dict[str, Code]
     """Finding code → its title, message and hint."""
+
+
+@dataclass(frozen=True)
+class FlowPage(PageContext):
+    """The county's 资金流向: funding sources → categories → townships (``render.charts``)."""
+
+    TEMPLATE: ClassVar[str] = "flow.md.j2"
+    total: int
+    """All projects' funding (``totals.county_funding``), 分."""
 
 
 @dataclass(frozen=True)

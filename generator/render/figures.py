@@ -189,3 +189,34 @@ class Where:
         if village:
             out[col("benefits", "village")] = village
         return out
+
+    # --- charts (pages issue): the rows of the tables next to the charts ----------------
+    @staticmethod
+    def category(c: str) -> dict:
+        """The projects of a category; ``""``: those with none written."""
+        return {col("projects", "category"): c}
+
+    @staticmethod
+    def source(s: str) -> dict:
+        """The rows of project_funding from one funding source."""
+        return {col("project_funding", "source"): s}
+
+    @staticmethod
+    def both(*wheres: dict) -> dict:
+        """All of these conditions (they name different columns)."""
+        out: dict[str, Any] = {}
+        for where in wheres:
+            clash = set(out) & set(where)
+            if clash:
+                raise ValueError(f"w.both: {sorted(clash)} named twice")
+            out.update(where)
+        return out
+
+    def village_year(self, v: Village, kind: str, y: int) -> dict:
+        """The rows behind one year of a village's chart: its ``own`` or ``shared``
+        projects' funding rows of year ``y``, or its ``benefits`` rows of that year (0: no
+        year written)."""
+        year = str(y) if y else ""
+        if kind == "benefits":
+            return dict(self.village_benefits(v), **{col("benefits", "year"): year})
+        return self.projects_in(self.both(self.village_projects(v, kind), self.year(year)))

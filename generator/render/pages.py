@@ -27,6 +27,7 @@ from generator.model.history import History
 from generator.project import GENERATED_DIRS, Project, open_project
 from generator.records import Village
 from generator.render import opendata, print_pages, urls
+from generator.render.charts import Charts
 from generator.render.config import write_config
 from generator.render.contexts import (
     BenefitProgramPage,
@@ -36,6 +37,7 @@ from generator.render.contexts import (
     CompliancePage,
     DistributionPage,
     DistributionsIndexPage,
+    FlowPage,
     FundPage,
     FundsIndexPage,
     HomePage,
@@ -71,6 +73,7 @@ NOT_SEARCHED = (
     "notices/index.md",
     "cases/index.md",
     "compliance/",
+    "flow/",
     "downloads/",
     "archive/",
     "print/",
@@ -168,6 +171,7 @@ def render(
         sums=totals.Totals(ds),
         prints=print_pages.PrintIndex(ds, pdf),
         od=od,
+        charts=Charts(ds),
     )
     base = {name: getattr(site, name) for name in field_names(SiteContext)}
 
@@ -222,6 +226,7 @@ def render(
         page(urls.project(p.id), ProjectPage(p=p), {"pub_date": pub_date})
     funds = sorted(ds.funds, key=lambda f: (f.issued_on or date.min, f.id), reverse=True)
     page("funds/index.md", FundsIndexPage(funds=funds))
+    page(urls.FLOW, FlowPage(total=totals.county_funding(ds)))
     for f in funds:
         page(urls.fund(f.id), FundPage(f=f), {"pub_date": _iso(f.issued_on)})
     by_township: dict[str, list[Village]] = defaultdict(list)
