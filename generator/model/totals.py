@@ -247,12 +247,12 @@ FUNDING_KEYS = ("source", "year", "township", "category")
 
 def funding_by(ds: Dataset, *keys: str) -> dict[tuple[Any, ...], int]:
     """Project funding in 分 grouped by ``keys`` (from ``FUNDING_KEYS``): every row of
-    project_funding counted once, in the group of its source and its project's year (0:
-    none), township or category. The groups sum to ``county_funding``, except for rows of
-a project that does not exist (an integrity finding), which only ``("source",)`` counts.
+        project_funding counted once, in the group of its source and its project's year (0:
+        none), township or category. The groups sum to ``county_funding``, except for rows of
+    a project that does not exist (an integrity finding), which only ``("source",)`` counts.
 
-    ``funding_by(ds, "category", "source")`` → ``{("基础设施", "中央财政"): 1500000, …}``,
-    in the order of first appearance (callers sort for display)."""
+        ``funding_by(ds, "category", "source")`` → ``{("基础设施", "中央财政"): 1500000, …}``,
+        in the order of first appearance (callers sort for display)."""
     unknown = [k for k in keys if k not in FUNDING_KEYS]
     if unknown:
         raise ValueError(f"funding_by: unknown keys {unknown}")

@@ -154,7 +154,8 @@ def bars(
     x0 = 0 if above else label_w
     value_w = max([text_width(i.text) for i in items] or [0]) + 6
     room = max(W - x0 - value_w, 40)
-    body, y = [], 0.0
+    body: list[str] = []
+    y = 0.0
     if series:
         body, y = _legend(series, 0, numbered=False)
     group = None
@@ -206,8 +207,13 @@ def stacked(
             number = str(i + 1)
             if width >= text_width(number, 12) + 4:
                 seg.append(
-                    _text(x + width / 2 - text_width(number, 12) / 2, y + BAR - 5, number,
-                          fill="#ffffff", font_size="12")
+                    _text(
+                        x + width / 2 - text_width(number, 12) / 2,
+                        y + BAR - 5,
+                        number,
+                        fill="#ffffff",
+                        font_size="12",
+                    )
                 )
             parts.append(
                 f'<g data-series="{_esc(series[i])}" data-value="{value}">{"".join(seg)}</g>'
@@ -309,15 +315,20 @@ class Charts:
             {"township": t, "funding": v}
             for (t,), v in sorted(sums.items(), key=lambda kv: (-kv[1], kv[0]))
         ]
-        items = [Bar(r["township"] or "未注明乡镇", r["funding"], wan_text(r["funding"])) for r in rows]
+        items = [
+            Bar(r["township"] or "未注明乡镇", r["funding"], wan_text(r["funding"])) for r in rows
+        ]
         svg = bars("township", "各乡镇项目资金", "各乡镇项目资金（万元），数字见下表。", items)
         return Chart(svg, rows)
 
     def categories(self) -> Chart:
         """Project funding by category, in the contract's order of categories."""
         sums = {k[0]: v for k, v in totals.funding_by(self.ds, "category").items()}
-        rows = [{"category": c, "funding": sums[c]} for c in _ordered(list(sums), CATEGORIES)]
-        items = [Bar(r["category"] or "未注明类别", r["funding"], wan_text(r["funding"])) for r in rows]
+        order = _ordered(list(sums), CATEGORIES)
+        rows: list[dict[str, Any]] = [{"category": c, "funding": sums[c]} for c in order]
+        items = [
+            Bar(r["category"] or "未注明类别", r["funding"], wan_text(r["funding"])) for r in rows
+        ]
         svg = bars("category", "各类别项目资金", "各类项目资金（万元），数字见下表。", items)
         return Chart(svg, rows)
 
@@ -329,7 +340,7 @@ class Charts:
         allocated = totals.fund_allocated(self.ds, f.id)
         paid = totals.fund_disbursed(self.ds, f.id)
         balance = totals.fund_balance(self.ds, f.id)
-        rows = [
+        rows: list[dict[str, Any]] = [
             {"what": "下达金额", "amount": f.amount},
             {"what": "已安排到项目", "amount": allocated},
             {"what": "已拨付", "amount": paid},
@@ -367,8 +378,13 @@ class Charts:
         names = {"own": "本村项目", "shared": "共建项目（全额）", "benefits": "到户补助"}
         rows = [{"year": y, **vals} for y, vals in years.items()]
         items = [
-            Bar(names[k], r[k], wan_text(r[k]), ("own", "shared", "benefits").index(k),
-                year_label(r["year"]))
+            Bar(
+                names[k],
+                r[k],
+                wan_text(r[k]),
+                ("own", "shared", "benefits").index(k),
+                year_label(r["year"]),
+            )
             for r in rows
             for k in kinds
         ]
@@ -421,7 +437,7 @@ class Charts:
         keys = _ordered([k[0] for k in sums], known[by])
         if by == "township":  # largest first
             keys.sort(key=lambda k: -whole[k])
-        rows = [
+        rows: list[dict[str, Any]] = [
             {"key": k, "cells": [(s, sums.get((k, s), 0)) for s in series], "total": whole[k]}
             for k in keys
         ]
@@ -439,6 +455,7 @@ class Charts:
         title = {"category": "各类别项目资金的来源", "township": "各乡镇项目资金的类别"}[by]
         desc = {
             "category": "每类项目的资金按来源分段（万元），图例中的编号写在各段上，数字见下表。",
-            "township": "每个乡镇的项目资金按项目类别分段（万元），图例中的编号写在各段上，数字见下表。",
+            "township": "每个乡镇的项目资金按项目类别分段（万元），"
+            "图例中的编号写在各段上，数字见下表。",
         }[by]
         return Chart(stacked(by, title, desc, names, stacks), rows, series)

@@ -399,6 +399,7 @@ PAGE_TYPES: tuple[type[PageContext], ...] = (
     ReportPage,
     CompliancePage,
     RulesPage,
+    FlowPage,
     DownloadsIndexPage,
     DownloadsVerifyPage,
     WithdrawnPage,
