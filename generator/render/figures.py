@@ -12,6 +12,8 @@ The recipe, in the HTML::
   root; columns are the CSV headers); ``data-count="FILE"``: the number of rows;
   ``data-cell="FILE:COLUMN"``: the value of one of the matching rows (a record's line in a
   table, where two identical lines would otherwise be summed).
+- ``data-minus="FILE:COLUMN"`` with ``data-minus-where``: beside ``data-sum``, a second
+  sum subtracted from the first (a fund's 结余: issued minus disbursed).
 - ``data-unit``: ``元`` (printed ``1,234.56``), ``万元`` (the 元 sum ÷ 10,000, two decimals,
   half up), ``个`` (a count or a sum of a count column such as 受益户数).
 - ``data-where``: which rows, as JSON: an object, AND over its keys. A key is a column
@@ -69,12 +71,14 @@ def fig(
     unit: str | None = None,
     year: int | None = None,
     cell: bool = False,
+    minus: tuple[str, dict] | None = None,
 ) -> Markup:
     """A figure with its recipe. ``source``: ``"table.key"`` sums a column,
     ``"table"`` counts rows; ``where`` is built by ``Where`` (English keys already turned
     into CSV headers); ``unit`` defaults to 元 for money columns and 个 otherwise;
     ``year``: use that year's download folder; ``cell``: one row's value (``data-cell``:
-    the value of one of the matching rows), for a record's own line in a table."""
+    the value of one of the matching rows), for a record's own line in a table;
+    ``minus``: ``("table.key", where)``, a sum subtracted from this one (a difference)."""
     if value is None:
         return Markup("")
     table, _, key = source.partition(".")
@@ -90,6 +94,10 @@ def fig(
     text = {"元": money.yuan, "万元": money.wan}.get(unit, str)(value)
     if where:
         recipe += f" data-where='{_attr(json.dumps(where, ensure_ascii=False))}'"
+    if minus:
+        m_table, _, m_key = minus[0].partition(".")
+        recipe += f" data-minus='{_attr(f'{csv_path(m_table, year)}:{col(m_table, m_key)}')}'"
+        recipe += f" data-minus-where='{_attr(json.dumps(minus[1], ensure_ascii=False))}'"
     return Markup(f'<span class="gs-fig" {recipe} data-unit="{unit}">{text}</span>')
 
 

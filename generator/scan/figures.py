@@ -34,6 +34,8 @@ class Figure:
     cell: str  # "downloads/x.csv:列" or "": the value of one matching row
     where: str  # JSON or ""
     unit: str
+    minus: str = ""  # "downloads/x.csv:列" or "": a sum subtracted from ``sum`` (结余)
+    minus_where: str = ""  # JSON or "": the rows of ``minus``
 
     @property
     def label(self) -> str:
@@ -45,7 +47,8 @@ class Figure:
             if self.cell
             else f"{self.count} 行数"
         )
-        return f"{what}{('（' + self.where + '）') if self.where else ''}"
+        less = f" 减去 {self.minus} 求和（{self.minus_where}）" if self.minus else ""
+        return f"{what}{('（' + self.where + '）') if self.where else ''}{less}"
 
 
 class _Collect(HTMLParser):
@@ -85,6 +88,8 @@ class _Collect(HTMLParser):
                 a.get("data-cell", ""),
                 a.get("data-where", ""),
                 a.get("data-unit", ""),
+                a.get("data-minus", ""),
+                a.get("data-minus-where", ""),
             )
         )
         self._open = None
@@ -266,9 +271,24 @@ def expected(fig: Figure, tables: _Tables) -> Decimal | set[Decimal]:
     if fig.cell:
         return {_number(r[column]) for r in matched if r[column].strip()}
     total = sum((_number(r[column]) for r in matched), Decimal(0))
+    if fig.minus and fig.sum:  # a difference: 结余 = 下达 − 已拨付
+        total -= _minus(fig, tables)
     if fig.unit == "万元":
         return (total / 10000).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
     return total
+
+
+def _minus(fig: Figure, tables: _Tables) -> Decimal:
+    """The sum ``data-minus`` names, over the rows of ``data-minus-where``."""
+    where = json.loads(fig.minus_where) if fig.minus_where else {}
+    path, _, column = fig.minus.partition(":")
+    rows = tables.candidates(path, where) if isinstance(where, dict) else None
+    if rows is None:
+        raise Bad(f"找不到下载文件 {path}" if isinstance(where, dict) else "条件写法不对")
+    matched = [r for r in rows if _row_ok(r, where, tables, path)]
+    if matched and column not in matched[0]:
+        raise Bad(f"{path} 没有“{column}”列")
+    return sum((_number(r[column]) for r in matched), Decimal(0))
 
 
 def verify(site: Path) -> tuple[int, list[F.Finding]]:
@@ -285,7 +305,15 @@ def verify(site: Path) -> tuple[int, list[F.Finding]]:
             try:
                 if fig.unit not in UNITS:
                     raise Bad(f"单位“{fig.unit}”不认识")
-                recipe = (fig.sum, fig.count, fig.cell, fig.where, fig.unit)
+                recipe = (
+                    fig.sum,
+                    fig.count,
+                    fig.cell,
+                    fig.where,
+                    fig.unit,
+                    fig.minus,
+                    fig.minus_where,
+                )
                 if recipe not in memo:  # the same figure is on several pages
                     memo[recipe] = expected(fig, tables)
                 want = memo[recipe]
