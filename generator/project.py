@@ -46,6 +46,7 @@ GENERATED_DIRS = (
     "compliance",
     "flags",  # 风险提示 (issue 19)
     "townships",
+    "flow",  # the 资金流向 page (charts)
 )
 GENERATED_FILES = ("index.md",)
 

@@ -40,6 +40,8 @@ def _pages(site: Path) -> list[str]:
     ]
     if (site / "compliance" / "index.html").is_file():
         pages.append("compliance/")
+    if (site / "flow" / "index.html").is_file():
+        pages.append("flow/")  # 资金流向: stacked-bar charts and wide tables
     return pages
 
 

@@ -96,3 +96,47 @@ def test_unread_amounts_are_named_not_summed_silently() -> None:
     rows = [R(amount=100), R(amount=None)]
     assert totals.sum_of(rows) == 100
     assert totals.unread(rows) == [rows[1]]
+
+
+# --- the charts' figures (pages issue) -------------------------------------------------------
+
+
+@pytest.mark.parametrize("data", FIXTURES, ids=lambda p: p.relative_to(DEMO_DATA.parent).as_posix())
+def test_each_way_of_grouping_the_funding_adds_up_to_the_county(data: Path) -> None:
+    """By source, year, township, category or two of them: every row of project_funding
+    once (rows of no known project only in the by-source groups)."""
+    ds = _dataset(data)
+    county = totals.county_funding(ds)
+    of_projects = sum(f.amount or 0 for f in ds.funding if ds.project(f.project_id))
+    assert sum(totals.funding_by(ds, "source").values()) == county
+    for keys in (("year",), ("township",), ("category",), ("category", "source")):
+        assert sum(totals.funding_by(ds, *keys).values()) == of_projects, keys
+    by_year = totals.by_year(ds)  # the home page's table: years of projects, funded or not
+    of_year = {k[0]: v for k, v in totals.funding_by(ds, "year").items()}
+    assert {y: v["funding"] for y, v in by_year.items()} == {y: of_year.get(y, 0) for y in by_year}
+    assert set(of_year) <= set(by_year)
+    for (town,), amount in totals.funding_by(ds, "township").items():
+        assert amount == totals.township_funding(ds, town)
+
+
+@pytest.mark.parametrize("data", FIXTURES, ids=lambda p: p.relative_to(DEMO_DATA.parent).as_posix())
+def test_a_villages_years_add_up_to_its_own_and_shared_totals(data: Path) -> None:
+    ds = _dataset(data)
+    for v in ds.villages:
+        years = totals.village_by_year(ds, v)
+        assert sum(y["own"] for y in years.values()) == totals.village_own_funding(ds, v)
+        assert sum(y["shared"] for y in years.values()) == totals.village_shared_funding(ds, v)
+        assert sum(y["benefits"] for y in years.values()) == totals.sum_of(
+            ds.benefits_of_village(v)
+        )
+        assert list(years) == sorted(years, reverse=True)
+
+
+def test_a_funds_balance_is_issued_minus_disbursed() -> None:
+    ds = _dataset(DEMO_DATA)
+    for f in ds.funds:
+        assert totals.fund_balance(ds, f.id) == (f.amount or 0) - sum(
+            d.amount or 0 for d in ds.disbursements if d.fund_id == f.id
+        )
+    with pytest.raises(ValueError):
+        totals.funding_by(ds, "village")

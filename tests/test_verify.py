@@ -273,3 +273,16 @@ def test_figures_are_found_wherever_a_recipe_is_written() -> None:
         (4, "1.00", "downloads/x.csv:a"),
         (4, "9", "downloads/x.csv:a"),
     ]
+
+
+def test_a_difference_is_recomputed_from_both_sums(tmp_path: Path) -> None:
+    """结余 = 下达 − 已拨付: ``data-minus`` names the sum taken away (charts, fund pages)."""
+    money = "data-sum='downloads/project_funding.csv:金额(元)'"
+    minus = (
+        "data-minus='downloads/project_funding.csv:金额(元)' "
+        'data-minus-where=\'{"资金来源": "中央财政"}\' data-unit="元"'
+    )
+    body = _span(f"{money} {minus}", "7.50") + _span(f"{money} {minus}", "-0.00")
+    checked, found = verify(_site(tmp_path, body))
+    assert checked == 2 and len(found) == 1  # 20,108.00 − 20,100.50; the second is wrong
+    assert "按下载数据应为 7.50" in found[0].message and "减去" in found[0].message

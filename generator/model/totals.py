@@ -512,3 +512,55 @@ class Totals:
 
     def funds_allocated(self, funds: Iterable[Any]) -> int:
         return funds_allocated(self.ds, funds)
+
+
+# --- charts (pages issue: money by year, township, category and source) -----------------
+
+# The dimensions ``funding_by`` groups the rows of project_funding by: the row's own source,
+# or an attribute of its project. An empty value (no category written) is its own group "".
+FUNDING_KEYS = ("source", "year", "township", "category")
+
+
+def funding_by(ds: Dataset, *keys: str) -> dict[tuple[Any, ...], int]:
+    """Project funding in 分 grouped by ``keys`` (from ``FUNDING_KEYS``): every row of
+        project_funding counted once, in the group of its source and its project's year (0:
+        none), township or category. The groups sum to ``county_funding``, except for rows of
+    a project that does not exist (an integrity finding), which only ``("source",)`` counts.
+
+        ``funding_by(ds, "category", "source")`` → ``{("基础设施", "中央财政"): 1500000, …}``,
+        in the order of first appearance (callers sort for display)."""
+    unknown = [k for k in keys if k not in FUNDING_KEYS]
+    if unknown:
+        raise ValueError(f"funding_by: unknown keys {unknown}")
+    out: dict[tuple[Any, ...], int] = defaultdict(int)
+    for f in ds.funding:
+        p = ds.project(f.project_id)
+        if p is None and keys != ("source",):
+            continue  # a row of no known project (an integrity finding) has no place
+        out[tuple(_funding_key(f, p, k) for k in keys)] += f.amount or 0
+    return dict(out)
+
+
+def _funding_key(f: Any, p: Project | None, key: str) -> Any:
+    if key == "source":
+        return f.source
+    return getattr(p, key, None) or (0 if key == "year" else "")
+
+
+def fund_balance(ds: Dataset, fid: str) -> int:
+    """A fund's 结余: issued minus disbursed from it (negative when more was paid out)."""
+    f = ds.fund(fid)
+    return ((f.amount or 0) if f else 0) - fund_disbursed(ds, fid)
+
+
+def village_by_year(ds: Dataset, v: Village) -> dict[int, dict[str, int]]:
+    """What a village received per year (0: no year), newest first: ``own`` (funding of the
+    projects that name it alone: its own total), ``shared`` (the full funding of the
+    projects it shares, never added to ``own``), ``benefits`` (household aid paid to it)."""
+    years: dict[int, dict[str, int]] = defaultdict(lambda: {"own": 0, "shared": 0, "benefits": 0})
+    for p in ds.projects_of_village(v):
+        kind = "own" if is_own(ds, p, v) else "shared"
+        years[p.year or 0][kind] += project_funding(ds, p.id)
+    for b in ds.benefits_of_village(v):
+        years[b.year or 0]["benefits"] += b.amount or 0
+    return dict(sorted(years.items(), reverse=True))

@@ -36,6 +36,7 @@ from generator.records import (
     Rectification,
     Village,
 )
+from generator.render.charts import Charts
 from generator.render.downloads import Downloads
 from generator.render.lists import ProjectFilters, ProjectGroup
 from generator.render.opendata import OpenData
@@ -64,6 +65,9 @@ class SiteContext:
     rf: Flags
     """风险提示 (``rules.flags``): ``rf.of("project", p.id)``, ``rf.of("fund", f.id)`` give the
     flags of a record (``code``, ``title``, ``heading``, ``anchor``); ``rf.flags`` all of them."""
+    charts: Charts
+    """Static SVG charts with the rows of their tables: ``charts.years()``,
+    ``charts.fund(f)``, ``charts.project(p)``, ``charts.village(village)`` …"""
     root: str = ""
     """The way from this page up to the site's root (``""``, ``"../"`` …), for links."""
     here: str = ""
@@ -336,6 +340,14 @@ class FlagsPage(PageContext):
     """The date the flags were computed for (数据截止日期)."""
 
 
+class FlowPage(PageContext):
+    """The county's 资金流向: funding sources → categories → townships (``render.charts``)."""
+
+    TEMPLATE: ClassVar[str] = "flow.md.j2"
+    total: int
+    """All projects' funding (``totals.county_funding``), 分."""
+
+
 @dataclass(frozen=True)
 class RulesPage(PageContext):
     TEMPLATE: ClassVar[str] = "rules.md.j2"
@@ -493,6 +505,7 @@ PAGE_TYPES: tuple[type[PageContext], ...] = (
     CompliancePage,
     FlagsPage,
     RulesPage,
+    FlowPage,
     DownloadsIndexPage,
     DownloadsVerifyPage,
     WithdrawnPage,

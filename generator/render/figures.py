@@ -16,7 +16,8 @@ The recipe, in the HTML::
   half up), ``个`` (a count or a sum of a count column such as 受益户数), ``%`` (a rate:
   the ``data-sum`` ÷ the ``data-per`` sum × 100, one decimal, half up, printed ``66.7%``).
 - ``data-minus="FILE:COLUMN"`` with ``data-minus-where``: subtract that sum (a fund's 未安排
-  is its amount minus its allocations; a 结余 is 安排 minus 已拨付), ``fig_diff``.
+  is its amount minus its allocations; a 结余 is 安排 minus 已拨付): ``fig_diff``, or
+  ``fig(..., minus=(source, where))`` where the figure needs a year's folder or 万元.
 - ``data-per="FILE:COLUMN"`` with ``data-per-where``: the base of a ``%`` figure
   (拨付率 = 已拨付 ÷ 安排), ``fig_rate``. A rate without a base (0) is printed ``—`` and
   carries no recipe.
@@ -79,12 +80,14 @@ def fig(
     unit: str | None = None,
     year: int | None = None,
     cell: bool = False,
+    minus: tuple[str, dict] | None = None,
 ) -> Markup:
     """A figure with its recipe. ``source``: ``"table.key"`` sums a column,
     ``"table"`` counts rows; ``where`` is built by ``Where`` (English keys already turned
     into CSV headers); ``unit`` defaults to 元 for money columns and 个 otherwise;
     ``year``: use that year's download folder; ``cell``: one row's value (``data-cell``:
-    the value of one of the matching rows), for a record's own line in a table."""
+    the value of one of the matching rows), for a record's own line in a table;
+    ``minus``: ``("table.key", where)``, a sum subtracted from this one (a difference)."""
     if value is None:
         return Markup("")
     table, _, key = source.partition(".")
@@ -100,6 +103,10 @@ def fig(
     text = {"元": money.yuan, "万元": money.wan}.get(unit, str)(value)
     if where:
         recipe += f" data-where='{_attr(json.dumps(where, ensure_ascii=False))}'"
+    if minus:
+        m_table, _, m_key = minus[0].partition(".")
+        recipe += f" data-minus='{_attr(f'{csv_path(m_table, year)}:{col(m_table, m_key)}')}'"
+        recipe += f" data-minus-where='{_attr(json.dumps(minus[1], ensure_ascii=False))}'"
     return Markup(f'<span class="gs-fig" {recipe} data-unit="{unit}">{text}</span>')
 
 
@@ -324,3 +331,34 @@ class Where:
         if village:
             out[col("benefits", "village")] = village
         return out
+
+    # --- charts (pages issue): the rows of the tables next to the charts ----------------
+    @staticmethod
+    def category(c: str) -> dict:
+        """The projects of a category; ``""``: those with none written."""
+        return {col("projects", "category"): c}
+
+    @staticmethod
+    def source(s: str) -> dict:
+        """The rows of project_funding from one funding source."""
+        return {col("project_funding", "source"): s}
+
+    @staticmethod
+    def both(*wheres: dict) -> dict:
+        """All of these conditions (they name different columns)."""
+        out: dict[str, Any] = {}
+        for where in wheres:
+            clash = set(out) & set(where)
+            if clash:
+                raise ValueError(f"w.both: {sorted(clash)} named twice")
+            out.update(where)
+        return out
+
+    def village_year(self, v: Village, kind: str, y: int) -> dict:
+        """The rows behind one year of a village's chart: its ``own`` or ``shared``
+        projects' funding rows of year ``y``, or its ``benefits`` rows of that year (0: no
+        year written)."""
+        year = str(y) if y else ""
+        if kind == "benefits":
+            return dict(self.village_benefits(v), **{col("benefits", "year"): year})
+        return self.projects_in(self.both(self.village_projects(v, kind), self.year(year)))

@@ -27,6 +27,7 @@ from generator.model.history import History
 from generator.project import GENERATED_DIRS, Project, open_project
 from generator.records import Village
 from generator.render import lists, opendata, print_pages, urls
+from generator.render.charts import Charts
 from generator.render.config import write_config
 from generator.render.contexts import (
     BenefitProgramPage,
@@ -37,6 +38,7 @@ from generator.render.contexts import (
     DistributionPage,
     DistributionsIndexPage,
     FlagsPage,
+    FlowPage,
     FundPage,
     FundsIndexPage,
     HomePage,
@@ -86,6 +88,7 @@ NOT_SEARCHED = (
     "flags/",
     "townships/index.md",
     "townships/by-",
+    "flow/",
     "downloads/",
     "archive/",
     "print/",
@@ -201,6 +204,7 @@ def render(
         prints=print_pages.PrintIndex(ds, pdf),
         od=od,
         rf=rf,
+        charts=Charts(ds),
     )
     base = {name: getattr(site, name) for name in field_names(SiteContext)}
 
@@ -264,6 +268,7 @@ def render(
         page(urls.plan_year(y["year"]), PlanYearPage(year=y["year"], plans=y["plans"]))
     funds = sorted(ds.funds, key=lambda f: (f.issued_on or date.min, f.id), reverse=True)
     page("funds/index.md", FundsIndexPage(funds=funds))
+    page(urls.FLOW, FlowPage(total=totals.county_funding(ds)))
     for f in funds:
         page(urls.fund(f.id), FundPage(f=f), {"pub_date": _iso(f.issued_on)})
     by_township: dict[str, list[Village]] = defaultdict(list)

@@ -16,6 +16,7 @@ from generator.slugs import benefit_slug, slug, village_slug
 __all__ = ["benefit_slug", "slug", "village_slug"]  # and the path functions below
 
 PRINT_DIR = "print"
+FLOW = "flow/index.md"  # the county's 资金流向 (sources → categories → townships)
 DOWNLOADS_DIR = "downloads"
 
 # Folder of each kind of record page (a notice subject's kind → its folder).

@@ -298,6 +298,8 @@ def expected(fig: Figure, tables: _Tables) -> Decimal | set[Decimal]:
             if fig.unit != "%" or not base:
                 raise Bad("比率的单位应是 %，分母不能为 0")
             return (total * 100 / base).quantize(Decimal("0.1"), rounding="ROUND_HALF_UP")
+        if fig.unit == "万元":
+            return (total / 10000).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
         return total
     if fig.unit == "%":
         raise Bad("单位 % 需要 data-per（分母）")
