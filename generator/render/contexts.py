@@ -340,6 +340,7 @@ class FlagsPage(PageContext):
     """The date the flags were computed for (数据截止日期)."""
 
 
+@dataclass(frozen=True)
 class FlowPage(PageContext):
     """The county's 资金流向: funding sources → categories → townships (``render.charts``)."""
 
