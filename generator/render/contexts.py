@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from generator.findings import Code
 from generator.model import Dataset
+from generator.model.catalogue import ItemCoverage
 from generator.model.history import Change, History, Removed
 from generator.model.siteconfig import Site
 from generator.model.totals import Totals
@@ -242,6 +243,22 @@ class RulesPage(PageContext):
     """The compliance figures; ``c.rules`` lists the rules checked."""
 
 
+@dataclass(frozen=True)
+class CataloguePage(PageContext):
+    """The 标准目录 coverage (issue 17): each catalogue item, per township."""
+
+    TEMPLATE: ClassVar[str] = "catalogue.md.j2"
+    items: list[ItemCoverage]
+    """Per item (``ic.item``: ``name``, ``basis``, ``deadline``, ``channel``, ``kinds``),
+    its ``rows``: one per township (``全县`` last) with ``township``, ``state`` (the worst:
+    逾期, 缺失, 已公开, 未到期) and ``of(state)``, the records in that state (``subject``,
+    ``label``, ``due``, ``notice``) — ``model.catalogue.coverage``."""
+    states: tuple[str, ...]
+    """The states in the order the page lists them."""
+    limit: int
+    """At most this many records are named per state and township (then 等)."""
+
+
 # --- open data pages (render/opendata.py) -----------------------------------------------
 
 
@@ -386,6 +403,7 @@ PAGE_TYPES: tuple[type[PageContext], ...] = (
     ReportPage,
     CompliancePage,
     RulesPage,
+    CataloguePage,
     DownloadsIndexPage,
     DownloadsVerifyPage,
     WithdrawnPage,

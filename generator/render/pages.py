@@ -22,7 +22,7 @@ import jinja2
 from generator import cores
 from generator.errors import TemplateError
 from generator.findings import CODES, Report
-from generator.model import Dataset, totals
+from generator.model import Dataset, catalogue, totals
 from generator.model.history import History
 from generator.project import GENERATED_DIRS, Project, open_project
 from generator.records import Village
@@ -33,6 +33,7 @@ from generator.render.contexts import (
     BenefitsIndexPage,
     CasePage,
     CasesIndexPage,
+    CataloguePage,
     CompliancePage,
     DistributionPage,
     DistributionsIndexPage,
@@ -75,6 +76,9 @@ NOT_SEARCHED = (
     "archive/",
     "print/",
 )
+
+
+CATALOGUE_LIMIT = 30  # records named per state and township on the 标准目录 page
 
 
 @dataclass
@@ -254,6 +258,11 @@ def render(
     comp = compliance(ds, report or Report())
     page("compliance/index.md", CompliancePage(c=comp, codes=CODES))
     page("compliance/rules.md", RulesPage(c=comp))
+    states = (catalogue.LATE, catalogue.MISSING, catalogue.PUBLISHED, catalogue.NOT_DUE)
+    page(
+        "compliance/catalogue.md",
+        CataloguePage(items=catalogue.coverage(ds), states=states, limit=CATALOGUE_LIMIT),
+    )
     write_print_pages()
     if child_done:
         theirs, seen = child_done()
