@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 from conftest import TEST_DATA, make_project, write_data
 
-from generator.model import catalogue
 from generator.model.siteconfig import build_site
 from generator.model.status import notice_status, period
 from generator.pipeline import check
 from generator.records import NO_ORIGIN, Notice
-from generator.render import render
+from generator.render import coverage, render
 from generator.render.views import Views
 
 TINY = TEST_DATA / "tiny"
@@ -197,7 +196,7 @@ def coverage_of(tmp_path: Path, site: str = SITE) -> dict:
     )
     checked = check(data)
     assert checked.dataset is not None, checked.report.to_json()
-    found = catalogue.coverage(checked.dataset)
+    found = coverage.coverage(checked.dataset)
     return {ic.item.name: {r.township: r for r in ic.rows} for ic in found}
 
 
@@ -249,7 +248,7 @@ def test_site_yaml_changes_switches_off_and_adds_catalogue_items(tmp_path):
         "accepted_on",
         5,
     )
-    rows = next(c for c in catalogue.coverage(checked.dataset) if c.item is added).rows
+    rows = next(c for c in coverage.coverage(checked.dataset) if c.item is added).rows
     assert [(r.township, r.state) for r in rows] == [("青山镇", "缺失")]
 
 

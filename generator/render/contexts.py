@@ -23,7 +23,6 @@ from markupsafe import Markup
 
 from generator.findings import Code
 from generator.model import Dataset
-from generator.model.catalogue import ItemCoverage
 from generator.model.history import Change, History, Removed
 from generator.model.siteconfig import Site
 from generator.model.totals import Totals
@@ -37,6 +36,7 @@ from generator.records import (
     Rectification,
     Village,
 )
+from generator.render.coverage import ItemCoverage
 from generator.render.downloads import Downloads
 from generator.render.opendata import OpenData
 from generator.render.print_pages import PrintIndex, PrintNotice

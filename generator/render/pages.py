@@ -22,11 +22,11 @@ import jinja2
 from generator import cores
 from generator.errors import TemplateError
 from generator.findings import CODES, Report
-from generator.model import Dataset, catalogue, totals
+from generator.model import Dataset, totals
 from generator.model.history import History
 from generator.project import GENERATED_DIRS, Project, open_project
 from generator.records import Village
-from generator.render import opendata, print_pages, urls
+from generator.render import coverage, opendata, print_pages, urls
 from generator.render.config import write_config
 from generator.render.contexts import (
     BenefitProgramPage,
@@ -258,10 +258,9 @@ def render(
     comp = compliance(ds, report or Report())
     page("compliance/index.md", CompliancePage(c=comp, codes=CODES))
     page("compliance/rules.md", RulesPage(c=comp))
-    states = (catalogue.LATE, catalogue.MISSING, catalogue.PUBLISHED, catalogue.NOT_DUE)
     page(
         "compliance/catalogue.md",
-        CataloguePage(items=catalogue.coverage(ds), states=states, limit=CATALOGUE_LIMIT),
+        CataloguePage(items=coverage.coverage(ds), states=coverage.STATES, limit=CATALOGUE_LIMIT),
     )
     write_print_pages()
     if child_done:
