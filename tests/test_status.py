@@ -11,7 +11,7 @@ import pytest
 from conftest import TEST_DATA, make_project, write_data
 
 from generator.model.siteconfig import build_site
-from generator.model.status import notice_status, period
+from generator.model.notice_status import notice_status, period
 from generator.pipeline import check
 from generator.records import NO_ORIGIN, Notice
 from generator.render import coverage, render

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from generator.dates import zh_date
 from generator.model import Dataset, benefit_key, parse_subject, totals
-from generator.model.status import Status, notice_status
+from generator.model.notice_status import Status, notice_status
 from generator.records import Notice, Project, Village
 from generator.render import urls
 from generator.render.mdtext import escape_md, link
@@ -67,7 +67,7 @@ class Views:
     # --- notice status and 信息公开 metadata (issue 17, status) -------------------------
 
     def status(self, n: Notice) -> Status:
-        """``n``'s status on the data date (``model.status``); a notice of a stopped
+        """``n``'s status on the data date (``model.notice_status``); a notice of a stopped
         project (已终止) is 已废止 unless its 有效性 says otherwise."""
         parsed = parse_subject(n.subject)
         stopped = False

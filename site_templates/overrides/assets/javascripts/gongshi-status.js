@@ -2,7 +2,7 @@
    status on the data date (公示中（第 3 天，共 10 天，3月16日截止）…) and reads right
    without this script; here the same words are recomputed from the reader's clock, from
    the period the generator put into the badge (data-gs-start, data-gs-end, ISO dates), so
-   a page built last week still tells the truth. Same wording as generator/model/status.py.
+   a page built last week still tells the truth. Same wording as generator/model/notice_status.py.
    No outside host, no storage; re-runs on every page Material shows (document$). */
 (function () {
   "use strict";
