@@ -120,6 +120,7 @@ NOTICE_KINDS = (
     "完成情况公告",
 )
 PLAN_KINDS = ("年度计划", "调整方案")
+NOTICE_VALIDITY = ("有效", "已调整", "已废止")  # notices.validity (issue 17, status)
 TARGET_KINDS = ("产出指标", "效益指标", "满意度指标")
 RECTIFICATION_SOURCES = ("督查", "巡视", "审计", "信访", "自查")
 RECTIFICATION_STATUSES = ("未整改", "整改中", "已整改")
@@ -262,6 +263,15 @@ class Notice:
     until: date | None = col("公示截止日期", "date")
     places: tuple[str, ...] = col("公示地点", "list")
     objections: str = col("异议及处理情况")
+    # 信息公开 metadata (issue 17, status): optional; what is left empty is derived
+    # (render.views.notice_meta) and 有效性 drives the 已调整 / 已废止 status.
+    index_no: str = col("索引号", help="不填则按 site.yaml 的索引号格式生成")
+    publisher: str = col("发布机构", help="不填则用 site.yaml 的主办单位")
+    document_no: str = col("文号")
+    written_on: date | None = col("成文日期", "date")
+    validity: str = col(
+        "有效性", choices=NOTICE_VALIDITY, help="有效、已调整或已废止；调整或废止的公示不删除"
+    )
     origin: Origin = NO_ORIGIN
 
 

@@ -132,3 +132,61 @@ def test_gitlab_build_and_pages_scripts_publish_the_site(tmp_path):
     assert published.returncode == 0
     index = (project / "public" / "index.html").read_text("utf-8")
     assert "青山" in index
+
+
+# --- the daily scheduled build (issue 17): statuses roll over without a data commit ------
+
+
+def _beijing_today():
+    from datetime import datetime, timedelta, timezone
+
+    return datetime.now(timezone(timedelta(hours=8))).date()
+
+
+def _dated(env_file: Path):
+    """The rules' "today" that a SOURCE_DATE_EPOCH line written by a CI step gives."""
+    from generator.model.siteconfig import Site
+    from generator.pipeline import as_of
+
+    lines = [x for x in env_file.read_text("utf-8").splitlines() if x.strip()]
+    assert len(lines) == 1 and lines[0].startswith("SOURCE_DATE_EPOCH=")
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = lines[0].split("=", 1)[1]
+    try:
+        return as_of(Site(), TINY)
+    finally:
+        if old is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def test_github_workflow_builds_daily_and_dates_the_scheduled_build_today(tmp_path):
+    wf = load(GITHUB)
+    on = wf.get("on", wf.get(True))
+    cron = on["schedule"][0]["cron"].split()
+    assert len(cron) == 5 and cron[2:] == ["*", "*", "*"]  # every day of every month
+    step = github_steps("build")["定时更新：以今天为数据日期"]
+    names = [s.get("name", "") for s in wf["jobs"]["build"]["steps"]]
+    assert names.index("定时更新：以今天为数据日期") < names.index("检查数据")
+
+    env_file = tmp_path / "env"
+    env_file.write_text("", "utf-8")
+    pushed = sh(step, tmp_path, GITHUB_EVENT_NAME="push", GITHUB_ENV=str(env_file))
+    assert pushed.returncode == 0 and env_file.read_text("utf-8") == ""  # a push keeps its date
+    daily = sh(step, tmp_path, GITHUB_EVENT_NAME="schedule", GITHUB_ENV=str(env_file))
+    assert daily.returncode == 0, daily.stderr
+    assert _dated(env_file) == _beijing_today()
+
+
+def test_gitlab_pipeline_runs_on_a_schedule_and_dates_it_today(tmp_path):
+    ci = load(GITLAB)
+    assert {"if": '$CI_PIPELINE_SOURCE == "schedule"'} in ci[".on_data_change"]["rules"]
+    assert any("schedule" in r.get("if", "") for r in ci["pages"]["rules"])
+    line = next(x for x in ci["default"]["before_script"] if "SOURCE_DATE_EPOCH" in x)
+    env_file = tmp_path / "env"
+    script = line + '\necho "SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-}" > ' + str(env_file)
+    assert sh(script, tmp_path, CI_PIPELINE_SOURCE="schedule").returncode == 0
+    assert _dated(env_file) == _beijing_today()
+    assert sh(script, tmp_path, CI_PIPELINE_SOURCE="push", SOURCE_DATE_EPOCH="").returncode == 0
+    assert env_file.read_text("utf-8").strip() == "SOURCE_DATE_EPOCH="

@@ -107,6 +107,8 @@ EXAMPLES: dict[str, dict[str, str]] = {
         "subject": "project:JL2019-001",
         "places": "门户网站、大洼村公开栏",
         "objections": "无异议",
+        "publisher": "兰陵县乡村振兴局",
+        "validity": "有效",
     },
     "plans": {
         "id": "JH2019-02",

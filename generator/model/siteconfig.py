@@ -11,9 +11,10 @@ from urllib.parse import urlsplit
 
 from generator import findings as F
 from generator.dates import parse_date
+from generator.model import catalogue as cat
 from generator.model.flagconfig import DEFAULT as DEFAULT_FLAGS
 from generator.model.flagconfig import FlagSettings, build_flags
-from generator.records import Origin
+from generator.records import NOTICE_KINDS, Origin
 
 # 我为政府网站找错 (the State Council's platform; a site is named by its 网站标识码)
 CORRECTION_PLATFORM = "https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code="
@@ -71,6 +72,10 @@ class Site:
     plan_days: int = 20  # 年度计划 → its 年度计划公告
     adjustment_days: int = 20  # 调整方案 → its 调整公告 (some provinces: 10)
     allocation_days: int = 15  # a fund issued → its 分配结果公告
+    # issue 17 (status): notice periods, 信息公开 metadata, the 标准目录
+    notice_days: int = 10  # 公示天数: a board posting without an end date lasts this long
+    index_format: str = "{site_code}/{year}-{id}"  # 索引号格式 (render.views.notice_meta)
+    catalogue: tuple[cat.Item, ...] = cat.DEFAULT_ITEMS  # 标准目录 (model.catalogue)
     origin: Origin = field(default=Origin("", 0), compare=False)
 
     @property
@@ -136,6 +141,9 @@ KEYS: dict[str, tuple[str, ...]] = {
     "plan_days": ("年度计划公告时限", "计划公告时限"),
     "adjustment_days": ("调整方案公告时限", "调整公告时限"),
     "allocation_days": ("分配结果公告时限",),
+    "notice_days": ("公示天数", "公示期天数"),
+    "index_format": ("索引号格式",),
+    "catalogue": ("标准目录", "公开目录"),
 }
 # Settings counted in working days (the lifecycle clocks): key → what the clock is for.
 WORKDAY_SETTINGS = {
@@ -314,6 +322,11 @@ def build_site(raw: dict[str, Any], origin: Origin) -> tuple[Site, list[F.Findin
                 )
             else:
                 values[k] = text
+        elif k == "catalogue":
+            items, problems = catalogue_items(value)
+            for problem in problems:
+                wrong(key, problem)
+            values[k] = items
         elif isinstance(value, dict | list):  # scanbad: a nested value is not a setting
             wrong(key, f"{key} 应是一行文字，而不是嵌套的列表或键值")
         elif k == "max_future_years":
@@ -338,6 +351,18 @@ def build_site(raw: dict[str, Any], origin: Origin) -> tuple[Site, list[F.Findin
                     f"{key}（{WORKDAY_SETTINGS[k]}的时限）应是 1 到 60 之间的工作日天数，"
                     f"如 20，而不是“{value}”",
                 )
+        elif k == "notice_days":
+            n = str(value).strip()
+            if n.isdigit() and 1 <= int(n) <= 90:
+                values[k] = int(n)
+            else:
+                wrong(key, f"{key}（公示天数）应是 1 到 90 之间的整数，而不是“{value}”")
+        elif k == "index_format":
+            problem = index_format_problem(str(value))
+            if problem:
+                wrong(key, problem)
+            else:
+                values[k] = str(value).strip()
         elif k == "data_date" and value is not None:
             parsed, problem = parse_date(str(value))
             if parsed is None:
@@ -387,3 +412,129 @@ def read_logo(site: Site, data_dir: Path) -> tuple[bytes, list[F.Finding]]:
     if not data.startswith(_MAGIC[kind]) or (kind == "image/webp" and data[8:12] != b"WEBP"):
         return wrong(f"logo 文件“{site.logo}”不是它扩展名所说的图片：请用图片软件另存为 PNG 再试")
     return data, []
+
+
+# --- issue 17 (status): 索引号格式 and 标准目录 ---------------------------------------------
+
+INDEX_FIELDS = {
+    "site_code": "3713240001",
+    "year": 2024,
+    "id": "GS2024-001",
+    "seq": 1,
+    "kind": "事前公示",
+}
+
+
+def index_format_problem(text: str) -> str | None:
+    """Why a 索引号格式 cannot be used, or ``None``.
+
+    >>> index_format_problem("{site_code}/{year}-{seq:05d}") is None
+    True
+    >>> index_format_problem("{县}-{id}")[:31]
+    '索引号格式“{县}-{id}”里只能用 {site_code}'
+    """
+    try:
+        text.format(**INDEX_FIELDS)
+    except (KeyError, IndexError, ValueError, AttributeError):
+        names = "、".join("{" + k + "}" for k in INDEX_FIELDS)
+        return f"索引号格式“{text}”里只能用 {names}（如 {{site_code}}/{{year}}-{{seq:05d}}）"
+    return None
+
+
+_ITEM_KEYS: dict[str, tuple[str, ...]] = {
+    "name": ("事项", "名称"),
+    "basis": ("依据", "公开依据"),
+    "deadline": ("时限", "公开时限"),
+    "channel": ("渠道", "公开渠道", "公开方式"),
+    "kinds": ("公示类型", "类型"),
+    "subject": ("对象", "公示对象"),
+    "when": ("适用", "适用范围"),
+    "due_from": ("起算日期", "起算"),
+    "due_workdays": ("工作日", "工作日数"),
+    "off": ("不适用", "停用"),
+}
+_ITEM_LOOKUP = {a: k for k, v in _ITEM_KEYS.items() for a in (k, *v)}
+
+
+def catalogue_items(value: Any) -> tuple[tuple[cat.Item, ...], list[str]]:
+    """``catalogue`` of site.yaml: a list of items, each changing a default item by its
+    ``name`` (事项), switching it off (``off: true`` / 不适用: 是) or adding a new one.
+    Returns the items to use and the problems found (Chinese, one per problem)."""
+    if value is None:
+        return cat.DEFAULT_ITEMS, []
+    if not isinstance(value, list):
+        return cat.DEFAULT_ITEMS, ["标准目录应是列表，每项写 事项（name）和要改的内容"]
+    problems: list[str] = []
+    changes: list[tuple[str, dict, bool]] = []
+    for i, raw in enumerate(value, 1):
+        if not isinstance(raw, dict):
+            problems.append(f"标准目录第 {i} 项应是键值（事项: …，依据: …），而不是“{raw}”")
+            continue
+        fields: dict[str, Any] = {}
+        name, off = "", False
+        for key, v in raw.items():
+            k = _ITEM_LOOKUP.get(str(key).strip())
+            if k is None:
+                names = "、".join(v[0] for v in _ITEM_KEYS.values())
+                problems.append(f"标准目录第 {i} 项的“{key}”不认识，可用：{names}")
+            elif k == "name":
+                name = str(v or "").strip()
+            elif k == "off":
+                off = v in _YES
+            elif k == "kinds":
+                kinds = tuple(
+                    x.strip()
+                    for x in (
+                        v if isinstance(v, list) else str(v or "").replace("；", "、").split("、")
+                    )
+                    if str(x).strip()
+                )
+                bad = [x for x in kinds if x not in NOTICE_KINDS]
+                if bad:
+                    problems.append(
+                        f"标准目录第 {i} 项的公示类型“{'、'.join(bad)}”不认识，"
+                        f"可用：{'、'.join(NOTICE_KINDS)}"
+                    )
+                fields[k] = kinds
+            elif k == "subject":
+                s = str(v or "").strip()
+                s = cat.SUBJECT_NAMES.get(s, s)
+                if s not in cat.SUBJECTS:
+                    problems.append(
+                        f"标准目录第 {i} 项的对象“{v}”应是 {'、'.join(cat.SUBJECT_NAMES)} 之一"
+                    )
+                fields[k] = s
+            elif k == "when":
+                s = str(v or "").strip()
+                s = cat.WHEN_NAMES.get(s, s)
+                if s not in cat.WHEN:
+                    problems.append(
+                        f"标准目录第 {i} 项的适用“{v}”应是 {'、'.join(cat.WHEN_NAMES)} 之一"
+                    )
+                fields[k] = s
+            elif k == "due_from":
+                s = str(v or "").strip()
+                s = cat.DUE_FROM_NAMES.get(s, s)
+                if s not in cat.DUE_FROM:
+                    problems.append(
+                        f"标准目录第 {i} 项的起算日期“{v}”应是 {'、'.join(cat.DUE_FROM_NAMES)} 之一"
+                    )
+                fields[k] = s
+            elif k == "due_workdays":
+                n = str(v).strip()
+                if not (n.isdigit() and int(n) <= 365):
+                    problems.append(f"标准目录第 {i} 项的工作日“{v}”应是 0 到 365 的整数")
+                else:
+                    fields[k] = int(n)
+            else:
+                fields[k] = str(v or "").strip()
+        if not name:
+            problems.append(f"标准目录第 {i} 项没有写 事项（name）")
+            continue
+        known = any(it.name == name for it in cat.DEFAULT_ITEMS)
+        if not known and not off and not fields.get("kinds"):
+            problems.append(f"标准目录新增的“{name}”要写 公示类型（kinds），才能核对是否公开")
+        changes.append((name, fields, off))
+    if problems:
+        return cat.DEFAULT_ITEMS, problems
+    return cat.merge(cat.DEFAULT_ITEMS, changes), []

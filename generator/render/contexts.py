@@ -37,6 +37,7 @@ from generator.records import (
     Village,
 )
 from generator.render.charts import Charts
+from generator.render.coverage import ItemCoverage
 from generator.render.downloads import Downloads
 from generator.render.lists import ProjectFilters, ProjectGroup
 from generator.render.opendata import OpenData
@@ -356,6 +357,22 @@ class RulesPage(PageContext):
     """The compliance figures; ``c.rules`` lists the rules checked."""
 
 
+@dataclass(frozen=True)
+class CataloguePage(PageContext):
+    """The 标准目录 coverage (issue 17): each catalogue item, per township."""
+
+    TEMPLATE: ClassVar[str] = "catalogue.md.j2"
+    items: list[ItemCoverage]
+    """Per item (``ic.item``: ``name``, ``basis``, ``deadline``, ``channel``, ``kinds``),
+    its ``rows``: one per township (``全县`` last) with ``township``, ``state`` (the worst:
+    逾期, 缺失, 已公开, 未到期) and ``of(state)``, the records in that state (``subject``,
+    ``label``, ``due``, ``notice``) — ``model.catalogue.coverage``."""
+    states: tuple[str, ...]
+    """The states in the order the page lists them."""
+    limit: int
+    """At most this many records are named per state and township (then 等)."""
+
+
 # --- open data pages (render/opendata.py) -----------------------------------------------
 
 
@@ -507,6 +524,7 @@ PAGE_TYPES: tuple[type[PageContext], ...] = (
     FlagsPage,
     RulesPage,
     FlowPage,
+    CataloguePage,
     DownloadsIndexPage,
     DownloadsVerifyPage,
     WithdrawnPage,

@@ -26,7 +26,7 @@ from generator.model import Dataset, totals
 from generator.model.history import History
 from generator.project import GENERATED_DIRS, Project, open_project
 from generator.records import Village
-from generator.render import lists, opendata, print_pages, urls
+from generator.render import coverage, lists, opendata, print_pages, urls
 from generator.render.charts import Charts
 from generator.render.config import write_config
 from generator.render.contexts import (
@@ -34,6 +34,7 @@ from generator.render.contexts import (
     BenefitsIndexPage,
     CasePage,
     CasesIndexPage,
+    CataloguePage,
     CompliancePage,
     DistributionPage,
     DistributionsIndexPage,
@@ -109,6 +110,9 @@ LISTS = (
     "cases/index.md",
 )
 LIST_FOLDERS = (urls.PROJECTS_BY + "/", "archive/")  # every page in them is a list
+
+
+CATALOGUE_LIMIT = 30  # records named per state and township on the 标准目录 page
 
 
 @dataclass
@@ -308,6 +312,10 @@ def render(
     page("compliance/index.md", CompliancePage(c=comp, codes=CODES))
     page("compliance/rules.md", RulesPage(c=comp))
     page("flags/index.md", FlagsPage(indicators=risk.by_indicator(rf), as_of=ds.as_of.isoformat()))
+    page(
+        "compliance/catalogue.md",
+        CataloguePage(items=coverage.coverage(ds), states=coverage.STATES, limit=CATALOGUE_LIMIT),
+    )
     write_print_pages()
     if child_done:
         theirs, seen = child_done()

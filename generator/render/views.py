@@ -5,12 +5,14 @@ of the home, village and benefit pages. Templates only lay these out.
 from __future__ import annotations
 
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from markupsafe import Markup
 
 from generator.dates import zh_date
 from generator.model import Dataset, benefit_key, lifecycle, parse_subject, status, totals
+from generator.model.notice_status import Status, notice_status
 from generator.model.objections import objection_state
 from generator.records import Asset, Case, Notice, Plan, Project, Rectification, Village
 from generator.render import titles, urls
@@ -169,6 +171,86 @@ class Views:
             n = step.notice
             return link(f"{n.kind} {n.id}", root + urls.index("notices"))
         return Markup("")
+
+    # --- notice status and 信息公开 metadata (issue 17, status) -------------------------
+
+    def status(self, n: Notice) -> Status:
+        """``n``'s status on the data date (``model.notice_status``); a notice of a stopped
+        project (已终止) is 已废止 unless its 有效性 says otherwise."""
+        parsed = parse_subject(n.subject)
+        stopped = False
+        if parsed and parsed[0] == "project" and (p := self.ds.project(parsed[1])):
+            stopped = p.status == "已终止"
+        return notice_status(n, self.ds.as_of, self.ds.site.notice_days, withdrawn=stopped)
+
+    def badge(self, n: Notice) -> Markup:
+        """The status as a badge: words, never colour alone. A badge with a period carries
+        its dates (``data-gs-start``, ``data-gs-end``) so ``gongshi-status.js`` can redo
+        the count from the reader's clock; without the script it reads as built."""
+        st = self.status(n)
+        attrs = ""
+        if st.live and st.start and st.end:
+            attrs = Markup(' data-gs-start="{}" data-gs-end="{}"').format(
+                st.start.isoformat(), st.end.isoformat()
+            )
+        return Markup('<span class="gs-status gs-status--{}"{}>{}</span>').format(
+            st.code, attrs, st.text
+        )
+
+    def open_notices(self) -> list[tuple[Notice, Status]]:
+        """Notices within their objection period on the data date, ending soonest first:
+        what a villager can still object to (the home page's 正在公示)."""
+        found = [(n, self.status(n)) for n in self.ds.notices]
+        found = [(n, st) for n, st in found if st.is_open]
+        return sorted(found, key=lambda x: (x[1].end, x[0].posted_on, x[0].id))
+
+    def notice_meta(self, n: Notice) -> dict[str, str]:
+        """The 信息公开 metadata of a notice, as county disclosure pages show it: 索引号,
+        发布机构, 文号, 成文日期, 发布日期, 有效性. What the notices table leaves empty is
+        derived: 索引号 from ``site.index_format``, 发布机构 from the site's 主办单位, 文号 and
+        成文日期 of a fund notice from the fund, 有效性 from the status."""
+        return self._meta.get(n.id) or self._notice_meta(n)
+
+    @cached_property
+    def _meta(self) -> dict[str, dict[str, str]]:
+        return {n.id: self._notice_meta(n) for n in self.ds.notices}
+
+    @cached_property
+    def _seq(self) -> dict[str, int]:
+        """A notice's number within the year it was posted (for ``{seq}``)."""
+        out: dict[str, int] = {}
+        count: dict[int, int] = {}
+        for n in sorted(self.ds.notices, key=lambda n: (n.posted_on or date.min, n.id)):
+            y = n.posted_on.year if n.posted_on else 0
+            count[y] = count.get(y, 0) + 1
+            out.setdefault(n.id, count[y])
+        return out
+
+    def _notice_meta(self, n: Notice) -> dict[str, str]:
+        site = self.ds.site
+        parsed = parse_subject(n.subject)
+        fund = self.ds.fund(parsed[1]) if parsed and parsed[0] == "fund" else None
+        index_no = n.index_no
+        if not index_no:
+            year = n.posted_on.year if n.posted_on else ""
+            index_no = site.index_format.format(
+                site_code=site.site_code,
+                year=year,
+                id=n.id,
+                seq=self._seq.get(n.id, 0),
+                kind=n.kind,
+            ).strip("/- ")
+        st = self.status(n)
+        validity = n.validity or ("已废止" if st.code == "void" else "有效")
+        written = n.written_on or (fund.issued_on if fund else None)
+        return {
+            "索引号": index_no,
+            "发布机构": n.publisher or site.office,
+            "文号": n.document_no or (fund.document_no if fund else ""),
+            "成文日期": zh_date(written),
+            "发布日期": zh_date(n.posted_on),
+            "有效性": validity,
+        }
 
 
 def project_sort_key(p: Project) -> tuple:
