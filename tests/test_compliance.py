@@ -107,6 +107,21 @@ PLANTED = {
         "project:JL2018-002",
         ("ZC2018-002", "安乐庄村100千瓦光伏电站", "没有管护主体"),
     ),
+    # the lifecycle (issue 17): a project that skipped the pool, a plan published late
+    "J001": (
+        "data/plans.csv",
+        3,
+        "F列（计划项目）",
+        "project:JL2018-040",
+        ("松洞村、东山村贫困户庭院环境整治项目", "兰扶组〔2018〕6号", "没有入库公示"),
+    ),
+    "J003": (
+        "data/notices.csv",
+        147,
+        "D列（公示开始日期）",
+        "plan:JH2018-01",
+        ("兰扶组〔2018〕1号", "2018年2月5日", "2018年3月8日", "2018年3月26日"),
+    ),
 }
 
 

@@ -14,6 +14,7 @@ from test_site import Page
 
 from generator import cores
 from generator.errors import TemplateError
+from generator.model import lifecycle
 from generator.pipeline import check
 from generator.records import NOTICE_KINDS
 from generator.render import RenderResult, render
@@ -280,11 +281,16 @@ def test_hostile_texts_run_no_script_and_link_nowhere(hostile_page):
     html = article_html(page)
     made = {"del", "em", "code", "pre", "hr", "img", "iframe", "script", "h3", "h4"}
     assert not made & set(re.findall(r"<(\w+)", html)), "record text became markup"
-    # only the template's bold: the 合计 row and the kind of each notice posted
+    # only the template's bold: the 合计 row, the kind of each notice posted, and the
+    # lifecycle's stages and states (项目全过程)
     # (a figure is the template's <span class="gs-fig"> around the number: scan/figures.py)
     fig = re.compile(r'<span class="gs-fig"[^<>]*>([\d,.]+)</span>')
     bold = [fig.sub(r"\1", b) for b in re.findall(r"<strong>(.*?)</strong>", html)]
-    assert all(b == "合计" or b in NOTICE_KINDS or re.fullmatch(r"[\d,.]+", b) for b in bold), bold
+    lifecycle_words = {*lifecycle.STAGES, *lifecycle.STATE_ZH.values(), "尚未入库"}
+    assert all(
+        b == "合计" or b in NOTICE_KINDS or b in lifecycle_words or re.fullmatch(r"[\d,.]+", b)
+        for b in bold
+    ), bold
 
 
 def article_html(page: Page) -> str:
