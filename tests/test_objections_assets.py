@@ -16,10 +16,11 @@ import pytest
 from conftest import CONTRACT_DIR, TEST_DATA, build_project, make_project, write_data
 
 from generator.load import load
-from generator.model.dataset import published_tables
+from generator.model.dataset import privacy_inputs, published_tables
 from generator.pipeline import check
 from generator.records import ISSUE17_TABLES
 from generator.scan.figures import verify
+from generator.scan.site import scan
 
 TINY = TEST_DATA / "tiny"
 TODAY = date(2020, 12, 31)
@@ -410,3 +411,21 @@ def test_verify_catches_a_changed_objection_download(built: Path, tmp_path: Path
     _, problems = verify(site)
     pages = {p.file for p in problems}
     assert "compliance/index.html" in pages
+
+
+def test_scan_stops_a_complainant_leaked_by_a_template(built: Path, tmp_path: Path) -> None:
+    """The second lock: had a county template printed the complainant, the post-build scan
+    finds the name (and the phone) the loader dropped."""
+    checked = check(built.parent / "data", today=TODAY)
+    known, official, names = privacy_inputs(checked.loaded, checked.dataset.site)
+    assert COMPLAINANT in names
+    site = tmp_path / "site"
+    shutil.copytree(built, site)
+    assert scan(site, known, official_phones=official, private_names=names) == []
+    page = site / "projects" / "TY2020-002" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    assert "孙某某反映" in html
+    page.write_text(html.replace("孙某某反映", f"{COMPLAINANT}（{PHONE}）反映"), encoding="utf-8")
+    found = scan(site, known, official_phones=official, private_names=names)
+    assert {f.file for f in found} == {"projects/TY2020-002/index.html"}, found
+    assert len(found) >= 2  # the name and the phone
