@@ -709,7 +709,8 @@ def test_demo_cases_page_lists_every_case(demo_site):
     assert len(cases) == 17  # seed 000: 17 cadres dealt with
     page = Page.of(demo_site, "cases/")
     table = page.table_with("问题")
-    assert len(table.rows) == 17
+    *rows, total = table.rows
+    assert len(rows) == 17 and total[0] == "合计 17 起"
     for c in cases:
         assert get(c, "problem", "问题") in page.article
         full = get(c, "name", "姓名")
