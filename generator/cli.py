@@ -61,6 +61,14 @@ def print_report(report: Report, limit: int = 0) -> None:
     )
 
 
+def print_audit(found: list) -> None:
+    """What ``gongshi audit`` would say of the site just built (as warnings: publishing is
+    what cures a stale section)."""
+    if found:
+        console.print("\n[bold]网站预检（政府网站检查指标，gongshi audit）：[/bold]")
+        print_report(Report(list(found)), limit=50)
+
+
 def print_notes(report: Report) -> None:
     """What the loader normalised in each file (title rows, 合计 rows, 万元 …), so that
     nothing is changed silently."""
@@ -236,6 +244,7 @@ def build(
         ):
             if result.checked.report.findings:
                 print_report(result.checked.report, limit=50)
+            print_audit(result.audit_findings)
             if result.mkdocs_output and not result.published:
                 console.print(result.mkdocs_output)
             console.print(f"{county}：{'已发布' if result.published else '未发布'}")
@@ -254,6 +263,7 @@ def build(
         )
     if result.checked.report.findings:
         print_report(result.checked.report, limit=200)
+    print_audit(result.audit_findings)
     if result.mkdocs_output and not result.published:
         console.print(result.mkdocs_output)
     sys.exit(result.exit_code)

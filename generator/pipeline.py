@@ -140,6 +140,7 @@ class BuildResult:
     mkdocs_output: str = ""
     mkdocs_processes: int = 0
     figures_checked: int = 0  # figures recomputed from the downloads (scan.figures)
+    audit_findings: list[F.Finding] = field(default_factory=list)  # gongshi audit, as warnings
     pdf: bool = False  # PDFs were printed (asked for, and Chromium was found)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
@@ -333,9 +334,9 @@ def _build(
         audited = audit.audit(tmp, checked.dataset.as_of)
         result.scan_findings += [f for f in audited if f.code in audit.BLOCKING]
         report.extend(result.scan_findings)
-        report.extend(
+        result.audit_findings = [
             replace(f, severity="warning") for f in audited if f.code not in audit.BLOCKING
-        )
+        ]
         timings["scan_rest_s"] = time.perf_counter() - t0
         log(
             f"扫描网站：发现 {len(result.scan_findings)} 个问题"

@@ -165,6 +165,10 @@ def test_a_build_with_a_broken_link_keeps_the_old_site(tmp_path: Path) -> None:
     project = make_project(tmp_path / "county", TEST_DATA / "tiny")
     first = build_project(project)
     assert first.published, first.scan_findings
+    # the tiny county's footer lacks 公安机关备案号 and 党政机关网站标识: said, still published
+    missing = [f for f in first.audit_findings if f.code == "A006"]
+    assert missing and missing[0].severity == "warning", first.audit_findings
+    assert "A006" not in {f.code for f in first.checked.report.findings}
     before = (project / "site" / "index.html").read_bytes()
     guide = project / "content" / "about.md"
     # raw HTML: MkDocs' own link validation reads only Markdown links
