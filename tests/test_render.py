@@ -5,6 +5,7 @@ never markup, never a script, never a broken table)."""
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -91,15 +92,25 @@ def test_renaming_a_project_rewrites_only_the_pages_that_show_it(rendered):
     result = render_data(rendered)
 
     written = rel(rendered, result.written)
-    assert written == showing | DIGESTS | WORKBOOK
+    # a page's Excel slice holds what its JSON slice holds (compressed, so not searched above)
+    xlsx_slices = {
+        p.removesuffix(".json") + ".xlsx"
+        for p in showing
+        if p.startswith("downloads/slices/") and p.endswith(".json")
+    }
+    assert written == showing | DIGESTS | WORKBOOK | xlsx_slices
     assert len(written) < len(generated_files(rendered)) // 3
     assert not any(
         re.fullmatch(r"projects/SX\d+\.md", p) for p in written if p != "projects/SX2019001.md"
     )
     assert result.removed == []
-    for p in written - DIGESTS - WORKBOOK:
+    for p in written - DIGESTS - WORKBOOK - xlsx_slices:
         page = (rendered / "content" / p).read_text("utf-8")
         assert new in page and old not in page, p
+    for p in xlsx_slices:
+        with zipfile.ZipFile(rendered / "content" / p) as z:
+            cells = "".join(z.read(n).decode("utf-8") for n in z.namelist() if "worksheets" in n)
+        assert new in cells and old not in cells, p
 
 
 def test_render_on_two_cores_writes_what_one_core_writes(tmp_path, monkeypatch):

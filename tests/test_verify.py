@@ -104,8 +104,9 @@ def test_verify_fails_when_a_download_row_was_changed(contract, tmp_path: Path) 
     assert "index.html" in pages  # the county total on the home page
     assert all(f.code == "S010" for f in wrong), wrong
     project_page = [f.message for f in wrong if f.file == f"projects/{pid}/index.html"]
-    # the project's 资金规模 and 合计 (sums), and its line in 资金来源 (one row's value)
-    assert sum("相差 -100.00" in m for m in project_page) == 2, project_page
+    # the project's 资金规模 (in 基本情况 and in 资金安排与拨付) and 合计 (sums), and its line
+    # in 资金来源 (one row's value)
+    assert sum("相差 -100.00" in m for m in project_page) == 3, project_page
     assert sum("中的一行" in m and "对应的行是" in m for m in project_page) == 1, project_page
     assert gongshi("verify", str(site), cwd=tmp_path).returncode == 1
 
