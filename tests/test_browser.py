@@ -138,7 +138,8 @@ def test_project_page_reads_without_javascript(browser, url):
         page = context.new_page()
         page.goto(url + PROJECT)
         assert page.locator("article h1").inner_text().strip() == PROJECT_NAME
-        table = page.locator("article table", has_text="资金来源")
+        # the 资金来源 table (the 资金安排与拨付 table below it names 资金来源 too)
+        table = page.locator("article table:has(thead th:first-child:text-is('资金来源'))")
         assert table.is_visible()
         text = table.inner_text()
         assert "中央财政" in text and "合计" in text and "750,000.00" in text
