@@ -6,7 +6,8 @@ reviewed change: when a page changes on purpose, look at the images the failing 
 (the new screenshot and a difference image are written next to the test's temporary
 folder), then refresh and commit the images with the change:
 
-    python tests/test_visual.py        (writes tests/data/visual/*.png)
+    python tests/test_visual.py        (writes tests/data/visual/*.png and the README's
+                                        docs/screenshots/home.png, village.png)
 
 The comparison tolerates anti-aliasing and sub-pixel font differences (grey levels, halved
 resolution, a small share of changed pixels), not a moved block or a changed colour.
@@ -164,3 +165,7 @@ if __name__ == "__main__":  # refresh the reviewed images from a fresh demo buil
                         (BASELINES / f"{name}-{screen}.png").write_bytes(png)
                         print(f"wrote {name}-{screen}.png")
             b.close()
+        # the README's pictures are the phone screenshots of the home and village pages
+        shots = BASELINES.parent.parent.parent / "docs" / "screenshots"
+        for name in ("home", "village"):
+            (shots / f"{name}.png").write_bytes((BASELINES / f"{name}-phone.png").read_bytes())
