@@ -454,3 +454,17 @@ def test_demo_record_pages_show_their_flags(demo_site: Path) -> None:
     assert "RF06 资金闲置" in fund
     clean = (demo_site / "projects" / "JL2018-013" / "index.html").read_text("utf-8")
     assert "风险提示（" not in clean
+
+
+def test_demo_township_pages_show_their_projects_flags(demo_site: Path, demo_flags: Flags) -> None:
+    """A township page boxes the flags of its projects; a township none of whose projects is
+    flagged shows no box."""
+    flagged = {t for f in demo_flags.flags for t in f.townships}
+    assert flagged, "the demo plants flags on township projects"
+    towns = sorted(p.name for p in (demo_site / "townships").iterdir() if p.is_dir())
+    assert towns
+    for town in towns:
+        if town.startswith("by-"):
+            continue
+        page = (demo_site / "townships" / town / "index.html").read_text("utf-8")
+        assert ("风险提示（" in page) == (town in flagged), town

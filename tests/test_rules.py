@@ -692,7 +692,7 @@ def test_check_github_format_annotates_file_and_line(flawed: Path) -> None:
     assert len(lines) == 3, out.stdout
     notice = (
         "::warning file=data/notices/2018%2C上半年%3A补.csv,line=2,"
-        "title=N005 公示期不足10天 E列（公示截止日期）::"
+        "title=N005 公示期不足规定天数 E列（公示截止日期）::"
         "事前公示GS-01从2018年3月10日到2018年3月18日只公示了9天。"
     )
     assert any(line.startswith(notice) for line in lines), lines
@@ -709,10 +709,10 @@ def test_table_output_carries_annotations_only_under_github_actions(flawed: Path
     actions = gongshi("check", cwd=flawed, env={"GITHUB_ACTIONS": "true"})
     assert plain.returncode == actions.returncode == 1
     assert "::" not in plain.stdout
-    assert "N005 公示期不足10天" in plain.stderr  # the table, grouped by rule
+    assert "N005 公示期不足规定天数" in plain.stderr  # the table, grouped by rule
     github = gongshi("check", "--format", "github", cwd=flawed).stdout
     assert actions.stdout.strip() == github.strip() != ""
-    assert "N005 公示期不足10天" in actions.stderr
+    assert "N005 公示期不足规定天数" in actions.stderr
 
 
 def test_junit_has_one_failure_per_error(flawed: Path) -> None:

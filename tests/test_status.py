@@ -278,3 +278,19 @@ def test_the_coverage_page_names_each_item_and_links_what_was_published(tmp_path
     assert "| 全县 | **缺失** | 缺失 1 项：2020年" in page
     compliance = (project / "content" / "compliance" / "index.md").read_text("utf-8")
     assert "[标准目录公开情况](catalogue.md)" in compliance
+
+
+def test_the_set_number_of_days_is_what_the_rule_asks_for(tmp_path):
+    """N005 and the compliance page's 及时率 ask for site.yaml 公示天数, the same number the
+    status counts: a county that sets 15 gets its 10-day board postings reported."""
+    import shutil
+
+    default = check(TINY)
+    data = tmp_path / "data"
+    shutil.copytree(TINY, data)
+    site = data / "site.yaml"
+    site.write_text(site.read_text("utf-8") + "\n公示天数: 15\n", "utf-8")
+    stricter = check(data)
+    short = [f for f in stricter.report.findings if f.code == "N005"]
+    assert len(short) > len([f for f in default.report.findings if f.code == "N005"])
+    assert all("应不少于15天" in f.message for f in short), [f.message for f in short]

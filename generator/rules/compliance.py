@@ -19,7 +19,7 @@ from generator.model.tables import DATASET_FIELD
 from generator.model.totals import balance_by_year, objection_counts, overdue_cutoff
 from generator.rules import all_rules
 from generator.rules.money import MAX_BALANCE_RATE, balance_rate
-from generator.rules.notices import MIN_DAYS, notice_days, project_start, required_fields
+from generator.rules.notices import notice_days, project_start, required_fields
 
 # issue 17: J the lifecycle (plans), Y 异议, Z 资产
 PUBLIC_PREFIXES = ("N", "T", "M", "Q", "R", "V", "J", "Y", "Z")
@@ -136,7 +136,7 @@ def _on_time(ds: Dataset, p) -> tuple[int, int]:
         return 1, 0
     start = project_start(p)
     ok = any(
-        (notice_days(n) or 0) >= MIN_DAYS
+        (notice_days(n) or 0) >= ds.site.notice_days
         and (start is None or (n.posted_on and n.posted_on < start))
         for n in prior
     )

@@ -59,9 +59,10 @@ declare(
 declare(
     "N005",
     "warning",
-    "公示期不足10天",
-    "{kind}{nid}从{posted}到{until}只公示了{days}天",
-    "村级和项目现场公示不少于10天（按日历天数，首尾两天都算）。请如实填写，并按规定重新公示。",
+    "公示期不足规定天数",
+    "{kind}{nid}从{posted}到{until}只公示了{days}天（应不少于{least}天）",
+    "村级和项目现场公示不少于{least}天（按日历天数，首尾两天都算；site.yaml 的“公示天数”，"
+    "默认 10 天）。请如实填写，并按规定重新公示。",
     GUIDE + "：公告公示时间不少于10天",
 )
 declare(
@@ -181,6 +182,7 @@ def prior_notice(ds: Dataset) -> Iterator[F.Finding]:
 
 @rule("N004", "N005", "N009", tags=("disclosure", "notices", "timeliness"))
 def notice_period_and_places(ds: Dataset) -> Iterator[F.Finding]:
+    least = ds.site.notice_days  # 公示天数 (default MIN_DAYS), as the notice status counts
     for n in ds.notices:
         subject = n.subject.replace("：", ":").strip()
         days = notice_days(n)
@@ -191,7 +193,7 @@ def notice_period_and_places(ds: Dataset) -> Iterator[F.Finding]:
             pass
         elif n.until is None and n.posted_on is not None:
             yield F.make("N009", **at(n, "until", subject), kind=n.kind, nid=n.id)
-        elif days is not None and 0 < days < MIN_DAYS:  # days ≤ 0 is Q002's finding
+        elif days is not None and 0 < days < least:  # days ≤ 0 is Q002's finding
             yield F.make(
                 "N005",
                 **at(n, "until", subject),
@@ -200,6 +202,7 @@ def notice_period_and_places(ds: Dataset) -> Iterator[F.Finding]:
                 posted=_zh(n.posted_on),
                 until=_zh(n.until),
                 days=days,
+                least=least,
             )
         if n.kind in ("事前公示", "事后公告", "分配公示"):
             missing = []
