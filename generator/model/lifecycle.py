@@ -220,7 +220,10 @@ def path(ds: Dataset, p: Project) -> list[Step]:
             DONE,
             d.filed_on or d.reviewed_on or d.proposed_on,
             notice=shared,
-            note=f"收益分配 {d.id}" + (f" 等 {len(dists)} 次" if len(dists) > 1 else ""),
+            # a year a villager knows, never the record's internal id (issue 18)
+            note=(f"{d.year}年" if d.year else "已")
+            + "分配"
+            + (f"，共 {len(dists)} 次" if len(dists) > 1 else ""),
         )
     elif p.category in ASSET_CATEGORIES and p.status != "已终止":
         share_step = Step("收益分配", PENDING)

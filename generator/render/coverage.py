@@ -19,6 +19,7 @@ from datetime import date
 from generator.model import Dataset
 from generator.model.catalogue import COUNTY_WIDE, Item
 from generator.records import Notice
+from generator.render.titles import distribution_title
 from generator.workdays import add_workdays
 
 STARTED = ("公示中", "实施中", "已完工", "已验收")
@@ -136,7 +137,8 @@ def _entries(ds: Dataset, item: Item) -> Iterator[tuple[str, Entry]]:
             state, due, n = _judge(ds, item, ds.notices_of("distribution", d.id), None)
             dp = ds.project(d.project_id) if d.project_id else None
             town = dp.township if dp and dp.township else COUNTY_WIDE
-            yield town, Entry(f"distribution:{d.id}", f"收益分配 {d.id}", state, due, n)
+            title = distribution_title(ds, d)
+            yield town, Entry(f"distribution:{d.id}", title, state, due, n)
     elif item.subject == "benefit":
         towns_of: dict[tuple[str, int], set[str]] = defaultdict(set)
         for b in ds.benefits:

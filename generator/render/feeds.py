@@ -51,14 +51,18 @@ def entry_id(site_code: str, kind: str, key: str) -> str:
     return f"urn:gongshi:{scope}{kind}:{quote(key, safe='-._~')}"
 
 
-def subject_path(subject: str) -> str:
-    """The site path of a notice's subject (directory URLs), from its id only."""
+def subject_path(ds: Dataset, subject: str) -> str:
+    """The site path of a notice's subject (directory URLs). A plan has no page of its own:
+    its notice leads to the page of its year's plans."""
     parsed = parse_subject(subject)
     if parsed is None:
         return "notices/"
     kind, key = parsed
     if kind == "benefit":
         return urls.site_path(urls.benefit(*benefit_key(key)))
+    if kind == "plan":
+        plan = ds.plan(key)
+        return urls.site_path(urls.plan_year(plan.year)) if plan and plan.year else "plans/"
     return urls.site_path(urls.record(kind, key))
 
 
@@ -74,6 +78,8 @@ def _subject_title(ds: Dataset, subject: str) -> str:
     if kind == "benefit":
         program, year = benefit_key(key)
         return f"{year}年{program}"
+    if kind == "plan" and (plan := ds.plan(key)):
+        return f"{plan.year}年{plan.kind}" + (f"（{plan.document_no}）" if plan.document_no else "")
     return key
 
 
@@ -107,7 +113,7 @@ def entries(ds: Dataset, hist: History) -> list[Entry]:
             Entry(
                 entry_id(site_code, "notice", n.id),
                 f"{n.kind}：{_subject_title(ds, n.subject)}",
-                subject_path(n.subject),
+                subject_path(ds, n.subject),
                 n.posted_on,
                 max(days),
                 "\n".join(summary),

@@ -68,7 +68,7 @@ class Views:
         if kind == "fund" and (f := self.ds.fund(key)):
             return html_link(f.document_no or key, urls.href(here, urls.fund(key)))
         if kind == "distribution" and self.ds.distribution(key):
-            return html_link(f"收益分配 {key}", urls.href(here, urls.distribution(key)))
+            return html_link(self.distribution_title(key), urls.href(here, urls.distribution(key)))
         if kind == "benefit":
             program, year = benefit_key(key)
             return html_link(f"{year}年{program}", urls.href(here, urls.benefit(program, year)))
