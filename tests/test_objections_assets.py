@@ -421,11 +421,12 @@ def test_scan_stops_a_complainant_leaked_by_a_template(built: Path, tmp_path: Pa
     assert COMPLAINANT in names
     site = tmp_path / "site"
     shutil.copytree(built, site)
-    assert scan(site, known, official_phones=official, private_names=names) == []
+    hosts = checked.dataset.site.linkable_hosts  # the footer's 纠错 and 备案 links
+    assert scan(site, known, official_phones=official, private_names=names, link_hosts=hosts) == []
     page = site / "projects" / "TY2020-002" / "index.html"
     html = page.read_text(encoding="utf-8")
     assert "孙某某反映" in html
     page.write_text(html.replace("孙某某反映", f"{COMPLAINANT}（{PHONE}）反映"), encoding="utf-8")
-    found = scan(site, known, official_phones=official, private_names=names)
+    found = scan(site, known, official_phones=official, private_names=names, link_hosts=hosts)
     assert {f.file for f in found} == {"projects/TY2020-002/index.html"}, found
     assert len(found) >= 2  # the name and the phone
