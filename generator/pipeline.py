@@ -29,7 +29,7 @@ from generator import findings as F
 from generator import watch
 from generator.build import lock as build_lock
 from generator.build import pdf as pdf_stage
-from generator.build import reproducible, shards, swap, theme_js
+from generator.build import reproducible, shards, stylesheets, swap, theme_js
 from generator.dates import parse_date
 from generator.errors import BuildError
 from generator.findings import Report
@@ -318,6 +318,7 @@ def _build(
         t0 = time.perf_counter()
         reproducible.compact_search_index(tmp, entries)
         theme_js.patch_bundle(tmp)  # the theme's unpkg.com scripts → local files; tooltips: text
+        stylesheets.compact_site(tmp)  # gongshi*.css without comments: fewer bytes per phone
         if chromium is not None:
             pdf_stage.make_pdfs(
                 tmp, chromium, epoch, log, project.work / "pdf", checked.dataset.site.base_url
