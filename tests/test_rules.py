@@ -693,7 +693,7 @@ def test_check_github_format_annotates_file_and_line(flawed: Path) -> None:
     notice = (
         "::warning file=data/notices/2018%2C上半年%3A补.csv,line=2,"
         "title=N005 公示期不足规定天数 E列（公示截止日期）::"
-        "事前公示GS-01从2018年3月10日到2018年3月18日只公示了9天。"
+        "事前公示GS-01从2018年3月10日到2018年3月18日只公示了9天（应不少于10天）。"
     )
     assert any(line.startswith(notice) for line in lines), lines
     assert any(
