@@ -229,7 +229,9 @@ def test_search_finds_projects_contractors_and_document_numbers(phone, url, text
     hit = phone.locator(f".md-search-result__item a[href*='{target}']").first
     hit.wait_for()
     hit.click()
-    phone.wait_for_url(f"**/{target}*")
+    # a project page now loads more (trail, timeline, charts): on a busy CI machine the
+    # navigation has taken longer than the default 15 s
+    phone.wait_for_url(f"**/{target}*", timeout=45_000)
     assert phone.locator("article").inner_text().count(text.removesuffix("（虚构）")) >= 1
 
 

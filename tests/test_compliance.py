@@ -239,7 +239,7 @@ def test_allow_findings_publishes_and_lists_the_error(flawed: dict) -> None:
     ), problems
     assert (
         "公示期不足规定天数",
-        "事前公示GS-01从2018年3月10日到2018年3月18日只公示了9天",
+        "事前公示GS-01从2018年3月10日到2018年3月18日只公示了9天（应不少于10天）",
     ) in problems
     assert ("项目公示要素不全", "项目“小洼村道路硬化”缺少公示要素“中标单位”") in problems
     assert not any(re.match(r"[A-Z]\d{3}", rule) for rule, _ in problems), problems
