@@ -77,7 +77,7 @@ def text_width(text: str, size: float = FONT) -> float:
     (the fonts differ by machine; the estimate only has to leave room).
 
     >>> text_width("金岭镇"), text_width("12.50 万元")
-    (42, 64.4)
+    (42, 78.4)
     """
     return round(sum(size if ord(c) >= 0x2E80 else size * 0.6 for c in text), 1)
 
