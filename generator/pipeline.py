@@ -28,8 +28,8 @@ from urllib.parse import urlsplit
 from generator import findings as F
 from generator import watch
 from generator.build import lock as build_lock
+from generator.build import pagecache, reproducible, shards, stylesheets, swap, theme_js
 from generator.build import pdf as pdf_stage
-from generator.build import reproducible, shards, stylesheets, swap, theme_js
 from generator.dates import parse_date
 from generator.errors import BuildError
 from generator.findings import Report
@@ -139,6 +139,7 @@ class BuildResult:
     scan_findings: list[F.Finding] = field(default_factory=list)
     mkdocs_output: str = ""
     mkdocs_processes: int = 0
+    pages_kept: int = 0  # pages copied from the page cache (build.pagecache), not converted
     figures_checked: int = 0  # figures recomputed from the downloads (scan.figures)
     audit_findings: list[F.Finding] = field(default_factory=list)  # gongshi audit, as warnings
     pdf: bool = False  # PDFs were printed (asked for, and Chromium was found)
@@ -157,17 +158,19 @@ def mkdocs_build(
     epoch: int | None = None,
     while_running: Callable[[], object] | None = None,
     processes: int = 1,
-) -> tuple[bool, str, list[list]]:
+    plan: Path | None = None,
+) -> tuple[bool, str, list]:
     """Run the real ``mkdocs build --strict`` on the generated config into ``out_dir``,
     split over ``processes`` (see ``build.shards``).
 
     Returns (success, MkDocs' output, the search entries to append to the index).
     ``epoch`` becomes ``SOURCE_DATE_EPOCH`` (see ``build.reproducible``), so the same data
     gives the same bytes. ``while_running`` is called about once a second until MkDocs exits
-    (the build scans what MkDocs has written so far)."""
+    (the build scans what MkDocs has written so far). ``plan``: the page cache's plan
+    (``build.pagecache``), whose pages MkDocs does not write."""
     env = reproducible.build_env(reproducible.FALLBACK_EPOCH if epoch is None else epoch)
     return shards.run(
-        project.root, project.generated_config.name, out_dir, env, processes, while_running
+        project.root, project.generated_config.name, out_dir, env, processes, while_running, plan
     )
 
 
@@ -287,22 +290,40 @@ def _build(
         ) from None
     try:
         t0 = time.perf_counter()
-        n = shards.shard_count(project.docs_dir, shards.default_jobs() if jobs is None else jobs)
-        if n > 1 and (keep := shards.unsplittable(project.generated_config)):
+        epoch = reproducible.source_date_epoch(data_dir, checked.dataset)
+        keep = shards.unsplittable(project.generated_config)
+        untested = shards.untested_mkdocs()  # shards and the page cache rely on MkDocs 1.6
+        cache = None
+        if not keep and not untested:
+            key = pagecache.surroundings(
+                project.generated_config, project.docs_dir, project.custom_dir, epoch
+            )
+            cache = pagecache.plan(project.work, project.docs_dir, key)
+        jobs = shards.default_jobs() if jobs is None else jobs
+        n = shards.shard_count(project.docs_dir, jobs, cache.to_write if cache else None)
+        if n > 1 and keep:
             log(
                 f"mkdocs.yml 用了 {'、'.join(keep)}，它可能需要在一个进程里看到全部页面，"
-                "所以 MkDocs 只用一个进程。"
+                "所以 MkDocs 只用一个进程，也不重用上次生成的页面。"
             )
             n = 1
-        if n > 1 and (untested := shards.untested_mkdocs()):  # shards rely on MkDocs 1.6
+        if n > 1 and untested:
             log(untested)
             n = 1
         result.mkdocs_processes = n
-        log(f"MkDocs 生成网站（{n} 个进程），同时扫描已写出的文件…")
-        epoch = reproducible.source_date_epoch(data_dir, checked.dataset)
+        plan_file = None
+        if cache is not None:
+            plan_file = pagecache.write_plan(cache, project.work)
+            result.pages_kept = pagecache.restore(cache, tmp)
+            log(
+                f"MkDocs：重用上次生成的 {result.pages_kept} 个页面，"
+                f"重新生成 {cache.to_write} 个（{n} 个进程），同时扫描已写出的文件…"
+            )
+        else:
+            log(f"MkDocs 生成网站（{n} 个进程），同时扫描已写出的文件…")
         scanner = SiteScan(tmp, scan_rules_for(checked, project))
         ok, output, entries = mkdocs_build(
-            project, tmp, epoch, lambda: scanner.sweep(settle=SETTLE_S), n
+            project, tmp, epoch, lambda: scanner.sweep(settle=SETTLE_S), n, plan_file
         )
         result.mkdocs_output = output
         timings["mkdocs_s"] = time.perf_counter() - t0
@@ -316,6 +337,9 @@ def _build(
         )
 
         t0 = time.perf_counter()
+        if cache is not None:
+            pagecache.finish(cache, tmp, project.root, entries)
+            entries = []
         reproducible.compact_search_index(tmp, entries)
         theme_js.patch_bundle(tmp)  # the theme's unpkg.com scripts → local files; tooltips: text
         stylesheets.compact_site(tmp)  # gongshi*.css without comments: fewer bytes per phone
@@ -384,6 +408,7 @@ def _write_timings(project: Project, result: BuildResult) -> None:
         "published": result.published,
         "pages_written": len(result.rendered.written) if result.rendered else 0,
         "mkdocs_processes": result.mkdocs_processes,
+        "pages_kept": result.pages_kept,
         **{k: round(v, 3) for k, v in result.timings.items()},
     }
     (project.work / "last-build.json").write_text(json.dumps(doc, indent=1) + "\n", "utf-8")

@@ -307,7 +307,7 @@ def _classify(groups: list[str], before: str) -> str | None:
 
 
 def _runs(
-    text: str, least: int = 6, head: re.Pattern[str] | None = None
+    text: str, least: int = 6, head: Callable[[str], bool] | None = None
 ) -> Iterable[tuple[int, list[tuple[int, int, str]]]]:
     """``(run start, [(group start, group end, group), …])`` for each run of at least
     ``least`` digits.
@@ -330,7 +330,7 @@ def _runs(
             continue
         if len(_DIGITS_ONLY.sub("", g)) < least:
             continue
-        if head is not None and not head.search(g):  # ``head``: where a run may begin
+        if head is not None and not head(g):  # ``head``: whether a run may begin in it
             continue
         end = min(region.end() + 1, n)  # one more: the run's look-ahead sees it
         for run in _RUN.finditer(text, start, end):
@@ -531,9 +531,11 @@ class KnownValues:
         self.numbers = frozenset(numbers)
         self._lengths = sorted({len(x) for x in numbers}, reverse=True)
         self._heads = frozenset(x[:6] for x in numbers)  # every known number: 6+ digits
-        # the same, as one expression that allows separators: a run of many short groups
-        # (a PDF's drawing operators, a script's arrays) is skipped at C speed
-        self._head_re = re.compile(_digit_trie(self._heads)) if self._heads else None
+        # a run of many short groups (a PDF's drawing operators, a script's arrays) is
+        # skipped unless some known number could begin in it (``_may_begin``). It was one
+        # regular expression of every head with separators allowed: for a county's 50,000
+        # benefit rows it took two minutes to compile, on every check.
+        self._may_begin = _heads_test(self._heads) if self._heads else None
         self._words = _Words(words, 6)
         self.words = self._words.words
         clean = {squeezed(x) for x in names}
@@ -577,7 +579,7 @@ class KnownValues:
         known number: looked up only for the lengths known numbers have."""
         out = []
         numbers, lengths = self.numbers, self._lengths
-        for _, groups in _runs(nt, 6, self._head_re):
+        for _, groups in _runs(nt, 6, self._may_begin):
             if len(groups) == 1:
                 a, b, g = groups[0]
                 if g.upper() in numbers:
@@ -610,24 +612,25 @@ class KnownValues:
         return out
 
 
-def _digit_trie(heads: Iterable[str]) -> str:
-    """A regular expression matching any of ``heads`` (strings of digits and X) with a
-    digit separator allowed between two characters, built as a trie."""
-    trie: dict = {}
-    for h in heads:
-        node = trie
-        for ch in h:
-            node = node.setdefault(ch, {})
+def _heads_test(heads: frozenset[str]) -> Callable[[str], bool]:
+    """Whether a stretch of digits and separators may hold one of ``heads`` (six digits or
+    X) spelled with separators between its characters.
 
-    def pattern(node: dict, gap: str) -> str:
-        branches = [
-            gap + re.escape(ch) + pattern(child, f"{_SEP}?") for ch, child in sorted(node.items())
-        ]
-        if not branches:
-            return ""
-        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    The separators are dropped and every six characters looked up: a superset of what the
+    separators ``_SEP`` allows (three spaces in a row pass too), which is all a filter
+    needs, since the runs it lets through are then matched exactly.
 
-    return pattern(trie, "")
+    >>> test = _heads_test(frozenset({"370102"}))
+    >>> test("3701 02"), test("37-01-02"), test("370 103")
+    (True, True, False)
+    """
+    size = len(next(iter(heads)))
+
+    def may_begin(stretch: str) -> bool:
+        chars = _NOT_ID_CHAR.sub("", stretch).upper()
+        return any(chars[i : i + size] in heads for i in range(len(chars) - size + 1))
+
+    return may_begin
 
 
 def _strip_cc(digits: str) -> str:

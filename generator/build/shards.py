@@ -66,7 +66,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -111,12 +111,13 @@ def default_jobs() -> int:
     return max(1, min(cores, MAX_JOBS))
 
 
-def shard_count(docs_dir: Path, jobs: int) -> int:
-    """How many processes to use for ``docs_dir``: one per ``PAGES_PER_SHARD`` pages, at
-    most ``jobs``."""
+def shard_count(docs_dir: Path, jobs: int, pages: int | None = None) -> int:
+    """How many processes to use for ``docs_dir`` (or for ``pages`` pages to write): one
+    per ``PAGES_PER_SHARD`` pages, at most ``jobs``."""
     if jobs <= 1:
         return 1
-    pages = sum(1 for _ in Path(docs_dir).rglob("*.md"))
+    if pages is None:
+        pages = sum(1 for _ in Path(docs_dir).rglob("*.md"))
     return max(1, min(jobs, pages // PAGES_PER_SHARD))
 
 
@@ -165,9 +166,14 @@ def run(
     env: dict[str, str],
     n: int,
     while_running: Callable[[], object] | None = None,
-) -> tuple[bool, str, list[list]]:
+    plan: Path | None = None,
+) -> tuple[bool, str, list]:
     """Build ``out_dir`` with ``n`` shard processes; return (all succeeded, their output,
     the search entries of shards 1…n-1 in order, to append to shard 0's index).
+
+    With ``plan`` (``pagecache.write_plan``), the pages it names are not written (they are
+    copied from the cache) and *every* shard returns its pages' search entries, one side
+    file each, for ``pagecache.finish`` to write the whole index.
 
     ``while_running`` is called about once a second until every shard has exited (the
     build scans what is written so far). If one shard fails, the others are stopped."""
@@ -191,6 +197,7 @@ def run(
                             f"{k}/{n}",
                             "--side",
                             str(Path(tmp) / f"{k}.json"),
+                            *(["--plan", str(plan)] if plan is not None else []),
                         ],
                         cwd=project_dir,
                         env=env,
@@ -223,7 +230,7 @@ def run(
             output = [o for o, p in zip(output, procs, strict=True) if p.returncode]
         entries = []
         if ok:
-            for k in range(1, n):
+            for k in range(0 if plan is not None else 1, n):
                 entries.append(json.loads((Path(tmp) / f"{k}.json").read_text("utf-8")))
         # a warning about the config or the nav comes from every shard: say it once
         lines = dict.fromkeys(line for o in output for line in o.splitlines())
@@ -233,9 +240,20 @@ def run(
 # --- a shard ------------------------------------------------------------------------
 
 
-def _plugin(k: int, n: int, side: Path) -> BasePlugin:
-    """The MkDocs plugin that makes this process shard ``k`` of ``n``."""
+def _plugin(k: int, n: int, side: Path, kept: frozenset[str] | None = None) -> BasePlugin:
+    """The MkDocs plugin that makes this process shard ``k`` of ``n``.
+
+    ``kept`` (page cache, ``pagecache``): pages copied from the cache, which no shard
+    writes; the blocks are cut from the other pages. Then every shard hands in its pages'
+    search entries page by page, before and after the word cut (see ``pagecache``)."""
     from mkdocs.plugins import BasePlugin, event_priority
+
+    cached = kept is not None
+    by_page: dict[str, list[list[dict]]] = {}
+    seen = [0]  # entries of the search index already given to a page
+    cut: list[Callable[[str], str]] = []
+    order: list[str] = []
+    dest: dict[str, str] = {}
 
     class Shard(BasePlugin):
         def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -246,6 +264,13 @@ def _plugin(k: int, n: int, side: Path) -> BasePlugin:
 
         def on_files(self, files: Files, config: MkDocsConfig) -> Files:
             pages = files.documentation_pages()
+            if cached:
+                order.extend(f.src_uri for f in pages)
+                dest.update((f.src_uri, f.dest_uri) for f in pages)
+                pages = [f for f in pages if f.src_uri not in (kept or ())]
+                for search in _searches(config):  # entries before the cut: see pagecache
+                    cut.append(search.search_index._segment_chinese)
+                    search.search_index._segment_chinese = lambda text: text
             weights = [
                 os.path.getsize(f.abs_src_path) + PAGE_COST_BYTES
                 if f.abs_src_path
@@ -263,8 +288,39 @@ def _plugin(k: int, n: int, side: Path) -> BasePlugin:
                 f.is_modified = _answer(f.src_uri in mine)  # type: ignore[method-assign]
             return files
 
+        @event_priority(-100)  # after the search plugin has indexed the page
+        def on_page_context(self, context: Any, page: Any, config: MkDocsConfig, nav: Any) -> Any:
+            if not cached:
+                return context
+            for search in _searches(config):
+                raw = search.search_index.entries[seen[0] :]
+                seen[0] = len(search.search_index.entries)
+                again = cut[0] if cut and _material_jieba() else (lambda text: text)
+                done = [{**e, "title": again(e["title"]), "text": again(e["text"])} for e in raw]
+                by_page[page.file.src_uri] = [raw, done]
+            return context
+
         @event_priority(100)  # before the search plugin writes its index
         def on_post_build(self, config: MkDocsConfig) -> None:
+            if cached:
+                searches = _searches(config)
+                doc: dict[str, Any] = {"pages": by_page}
+                if not k:
+                    doc |= {"order": order, "dest": dest}
+                    if searches:
+                        s = searches[0]
+                        doc["search"] = {
+                            key: s.search_index.config[key]
+                            for key in ["lang", "separator", "pipeline", "fields"]
+                        }
+                        doc["jieba"] = {
+                            "dict": s.config.get("jieba_dict"),
+                            "user": s.config.get("jieba_dict_user"),
+                        }
+                for search in searches:
+                    search.config.enabled = False  # pagecache.finish writes the index
+                side.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+                return
             if not k:
                 return
             found = [p for p in config.plugins.values() if hasattr(p, "search_index")]
@@ -275,6 +331,18 @@ def _plugin(k: int, n: int, side: Path) -> BasePlugin:
             side.write_text(json.dumps(entries, ensure_ascii=False), "utf-8")
 
     return Shard()
+
+
+def _searches(config: MkDocsConfig) -> list[Any]:
+    """The search plugins of the config (Material's, under the name ``search``)."""
+    return [p for p in config.plugins.values() if hasattr(p, "search_index")]
+
+
+def _material_jieba() -> bool:
+    """Whether Material's search plugin cuts Chinese text (jieba is installed)."""
+    from material.plugins.search import plugin
+
+    return plugin.jieba is not None
 
 
 def _answer(mine: bool) -> Callable[[], bool]:
@@ -296,6 +364,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("-d", "--site-dir", required=True)
     parser.add_argument("--shard", default="0/1", help="K/N: this process builds block K of N")
     parser.add_argument("--side", type=Path, help="where shard K>0 writes its search entries")
+    parser.add_argument("--plan", type=Path, help="pages copied from the page cache (pagecache)")
     args = parser.parse_args(argv)
     k, n = (int(x) for x in args.shard.split("/"))
 
@@ -317,11 +386,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         config = load_config(config_file=args.config_file, site_dir=args.site_dir, strict=True)
-        if n > 1:
-            config.plugins["gongshi/shard"] = _plugin(k, n, args.side)
-        config.plugins.on_startup(command="build", dirty=n > 1)
+        kept = None
+        if args.plan is not None:
+            kept = frozenset(json.loads(args.plan.read_text("utf-8"))["kept"])
+        dirty = n > 1 or kept is not None
+        if dirty:
+            config.plugins["gongshi/shard"] = _plugin(k, n, args.side, kept)
+        config.plugins.on_startup(command="build", dirty=dirty)
         try:
-            build(config, dirty=n > 1)
+            build(config, dirty=dirty)
         finally:
             config.plugins.on_shutdown()
     except MkDocsException as exc:  # Abort, ConfigurationError: MkDocs' own message

@@ -1,0 +1,286 @@
+"""MkDocs' pages kept between builds: a page whose Markdown and whose surroundings are the
+same as last time is copied, not converted again (issue 20: a one-cell commit rebuilt the
+whole county).
+
+What a page's HTML depends on
+-----------------------------
+With a nav of sections only (``mkdocs.yml``: record pages are ``not_in_nav``) and no plugin
+but search (``shards.unsplittable``), a page's HTML is a function of:
+
+- its own Markdown and its path (``src_uri``);
+- the *surroundings*, one key for all pages (``surroundings``): the MkDocs config files
+  (the generated one and what it ``INHERIT``s, nav and theme options included), every file
+  of the theme's ``custom_dir``, the versions of MkDocs, Material, Python-Markdown,
+  pymdown-extensions, Jinja2 and jieba, this module and ``shards`` (the plugin that writes
+  the pages), ``SOURCE_DATE_EPOCH``, and the Markdown of every nav page the nav does not
+  give a title (MkDocs then takes the title from that page, and every page shows it).
+
+A page's key is the hash of the surroundings, its path and its Markdown. A change of any
+surrounding makes every page's key new: the next build is a cold one (tested).
+
+Search entries
+--------------
+Material's search plugin cuts Chinese text into words with jieba, and jieba's result
+depends on the user dictionary gongshi writes from village, project and contractor names
+(``.gongshi/jieba_user.txt``): a renamed project changes it. So each page's entries are
+kept twice, as MkDocs saw them before the cut (``raw``) and after it (``cut``, with the key
+of the dictionary that cut them). A kept page whose dictionary has changed is cut again
+here, with the same jieba, the same dictionaries and Material's own function; its HTML is
+still copied.
+
+The index is then written here in MkDocs' page order, as Material writes it
+(``SearchIndex.generate_search_index``: the plugin's config and the entries, compact JSON),
+and ``reproducible.compact_search_index`` rewrites it as UTF-8 as before. A test builds the
+demo warm after a one-record change and cold from nothing and compares every file.
+
+Links
+-----
+MkDocs checks a page's links when it converts it. A kept page is not converted, so a link
+of a kept page to a page that is gone is not reported by MkDocs; ``gongshi audit`` checks
+every link of the built site (A005, which blocks publishing), so the outcome is the same.
+
+The cache is ``.gongshi/pages/``: ``manifest.json`` (the surroundings' key and, per page,
+its key, output path and search entries) and ``html/`` (the pages, named by key). Nothing
+in it is trusted without its key: restoring an old ``.gongshi/`` from a CI cache is safe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+VERSION = "pagecache-1"
+CACHE_DIR = "pages"  # under the project's .gongshi/
+MANIFEST = "manifest.json"
+HTML_DIR = "html"
+PLAN = "plan.json"  # what the shard processes read: which pages they need not write
+SEARCH_INDEX = "search/search_index.json"
+DISTRIBUTIONS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "jieba")
+
+
+@dataclass
+class Plan:
+    """What this build can copy and what MkDocs must write."""
+
+    folder: Path
+    surroundings: str
+    keys: dict[str, str]  # src_uri → page key, for every Markdown file of docs_dir
+    kept: dict[str, dict[str, Any]]  # src_uri → manifest entry, for the pages copied
+    pages: dict[str, dict[str, Any]] = field(default_factory=dict)  # the old manifest
+
+    @property
+    def to_write(self) -> int:
+        return len(self.keys) - len(self.kept)
+
+    def html(self, key: str) -> Path:
+        return self.folder / HTML_DIR / key[:2] / f"{key}.html"
+
+
+def _sha(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode("utf-8") if isinstance(p, str) else p)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+def config_chain(config_file: Path) -> list[Path]:
+    """The config file and every file it ``INHERIT``s, the given one first. (Read as text:
+    MkDocs' own YAML loader merges the inherited file and drops the key.)"""
+    chain: list[Path] = []
+    path: Path | None = Path(config_file)
+    while path is not None and path.is_file() and path not in chain:
+        chain.append(path)
+        found = re.search(
+            r"^INHERIT:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(?:#.*)?$", path.read_text("utf-8"), re.M
+        )
+        path = (path.parent / found.group(1)) if found else None
+    return chain
+
+
+def _untitled_nav_pages(nav: object) -> Iterable[str]:
+    """Pages the nav names without a title (MkDocs then reads the title from the page)."""
+    if isinstance(nav, str):
+        yield nav
+    elif isinstance(nav, list):
+        for item in nav:
+            yield from _untitled_nav_pages(item)
+    elif isinstance(nav, dict):
+        for value in nav.values():
+            if isinstance(value, list):
+                yield from _untitled_nav_pages(value)
+
+
+def surroundings(config_file: Path, docs_dir: Path, custom_dir: Path | None, epoch: int) -> str:
+    """The key of everything a page's HTML depends on besides its own Markdown."""
+    from mkdocs.utils.yaml import yaml_load
+
+    parts: list[bytes | str] = [VERSION, str(epoch)]
+    parts += [f"{d}={_version(d)}" for d in DISTRIBUTIONS]
+    here = Path(__file__).parent
+    parts += [(here / name).read_bytes() for name in ("pagecache.py", "shards.py")]
+    nav: object = None
+    for path in config_chain(config_file):
+        parts += [path.name, path.read_bytes()]
+        if nav is None:
+            with open(path, "rb") as f:
+                nav = (yaml_load(f) or {}).get("nav")
+    for name in sorted(set(_untitled_nav_pages(nav))):
+        with contextlib.suppress(OSError):
+            parts += [name, (docs_dir / name).read_bytes()]
+    if custom_dir is not None and custom_dir.is_dir():
+        for path in sorted(p for p in custom_dir.rglob("*") if p.is_file()):
+            parts += [path.relative_to(custom_dir).as_posix(), path.read_bytes()]
+    return _sha(*parts)
+
+
+def plan(work: Path, docs_dir: Path, key: str) -> Plan:
+    """Hash every Markdown file of ``docs_dir`` and find the pages kept from last time."""
+    folder = work / CACHE_DIR
+    old: dict[str, Any] = {}
+    with contextlib.suppress(OSError, ValueError):
+        old = json.loads((folder / MANIFEST).read_text("utf-8"))
+    if old.get("version") != VERSION or old.get("surroundings") != key:
+        old = {}
+    pages = old.get("pages", {})
+    keys: dict[str, str] = {}
+    kept: dict[str, dict[str, Any]] = {}
+    result = Plan(folder, key, keys, kept, pages)
+    for path in docs_dir.rglob("*.md"):
+        src = path.relative_to(docs_dir).as_posix()
+        keys[src] = page_key = _sha(key, src, path.read_bytes())
+        entry = pages.get(src)
+        if entry and entry.get("key") == page_key and result.html(page_key).is_file():
+            kept[src] = entry
+    return result
+
+
+def write_plan(p: Plan, where: Path) -> Path:
+    """The file the shards read (``--plan``): the pages they need not write."""
+    path = where / PLAN
+    path.write_text(json.dumps({"kept": sorted(p.kept)}, ensure_ascii=False), "utf-8")
+    return path
+
+
+def restore(p: Plan, out_dir: Path) -> int:
+    """Copy the kept pages into ``out_dir`` (before MkDocs runs, so that the scan beside it
+    reads them too). Returns how many."""
+    for entry in p.kept.values():
+        dest = out_dir / entry["dest"]
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(p.html(entry["key"]), dest)
+    return len(p.kept)
+
+
+def _dictionary_key(jieba_files: dict[str, str | None], project_dir: Path) -> str:
+    parts: list[bytes | str] = [_version("jieba")]
+    for name in ("dict", "user"):
+        given = jieba_files.get(name)
+        parts.append(name)
+        if given:
+            with contextlib.suppress(OSError):
+                parts.append((project_dir / given).read_bytes())
+    return _sha(*parts)
+
+
+def _cutter(jieba_files: dict[str, str | None], project_dir: Path) -> Callable[[str], str]:
+    """Material's own word cut, with jieba set up as its search plugin sets it up."""
+    from material.plugins.search import plugin as search
+
+    if search.jieba is None:
+        return lambda text: text
+    if jieba_files.get("dict"):
+        search.jieba.set_dictionary(os.path.normpath(project_dir / str(jieba_files["dict"])))
+    if jieba_files.get("user"):
+        search.jieba.load_userdict(os.path.normpath(project_dir / str(jieba_files["user"])))
+    index = search.SearchIndex()
+    return index._segment_chinese
+
+
+def finish(p: Plan, out_dir: Path, project_dir: Path, sides: list[dict[str, Any]]) -> int:
+    """After MkDocs: keep the pages it wrote, write the search index from every page's
+    entries in MkDocs' order, and save the manifest. Returns how many kept pages had to be
+    cut into words again (their dictionary changed)."""
+    written: dict[str, Any] = {}
+    order: list[str] = []
+    dest: dict[str, str] = {}
+    search_config: dict[str, Any] | None = None
+    jieba_files: dict[str, str | None] = {}
+    for side in sides:
+        written.update(side["pages"])
+        if side.get("order"):
+            order, dest = side["order"], side["dest"]
+            search_config = side.get("search")
+            jieba_files = side.get("jieba") or {}
+    dictionary = _dictionary_key(jieba_files, project_dir)
+    cut: Callable[[str], str] | None = None
+    recut = 0
+    pages: dict[str, dict[str, Any]] = {}
+    docs: list[dict[str, Any]] = []
+    for src in order:
+        key = p.keys.get(src)
+        if src in written:
+            raw, done = written[src]
+            entry = {"key": key, "dest": dest[src], "raw": raw, "cut": done, "dict": dictionary}
+            if key is not None:
+                target = p.html(key)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(out_dir / dest[src], target)
+        elif src in p.kept:
+            entry = p.kept[src]
+            if entry["dict"] != dictionary:
+                if cut is None:
+                    cut = _cutter(jieba_files, project_dir)
+                entry = {
+                    **entry,
+                    "cut": [
+                        {**e, "title": cut(e["title"]), "text": cut(e["text"])}
+                        for e in entry["raw"]
+                    ],
+                    "dict": dictionary,
+                }
+                recut += 1
+        else:  # neither written nor kept: not a page of this build
+            continue
+        docs.extend(entry["cut"])
+        if key is not None:
+            pages[src] = entry
+    if search_config is not None:
+        index = out_dir / SEARCH_INDEX
+        index.parent.mkdir(parents=True, exist_ok=True)
+        data = {"config": search_config, "docs": docs}  # as Material writes it
+        index.write_bytes(json.dumps(data, separators=(",", ":"), default=str).encode("utf-8"))
+    _save(p, pages)
+    return recut
+
+
+def _save(p: Plan, pages: dict[str, dict[str, Any]]) -> None:
+    """The new manifest (written whole, then moved into place) and the pages no longer
+    needed removed."""
+    p.folder.mkdir(parents=True, exist_ok=True)
+    doc = {"version": VERSION, "surroundings": p.surroundings, "pages": pages}
+    tmp = p.folder / (MANIFEST + ".new")
+    tmp.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    os.replace(tmp, p.folder / MANIFEST)
+    wanted = {p.html(e["key"]).name for e in pages.values()}
+    html = p.folder / HTML_DIR
+    if html.is_dir():
+        for path in html.rglob("*.html"):
+            if path.name not in wanted:
+                path.unlink()

@@ -1,0 +1,164 @@
+"""The page cache (``build.pagecache``, issue 20): a build after a one-record commit copies
+the pages whose Markdown did not change instead of converting them again, and publishes
+exactly the bytes a build from nothing publishes; a change of the config or of a theme
+template makes the next build convert every page again."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import build_project
+from test_build import tree_hashes
+
+from generator.build import pagecache
+from generator.pipeline import BuildResult
+
+RENAMED = ("松洞村乡村旅游扶贫二期项目", "松洞村乡村旅游扶贫二期工程")
+
+
+def _copy(project: Path, to: Path, keep_cache: bool) -> Path:
+    skip = ["site", ".site*"] + ([] if keep_cache else [".gongshi"])
+    shutil.copytree(project, to, ignore=shutil.ignore_patterns(*skip))
+    return to
+
+
+def _built(project: Path) -> BuildResult:
+    result = build_project(project)
+    assert result.published, result.checked.report.to_json() + result.mkdocs_output
+    return result
+
+
+@pytest.fixture(scope="module")
+def warm_and_cold(tmp_path_factory, demo) -> tuple[Path, BuildResult, Path, BuildResult]:
+    """The demo with one project renamed, built warm (with the demo build's cache) and cold
+    (a copy without ``.gongshi/``)."""
+    project, _ = demo
+    warm = _copy(project, tmp_path_factory.mktemp("warm") / "county", keep_cache=True)
+    _built(warm)  # without PDFs (the demo fixture's has them, so its print pages differ)
+    data = warm / "data" / "projects" / "2019.yaml"
+    text = data.read_text("utf-8")
+    assert text.count(RENAMED[0]) == 1
+    data.write_text(text.replace(*RENAMED), "utf-8")
+    warm_result = _built(warm)
+    cold = _copy(warm, tmp_path_factory.mktemp("cold") / "county", keep_cache=False)
+    cold_result = _built(cold)
+    return warm, warm_result, cold, cold_result
+
+
+def test_a_build_after_one_record_changed_reuses_the_other_pages(warm_and_cold):
+    warm, warm_result, _, cold_result = warm_and_cold
+    assert cold_result.pages_kept == 0
+    written = len(json.loads((warm / ".gongshi" / "pages" / "manifest.json").read_text())["pages"])
+    assert warm_result.pages_kept > 250
+    # the renamed project shows on its own page, its village's, lists and some indexes:
+    # a few dozen pages at most are converted again
+    assert written - warm_result.pages_kept < 60
+    shown = [
+        p
+        for p in (warm / "site" / "projects").rglob("index.html")
+        if RENAMED[1] in p.read_text("utf-8")
+    ]
+    assert shown  # the new name is published
+
+
+def test_warm_and_cold_builds_publish_the_same_bytes(warm_and_cold):
+    warm, _, cold, _ = warm_and_cold
+    hashes = tree_hashes(warm / "site")
+    assert len([f for f in hashes if f.endswith(".html")]) > 250
+    assert tree_hashes(cold / "site") == hashes  # pages, search index, sitemap, downloads
+    index = (warm / "site" / "search" / "search_index.json").read_text("utf-8")
+    assert RENAMED[1][:4] in index and RENAMED[0] not in index.replace("\u200b", "")
+
+
+def test_the_pages_are_the_ones_mkdocs_writes_itself(warm_and_cold, tmp_path):
+    """The cache's own path through MkDocs (dirty mode, entries collected page by page)
+    writes what a bare ``mkdocs build`` writes from the same pages."""
+    _, _, cold, _ = warm_and_cold
+    bare = tmp_path / "bare"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=_epoch(cold))
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "-q",
+            "-f",
+            "mkdocs.generated.yml",
+            "-d",
+            str(bare),
+        ],
+        cwd=cold,
+        env=env,
+        check=True,
+    )
+    ours = tree_hashes(cold / "site")
+    theirs = tree_hashes(bare)
+    pages = [f for f in theirs if f.endswith(".html")]
+    assert len(pages) > 250
+    assert {f: ours.get(f) for f in pages} == {f: theirs[f] for f in pages}
+    index = "search/search_index.json"
+    assert json.loads((cold / "site" / index).read_bytes()) == json.loads(
+        (bare / index).read_bytes()
+    )
+
+
+def _epoch(project: Path) -> str:
+    """The ``SOURCE_DATE_EPOCH`` the build used (its sitemap's dates come from it)."""
+    from generator.build import reproducible
+    from generator.pipeline import check
+
+    return str(reproducible.source_date_epoch(project / "data", check(project / "data").dataset))
+
+
+@pytest.mark.parametrize(
+    ("what", "edit"),
+    [
+        ("mkdocs.yml", lambda p: _replace(p / "mkdocs.yml", "primary: red", "primary: indigo")),
+        (
+            "a theme template",
+            lambda p: _replace(
+                p / "site_templates" / "overrides" / "partials" / "footer.html",
+                "</footer>",
+                "</footer>\n",
+            ),
+        ),
+    ],
+)
+def test_a_config_or_template_change_makes_the_next_build_cold(warm_and_cold, tmp_path, what, edit):
+    warm, _, _, _ = warm_and_cold
+    again = _copy(warm, tmp_path / "county", keep_cache=True)
+    edit(again)
+    result = _built(again)
+    assert result.pages_kept == 0, what
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def test_a_page_is_kept_only_with_its_own_key(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("# A\n", "utf-8")
+    (docs / "b.md").write_text("# B\n", "utf-8")
+    plan = pagecache.plan(tmp_path, docs, "surroundings-1")
+    assert plan.to_write == 2 and not plan.kept
+    entry = {"dest": "a/index.html", "raw": [], "cut": [], "dict": "d"}
+    for src, key in plan.keys.items():
+        html = plan.html(key)
+        html.parent.mkdir(parents=True, exist_ok=True)
+        html.write_text(src, "utf-8")
+    pagecache._save(plan, {src: {**entry, "key": key} for src, key in plan.keys.items()})
+    assert set(pagecache.plan(tmp_path, docs, "surroundings-1").kept) == {"a.md", "b.md"}
+    (docs / "b.md").write_text("# B, changed\n", "utf-8")
+    assert set(pagecache.plan(tmp_path, docs, "surroundings-1").kept) == {"a.md"}
+    assert not pagecache.plan(tmp_path, docs, "surroundings-2").kept  # new surroundings
