@@ -12,6 +12,7 @@ history), the rules do not read the environment (they are given the date).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -34,6 +35,7 @@ from generator.dates import parse_date
 from generator.errors import BuildError
 from generator.findings import Report
 from generator.load import Loaded, load
+from generator.memo import Memo
 from generator.model import Dataset, build_model
 from generator.model.dataset import privacy_inputs
 from generator.model.history import CACHE_DIR, History, history
@@ -47,12 +49,16 @@ from generator.scan import (
     SiteScan,
     audit,
     figures,
+    rules_key,
     scan,
     scan_rules,
     theme_template_dirs,
 )
 
 Log = Callable[[str], None]
+LOAD_MEMO = "load.memo"  # under .gongshi/: each data file's rows and findings, by its bytes
+SCAN_MEMO = "scan.memo"  # under .gongshi/: each file's scan findings, by its bytes
+PAGES_MEMO = "pages.memo"  # under .gongshi/: each page's figures and audit facts, by its bytes
 SETTLE_S = 1.0  # files younger than this may still be being written: scanned later
 
 
@@ -82,13 +88,20 @@ class Checked:
     timings: dict[str, float] = field(default_factory=dict)  # load_s, check_s (seconds)
 
 
-def check(data_dir: Path, skip: Iterable[str] = (), today: date | None = None) -> Checked:
+def check(
+    data_dir: Path, skip: Iterable[str] = (), today: date | None = None, work: Path | None = None
+) -> Checked:
     """Everything ``gongshi check`` does; ``build`` starts from the same result.
 
-    ``today`` overrides the rules' date (default ``as_of``)."""
+    ``today`` overrides the rules' date (default ``as_of``). ``work``: the project's
+    ``.gongshi/``, where the files read are kept by their bytes (``LOAD_MEMO``)."""
     data_dir = Path(data_dir)
     t0 = time.perf_counter()
-    loaded = load(data_dir)
+    memo = Memo(work / LOAD_MEMO, "") if work is not None else None
+    loaded = load(data_dir, memo)
+    if memo is not None:  # saved now: later stages must not change the rows it keeps
+        with contextlib.suppress(OSError):  # read-only work folder: read again next time
+            memo.save()
     timings = {"load_s": time.perf_counter() - t0}
     report = Report(list(loaded.findings), notes=list(loaded.notes))
     if report.fatal:
@@ -245,7 +258,7 @@ def _build(
 ) -> BuildResult:
     site_dir = out.given
     t0 = time.perf_counter()
-    checked = check(data_dir)
+    checked = check(data_dir, work=project.work)
     result = BuildResult(checked, timings=dict(checked.timings))
     timings = result.timings
     report = checked.report
@@ -321,7 +334,8 @@ def _build(
             )
         else:
             log(f"MkDocs 生成网站（{n} 个进程），同时扫描已写出的文件…")
-        scanner = SiteScan(tmp, scan_rules_for(checked, project))
+        rules = scan_rules_for(checked, project)
+        scanner = SiteScan(tmp, rules, Memo(project.work / SCAN_MEMO, rules_key(rules)))
         ok, output, entries = mkdocs_build(
             project, tmp, epoch, lambda: scanner.sweep(settle=SETTLE_S), n, plan_file
         )
@@ -350,13 +364,17 @@ def _build(
         timings["after_mkdocs_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         result.scan_findings = scanner.findings()
+        if scanner.memo is not None:
+            scanner.memo.save()
         # issue 15 (verify): every figure recomputed from the CSV downloads, independently
-        result.figures_checked, wrong = figures.verify(tmp)
+        pages_memo = Memo(project.work / PAGES_MEMO, "")
+        result.figures_checked, wrong = figures.verify(tmp, pages_memo)
         result.scan_findings += wrong
         # issue 18 (audit): an inspector's pre-flight. A broken link keeps the old site like
         # any scan error; the rest is reported for the webmaster (publishing is what
         # cures a stale section, and a long list page is still better published than not).
-        audited = audit.audit(tmp, checked.dataset.as_of)
+        audited = audit.audit(tmp, checked.dataset.as_of, memo=pages_memo)
+        pages_memo.save()
         result.scan_findings += [f for f in audited if f.code in audit.BLOCKING]
         report.extend(result.scan_findings)
         result.audit_findings = [

@@ -27,6 +27,7 @@ from generator import findings as F
 from generator.dates import cell_to_text
 from generator.load import misreads, tidy
 from generator.load.cells import Parser, parser_for
+from generator.memo import Memo, digest
 from generator.money import parse_money, yuan
 from generator.records import (
     FUND_SOURCES,
@@ -1105,8 +1106,11 @@ def load_site(data_dir: Path, loaded: Loaded, root: Path) -> None:
     loaded.findings.append(F.make("L010", file=shown, path=shown))
 
 
-def load(data_dir: Path) -> Loaded:
-    """Read ``data_dir``; return rows per table, detected sources and all findings."""
+def load(data_dir: Path, memo: Memo | None = None) -> Loaded:
+    """Read ``data_dir``; return rows per table, detected sources and all findings.
+
+    ``memo``: each file's rows and findings by its name and bytes, kept between builds
+    (``generator.memo``): a one-cell commit reads one file again, not the county."""
     data_dir = Path(data_dir)
     root = data_dir.resolve().parent
     loaded = _empty()
@@ -1126,7 +1130,7 @@ def load(data_dir: Path) -> Loaded:
             loaded.findings.append(refused)
             if table is not None:
                 present.add(table.name)  # the table is there, just not read
-    for part, part_present in _load_files(files, root, loaded.limit):
+    for part, part_present in _load_files(files, root, loaded.limit, memo):
         _merge(loaded, part)
         present |= part_present
     _same_rows(loaded)
@@ -1273,12 +1277,28 @@ def _empty() -> Loaded:
 
 
 def _load_files(
-    files: list[tuple[Path, Table | None]], root: Path, limit: int
+    files: list[tuple[Path, Table | None]], root: Path, limit: int, memo: Memo | None = None
 ) -> list[tuple[Loaded, set[str]]]:
     """Each file into its own ``Loaded``, returned in the order given. With a second core,
     a forked child reads too: each process takes the next file, largest first, when it is
-    free (a county's workbooks and CSVs take 10 s in one process)."""
-    order = sorted(range(len(files)), key=lambda i: -_size(files[i][0]))
+    free (a county's workbooks and CSVs take 10 s in one process). A file ``memo`` knows
+    by its name and bytes is not read again."""
+    known: dict[int, tuple[Loaded, set[str]]] = {}
+    keys: dict[int, tuple[str, ...]] = {}
+    if memo is not None:
+        for i, (path, table) in enumerate(files):
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue  # load_file reports it
+            name = table.name if table is not None else ""
+            keys[i] = ("load", _display(path, root), name, str(limit), digest(data))
+            hit = memo.get(keys[i])
+            if hit is not None:
+                known[i] = hit
+    order = sorted(
+        (i for i in range(len(files)) if i not in known), key=lambda i: -_size(files[i][0])
+    )
     take = cores.shares(len(order))
 
     def read() -> list[tuple[int, Loaded, set[str]]]:
@@ -1291,12 +1311,16 @@ def _load_files(
             out.append((order[k], part, present))
         return out
 
-    if len(files) < 2 or not cores.can_fork():
+    if len(order) < 2 or not cores.can_fork():
         parts = read()
     else:
         theirs = cores.beside(read)
         parts = read() + theirs()
-    return [(part, present) for _, part, present in sorted(parts, key=lambda x: x[0])]
+    for i, part, present in parts:
+        if memo is not None and i in keys:
+            memo.put(keys[i], (part, present))
+        known[i] = (part, present)
+    return [known[i] for i in range(len(files))]
 
 
 def _size(path: Path) -> int:

@@ -5,10 +5,19 @@ hands it the values to look for (``ScanRules``)."""
 from generator.scan.site import (
     ScanRules,
     SiteScan,
+    rules_key,
     scan,
     scan_file,
     scan_rules,
     theme_template_dirs,
 )
 
-__all__ = ["ScanRules", "SiteScan", "scan", "scan_file", "scan_rules", "theme_template_dirs"]
+__all__ = [
+    "ScanRules",
+    "SiteScan",
+    "rules_key",
+    "scan",
+    "scan_file",
+    "scan_rules",
+    "theme_template_dirs",
+]

@@ -11,6 +11,7 @@ site's navigation, and its update time is the latest of its pages.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import posixpath
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from generator import findings as F
+from generator.memo import Memo, digest
 
 # Thresholds as the inspection indicators state them; each can be changed on the command line.
 HOME_DAYS = 14  # 首页两周未更新 is a single-veto item
@@ -139,15 +141,20 @@ class _Page:
     kb: float
 
 
-def audit(site: Path, today: date, limits: Limits = Limits()) -> list[F.Finding]:
-    """Every audit finding for the built site at ``site``, as of ``today``."""
+def audit(
+    site: Path, today: date, limits: Limits = Limits(), memo: Memo | None = None
+) -> list[F.Finding]:
+    """Every audit finding for the built site at ``site``, as of ``today``.
+
+    ``memo``: what a page says (dates, links, emptiness, compressed size) by its path and
+    bytes, kept between builds; the sizes of the images it shows are looked up each time."""
     site = Path(site)
     pages: dict[str, _Page] = {}
     for html in sorted(site.rglob("*.html")):
         rel = html.relative_to(site).as_posix()
         if rel in _NOT_PAGES:
             continue
-        page = _read(site, rel)
+        page = _read(site, rel, memo)
         if page is not None:
             pages[rel] = page
     found: list[F.Finding] = []
@@ -163,15 +170,30 @@ def audit(site: Path, today: date, limits: Limits = Limits()) -> list[F.Finding]
     return found
 
 
-def _read(site: Path, rel: str) -> _Page | None:
+def _read(site: Path, rel: str, memo: Memo | None = None) -> _Page | None:
     raw = (site / rel).read_bytes()
+    key = ("audit", rel, digest(raw))
+    read = memo.get(key) if memo is not None else None
+    if read is None:
+        read = _parse(rel, raw) or ()  # (): a redirect page, also kept
+        if memo is not None:
+            memo.put(key, read)
+    if not read:
+        return None
+    page, images = read
+    local_bytes = sum(_size(site / target) for target in images)
+    return dataclasses.replace(page, kb=page.kb + local_bytes / 1024)
+
+
+def _parse(rel: str, raw: bytes) -> tuple[_Page, list[str]] | None:
+    """What one page says, without the images it shows (``None``: a redirect page)."""
     tree = LexborHTMLParser(raw.decode("utf-8", errors="replace"))
     if tree.css_first('meta[http-equiv="refresh"]') is not None:
         return None  # a redirect page: nothing to read, nothing to date
     dates = [_date(t.attributes.get("datetime")) for t in tree.css("time.gs-updated")]
     known = [d for d in dates if d is not None]
     links: list[str] = []
-    local_bytes = 0
+    images: list[str] = []
     for tag, attr in _LINK_ATTRS:
         for node in tree.css(f"{tag}[{attr}]"):
             target = _target(rel, node.attributes.get(attr) or "")
@@ -179,14 +201,15 @@ def _read(site: Path, rel: str) -> _Page | None:
                 continue
             links.append(target)
             if tag == "img" and not target.startswith("assets/"):
-                local_bytes += _size(site / target)
-    return _Page(
+                images.append(target)
+    page = _Page(
         path=rel,
         updated=max(known) if known else None,
         links=links,
         empty=_empty(tree),
-        kb=(len(gzip.compress(raw, 6, mtime=0)) + local_bytes) / 1024,
+        kb=len(gzip.compress(raw, 6, mtime=0)) / 1024,
     )
+    return page, images
 
 
 def _date(value: str | None) -> date | None:

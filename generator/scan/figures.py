@@ -11,12 +11,14 @@ runs it on any built or downloaded site; ``pipeline.build`` runs it before it pu
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from generator import findings as F
 
@@ -324,16 +326,22 @@ def expected(fig: Figure, tables: _Tables) -> Decimal | set[Decimal]:
     return total
 
 
-def verify(site: Path) -> tuple[int, list[F.Finding]]:
-    """(figures checked, S010 findings) for every ``*.html`` page of ``site``."""
+def verify(site: Path, memo: Any = None) -> tuple[int, list[F.Finding]]:
+    """(figures checked, S010 findings) for every ``*.html`` page of ``site``.
+
+    ``memo``: the figures of a page by its path and bytes, kept between builds (reading a
+    page's figures is the slow part; every figure is still recomputed from the downloads).
+    Any object with ``get(key)`` and ``put(key, value)`` (``generator.memo.Memo``): this
+    module imports nothing of gongshi but its findings, so the checker stays independent of
+    what it checks."""
     site = Path(site)
     tables = _Tables(site)
     checked = 0
     out: list[F.Finding] = []
-    memo: dict[tuple[str, ...], Decimal | set[Decimal]] = {}
+    wanted: dict[tuple[str, ...], Decimal | set[Decimal]] = {}
     for path in sorted(site.rglob("*.html")):
         page = path.relative_to(site).as_posix()
-        for fig in figures_of(path.read_text(encoding="utf-8", errors="replace"), page):
+        for fig in _figures(path, page, memo):
             checked += 1
             try:
                 if fig.unit not in UNITS:
@@ -349,9 +357,9 @@ def verify(site: Path) -> tuple[int, list[F.Finding]]:
                     fig.per,
                     fig.per_where,
                 )
-                if recipe not in memo:  # the same figure is on several pages
-                    memo[recipe] = expected(fig, tables)
-                want = memo[recipe]
+                if recipe not in wanted:  # the same figure is on several pages
+                    wanted[recipe] = expected(fig, tables)
+                want = wanted[recipe]
                 shown = _number(fig.text.removesuffix("%") if fig.unit == "%" else fig.text)
             except (Bad, json.JSONDecodeError) as e:
                 out.append(_finding(fig, f"无法核对：{e}"))
@@ -363,6 +371,17 @@ def verify(site: Path) -> tuple[int, list[F.Finding]]:
             elif shown != want:
                 out.append(_finding(fig, f"按下载数据应为 {want:,}，相差 {shown - want:,}"))
     return checked, out
+
+
+def _figures(path: Path, page: str, memo: Any) -> list[Figure]:
+    data = path.read_bytes()
+    if memo is None:
+        return figures_of(data.decode("utf-8", errors="replace"), page)
+    key = ("figures", page, hashlib.blake2b(data, digest_size=20).hexdigest())
+    found = memo.get(key)
+    if found is None:
+        found = memo.put(key, figures_of(data.decode("utf-8", errors="replace"), page))
+    return list(found)
 
 
 def _finding(fig: Figure, why: str) -> F.Finding:

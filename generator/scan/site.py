@@ -27,6 +27,7 @@ import contextlib
 import csv
 import dataclasses
 import gzip
+import hashlib
 import html
 import io
 import json
@@ -42,6 +43,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator import findings as F
+from generator.memo import Memo, digest
 from generator.privacy import (  # noqa: F401  (id_checksum_ok, mask_value: re-exported)
     KIND_KNOWN,
     Matcher,
@@ -359,9 +361,10 @@ def _markup_text(text: str) -> list[Segment]:
     return [Segment(s.text, None, 1, "（解码后）") for s in page.segments]
 
 
-def scan_file(path: Path, rel: str, rules: ScanRules) -> list[F.Finding]:
-    """The findings of one file of the site."""
-    data = path.read_bytes()
+def scan_file(path: Path, rel: str, rules: ScanRules, data: bytes | None = None) -> list[F.Finding]:
+    """The findings of one file of the site (``data``: its bytes, when already read)."""
+    if data is None:
+        data = path.read_bytes()
     suffix = path.suffix.lower()
     if suffix in (".gz", ".svgz"):
         with contextlib.suppress(OSError, EOFError):
@@ -482,6 +485,27 @@ def scan_rules(
     )
 
 
+def rules_key(rules: ScanRules) -> str:
+    """The hash of everything a file's findings depend on besides its bytes and path: the
+    values looked for, the phones and hosts allowed, and the theme's files (a copy of a
+    theme file is not searched for shapes)."""
+    h = hashlib.sha256()
+    for values in (
+        rules.private_values,
+        rules.official_phones,
+        rules.link_hosts,
+        rules.private_names,
+    ):
+        h.update("\0".join(sorted(values)).encode("utf-8", "surrogatepass"))
+        h.update(b"\1")
+    for folder in rules.template_dirs:
+        for path in sorted(Path(folder).rglob("*")):
+            if path.is_file():
+                st = path.stat()
+                h.update(f"{path}:{st.st_size}:{st.st_mtime_ns}".encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
 class SiteScan:
     """The scan of a folder that may still be being written, so that the scan runs
     beside the ``mkdocs build`` processes that write the site (a county's 400 MB took 90 s
@@ -492,9 +516,12 @@ class SiteScan:
     folder is complete and rescans any whose size, time or inode moved since: a file
     read half-written has grown since, so it is always read again whole."""
 
-    def __init__(self, site_dir: Path, rules: ScanRules) -> None:
+    def __init__(self, site_dir: Path, rules: ScanRules, memo: Memo | None = None) -> None:
         self.site_dir = site_dir
         self.rules = rules
+        # a file's findings by its path and bytes, kept between builds (salted with
+        # ``rules_key``): a page copied from the page cache is not scanned again
+        self.memo = memo
         self.done: dict[str, tuple[tuple[int, int, int], list[F.Finding]]] = {}
         # folder → (its mtime, its entries): a sweep lists again only folders that changed
         self._listed: dict[str, tuple[int, list[tuple[str, bool]]]] = {}
@@ -548,9 +575,19 @@ class SiteScan:
                 continue
             if settle and now - st.st_mtime < settle:
                 continue
-            self.done[rel] = (sig, scan_file(Path(path), rel, self.rules))
+            self.done[rel] = (sig, self._scan(Path(path), rel))
             n += 1
         return n
+
+    def _scan(self, path: Path, rel: str) -> list[F.Finding]:
+        if self.memo is None:
+            return scan_file(path, rel, self.rules)
+        data = path.read_bytes()
+        key = ("scan", rel, digest(data))
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo.put(key, scan_file(path, rel, self.rules, data))
+        return list(found)
 
     def findings(self) -> list[F.Finding]:
         """The findings of the folder as it is now (call it once it is complete)."""

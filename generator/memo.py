@@ -1,0 +1,84 @@
+"""Results kept between builds in ``.gongshi/``, found again by the content they came from
+(issue 20: a one-cell commit re-read, re-scanned and re-audited the whole county).
+
+A ``Memo`` maps a key (a tuple of strings: a file's path and the hash of its bytes, and
+whatever else the result depends on) to a result. It is opened with a *salt*: the hash of
+gongshi's own code (``code_key``) plus what the stage says its results depend on (the
+scan's rules, the loader's amount limit); another salt finds nothing, so a new gongshi or
+new rules start from empty. Only the entries asked for or added by this build are saved,
+so the file holds one build's worth.
+
+The file is a pickle: it is as trusted as the repository whose CI writes it (a CI cache
+is written by the same workflow that builds the site). A file that cannot be read is
+ignored, never an error: the build then does the work.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1
+
+
+@lru_cache(maxsize=1)
+def code_key() -> str:
+    """The hash of every Python file of the ``generator`` package: results made by other
+    code are never reused."""
+    root = Path(__file__).parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        h.update(path.relative_to(root).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def digest(data: bytes) -> str:
+    """The hash that names a file's bytes in a memo's keys."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+class Memo:
+    """Results by key, read from and saved to one file (``None``: kept in memory only)."""
+
+    def __init__(self, path: Path | None, salt: str) -> None:
+        self.path = path
+        self.salt = f"{FORMAT}:{code_key()}:{salt}"
+        self._old: dict[tuple[str, ...], Any] = {}
+        self._now: dict[tuple[str, ...], Any] = {}
+        self.hits = 0
+        if path is not None:
+            with contextlib.suppress(Exception):  # a damaged or foreign file: start empty
+                with open(path, "rb") as f:
+                    salt_read, entries = pickle.load(f)
+                if salt_read == self.salt:
+                    self._old = entries
+
+    def get(self, key: tuple[str, ...]) -> Any:
+        """The result kept for ``key``, or ``None``."""
+        if key in self._now:
+            return self._now[key]
+        if key in self._old:
+            self.hits += 1
+            self._now[key] = value = self._old[key]
+            return value
+        return None
+
+    def put(self, key: tuple[str, ...], value: Any) -> Any:
+        self._now[key] = value
+        return value
+
+    def save(self) -> None:
+        """Write this build's entries (whole, then moved into place)."""
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(self.path.name + f".{os.getpid()}.new")
+        with open(tmp, "wb") as f:
+            pickle.dump((self.salt, self._now), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.path)
