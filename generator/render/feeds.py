@@ -107,19 +107,20 @@ def objection_entries(ds: Dataset) -> list[Entry]:
         if o.replied_on is None or n is None:
             continue  # unanswered: the notice's page shows where it stands
         title = _subject_title(ds, n.subject)
+        what = "咨询" if o.kind == "咨询" else "异议"  # a 咨询 is answered, not investigated
         answer = "；".join(
             x for x in (f"调查结论：{o.finding}" if o.finding else "", o.action) if x
         )
         summary = [
             f"{n.kind}：{title}（公示编号 {n.id}）",
-            f"{zh_date(o.received_on)}受理的异议：{o.summary}" if o.summary else "",
+            f"{zh_date(o.received_on)}受理的{what}：{o.summary}" if o.summary else "",
             f"{zh_date(o.replied_on)}答复：{answer or '已答复'}",
         ]
         towns = downloads.notice_township(ds, n.subject) or ([o.township] if o.township else [])
         out.append(
             Entry(
                 entry_id(ds.site.site_code, "objection", o.id),
-                f"异议答复：{title}",
+                f"{what}答复：{title}",
                 objection_path(ds, n.subject),
                 o.replied_on,
                 o.replied_on,
