@@ -406,6 +406,9 @@ def columns_of(record: type) -> tuple[Column, ...]:
 OBJECTION_FINDINGS = ("属实", "部分属实", "不属实")
 OBJECTION_STATUSES = ("已受理", "调查中", "已答复", "已办结")
 OBJECTION_CHANNELS = ("来访", "电话", "信件", "12317", "网上留言", "意见箱")
+# 异议: a villager disagrees with what a notice says (investigated: 属实 / 不属实 …);
+# 咨询: a question about it, answered without a finding (rule Y005). Empty means 异议.
+OBJECTION_KINDS = ("异议", "咨询")
 ASSET_TYPES = ("经营性", "公益性", "到户类")
 
 
@@ -424,6 +427,12 @@ class Objection:
     finding: str = col("调查结论", choices=OBJECTION_FINDINGS)
     action: str = col("处理意见", aliases=("处理措施", "处理结果"))
     status: str = col("办理状态", suggestions=OBJECTION_STATUSES)
+    kind: str = col(
+        "反映类型",
+        choices=OBJECTION_KINDS,
+        aliases=("异议类型", "诉求类型"),
+        help="异议（对公示内容有不同意见，要调查核实）或咨询（只是询问，答复即可，不填调查结论）；留空按异议",
+    )
     origin: Origin = NO_ORIGIN
 
 

@@ -49,14 +49,25 @@ def test_county_feed_lists_every_notice_with_absolute_links(demo) -> None:
     root = ET.parse(site / "feeds" / "notices.xml").getroot()
     items = _check_atom(root)
     notices = pd.read_csv(site / "downloads" / "notices.csv", dtype=str, encoding="utf-8-sig")
-    assert len(items) == len(notices)
+    # every notice, and every answered objection (its answer is a disclosure of its own)
+    objections = pd.read_csv(site / "downloads" / "objections.csv", dtype=str, encoding="utf-8-sig")
+    answered = objections[objections["答复日期"].notna()]
+    assert len(answered) == 5
+    assert len(items) == len(notices) + len(answered)
+    answers = [e for e in items if ":objection:" in e.findtext(f"{A}id")]
+    assert sorted(e.findtext(f"{A}id").rsplit(":", 1)[1] for e in answers) == sorted(
+        answered["异议编号"]
+    )
     newest = items[0]
     assert newest.findtext(f"{A}updated").startswith(max(notices["公示开始日期"]))
     for e in items:
         href = e.find(f"{A}link").get("href")
         assert href.startswith("https://fupin.lanling.gov.cn/")
-        local = site / href.removeprefix("https://fupin.lanling.gov.cn/") / "index.html"
+        path, _, anchor = href.removeprefix("https://fupin.lanling.gov.cn/").partition("#")
+        local = site / path / "index.html"
         assert local.is_file(), href  # every entry leads to a page that exists
+        if anchor:  # … and to a section of it that exists
+            assert f'id="{anchor}"' in local.read_text("utf-8"), href
 
 
 def test_township_feeds_hold_only_their_townships_projects(demo) -> None:

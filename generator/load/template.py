@@ -148,6 +148,7 @@ EXAMPLES: dict[str, dict[str, str]] = {
         "finding": "不属实",
         "action": "经入户核查，该户符合条件，已当面答复",
         "status": "已办结",
+        "kind": "异议",
     },
     "assets": {
         "id": "ZC2019-01",

@@ -46,9 +46,16 @@ TRACKED: dict[str, dict[str, tuple[str, str]]] = {
     "notices": {},
     "distributions": {},
     "rectifications": {},
+    # issue 17: 长期公开 — a withdrawn plan stays on its year's page as 已废止, a withdrawn
+    # objection's answer beside its notice, an asset in the register
+    "plans": {},
+    "objections": {},
+    "assets": {"年度收益": ("asset_income", "asset_id")},
 }
 CACHE_DIR = "history"  # under the project's .gongshi/
-_CACHE_VERSION = "3"  # 2: masked by today's policy, one matcher; 3: with the data's date
+# 2: masked by today's policy, one matcher; 3: with the data's date; 4: plans, objections
+# and assets tracked (a version-3 snapshot lacks them: every plan would read as new)
+_CACHE_VERSION = "4"
 
 Snapshot = dict[str, dict[str, dict[str, str]]]  # table → id → {Chinese field title: text}
 

@@ -110,6 +110,21 @@ def pool_lapse(ds: Dataset, pid: str, plan: Plan) -> str:
     return ""
 
 
+def pool_lapses(ds: Dataset) -> dict[str, tuple[Plan, str]]:
+    """Every known project that entered a plan without a passed 入库公示: id → (the first
+    plan it entered so, ``pool_lapse``'s why), in plan order. Rule J001 reports these and
+    the 标准目录 page marks them, so both say the same (an adjustment that keeps a project
+    in the plan repeats the lapse of the plan it first entered and is not counted again)."""
+    out: dict[str, tuple[Plan, str]] = {}
+    for plan in ds.plans_in_order:
+        for pid in dict.fromkeys(plan.projects):
+            if pid in out or ds.project(pid) is None:
+                continue  # an unknown id is R001's finding
+            if why := pool_lapse(ds, pid, plan):
+                out[pid] = (plan, why)
+    return out
+
+
 def plan_clock(ds: Dataset, plan: Plan) -> Clock | None:
     """The 年度计划公告 / 调整公告 deadline of a plan (``None`` without an approval date)."""
     if plan.approved_on is None or plan.kind not in PLAN_NOTICE:

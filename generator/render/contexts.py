@@ -136,8 +136,8 @@ class ProjectPage(PageContext):
 class PlansIndexPage(PageContext):
     TEMPLATE: ClassVar[str] = "plans_index.md.j2"
     years: list[dict[str, Any]]
-    """Each year with a plan, newest first (``views.plan_years``): ``year`` and ``plans``,
-    each as on the year's page."""
+    """Each year with a plan, newest first (``views.plan_years``): ``year``, ``plans``, each
+    as on the year's page, and ``withdrawn`` (its plans removed from the data, 已废止)."""
 
 
 @dataclass(frozen=True)
@@ -157,6 +157,12 @@ class PlanYearPage(PageContext):
     adjustment ``before`` (the plan it adjusts), ``before_ids``, ``before_funding``,
     ``added`` / ``added_ids`` / ``added_funding`` and ``removed`` / ``removed_ids`` /
     ``removed_funding``."""
+    withdrawn: list[Removed]
+    """Plans of this year that were published and later removed from the data
+    (``model.history.Removed``, newest history first by id): ``key`` (计划编号), ``values``
+    (the last published version, by Chinese column title), ``removed_on`` (the day of the
+    commit that removed it, ``None`` when the removal is not committed yet) and
+    ``last_seen``. 长期公开: the page keeps them, marked 已废止."""
 
 
 @dataclass(frozen=True)

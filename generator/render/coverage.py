@@ -7,6 +7,16 @@ A record is 已公开 when one of its notices has one of the item's kinds and be
 deadline has passed (or the item has no clock), and 未到期 while its deadline is still
 ahead of the data date. A fund counts in every township its money went to (全县 when it
 went to none), a benefit programme in every township of its villages.
+
+Two items take their clock from ``model.lifecycle``, the module rules J001 and J003 ask,
+so the page marks 逾期 exactly what those rules report:
+
+- 入库公示: a project whose 入库公示 had not ended when the plan that lists it was approved
+  (``lifecycle.pool_lapses``, J001) is 逾期; its deadline is the day before that approval.
+- 年度计划 / 调整方案: each plan of the year whose notice kind (年度计划公告 / 调整公告) the
+  item names is judged by ``lifecycle.plan_clock`` (J002/J003), in every township of its
+  projects (全县 when it lists none); a year with projects and no plan record is judged by
+  the county's notices of that year, as before.
 """
 
 from __future__ import annotations
@@ -14,9 +24,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
-from generator.model import Dataset
+from generator.model import Dataset, lifecycle, totals
 from generator.model.catalogue import COUNTY_WIDE, Item
 from generator.records import Notice
 from generator.render.titles import distribution_title
@@ -104,9 +114,41 @@ def coverage(ds: Dataset, items: tuple[Item, ...] | None = None) -> list[ItemCov
     return out
 
 
+def _clocked(ds: Dataset, clock: lifecycle.Clock) -> tuple[str, date, Notice | None]:
+    """(state, due, notice) of a record whose clock ``model.lifecycle`` keeps."""
+    if clock.notice is None:
+        return (NOT_DUE if ds.as_of <= clock.deadline else MISSING), clock.deadline, None
+    return (LATE if clock.late else PUBLISHED), clock.deadline, clock.notice
+
+
+def _plan_entries(ds: Dataset, item: Item, year: int) -> Iterator[tuple[str, Entry]]:
+    """The plans of ``year`` whose notice kind the item names, each in the townships of its
+    projects (J002/J003's clock, ``lifecycle.plan_clock``)."""
+    for plan in ds.plans_of_year(year):
+        if lifecycle.PLAN_NOTICE.get(plan.kind) not in item.kinds:
+            continue
+        clock = lifecycle.plan_clock(ds, plan)
+        if clock is not None:
+            state, due, n = _clocked(ds, clock)
+        else:  # no approval date: published or not, no clock (V-findings say why)
+            n = lifecycle.plan_notice(ds, plan)
+            state, due = (PUBLISHED if n else MISSING), None
+        label = f"{year}年{plan.kind}" + (f"（{plan.document_no}）" if plan.document_no else "")
+        entry = Entry(f"plan:{plan.id}", label, state, due, n)
+        towns = {
+            pp.township
+            for pid in totals.plan_project_ids(ds, plan)
+            if (pp := ds.project(pid)) and pp.township
+        }
+        for town in sorted(towns) or [COUNTY_WIDE]:
+            yield town, entry
+
+
 def _entries(ds: Dataset, item: Item) -> Iterator[tuple[str, Entry]]:
     """(township, Entry) for every record the item applies to."""
     if item.subject == "project":
+        # J001's lapses, when the item is the pool posting
+        lapses = lifecycle.pool_lapses(ds) if lifecycle.POOL_KIND in item.kinds else {}
         for p in sorted(ds.projects, key=lambda p: p.id):
             if item.when == "started" and p.status not in STARTED and not p.started_on:
                 continue
@@ -119,6 +161,10 @@ def _entries(ds: Dataset, item: Item) -> Iterator[tuple[str, Entry]]:
                 "accepted_on": p.accepted_on,
             }.get(item.due_from)
             state, due, n = _judge(ds, item, ds.notices_of("project", p.id), anchor)
+            lapse = lapses.get(p.id)
+            if lapse and n is not None and n.kind == lifecycle.POOL_KIND and lapse[0].approved_on:
+                # its 入库公示 had not ended when the plan was approved (J001)
+                state, due = LATE, lapse[0].approved_on - timedelta(days=1)
             yield p.township or COUNTY_WIDE, Entry(f"project:{p.id}", p.name, state, due, n)
     elif item.subject == "fund":
         for f in sorted(ds.funds, key=lambda f: f.id):
@@ -154,8 +200,13 @@ def _entries(ds: Dataset, item: Item) -> Iterator[tuple[str, Entry]]:
                 yield town, entry
     elif item.subject == "county":
         years = sorted({p.year for p in ds.projects if p.year})
-        for year in years:
+        plan_years = {x.year for x in ds.plans if x.year}
+        by_plan = any(k in item.kinds for k in lifecycle.PLAN_NOTICE.values())
+        for year in sorted(set(years) | (plan_years if by_plan else set())):
             if item.when == "year_over" and year >= ds.as_of.year:
+                continue
+            if by_plan and year in plan_years:
+                yield from _plan_entries(ds, item, year)
                 continue
             # a county-wide notice of the year: posted in it, or its subject names it
             mine = [

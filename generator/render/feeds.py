@@ -83,9 +83,57 @@ def _subject_title(ds: Dataset, subject: str) -> str:
     return key
 
 
+# The id of the 异议及处理 heading (``_objections.md.j2``): an answer's entry links to it.
+OBJECTIONS_ANCHOR = "objections"
+# Record pages that list their notices' objections (the plan pages do not: a plan
+# notice's objections are on the notice list, which lists every objection).
+_OBJECTION_PAGES = ("project", "fund", "distribution", "benefit")
+
+
+def objection_path(ds: Dataset, subject: str) -> str:
+    """Where the answer to an objection against a notice of ``subject`` is published: the
+    异议及处理 section of the subject's page, else of the notice list."""
+    parsed = parse_subject(subject)
+    page = subject_path(ds, subject) if parsed and parsed[0] in _OBJECTION_PAGES else "notices/"
+    return f"{page}#{OBJECTIONS_ANCHOR}"
+
+
+def objection_entries(ds: Dataset) -> list[Entry]:
+    """Each answered objection (调查结果和处理意见, which must be made public): an entry
+    dated by its answer. Only the public model's fields: who raised it is never read."""
+    out = []
+    for o in ds.objections:
+        n = ds.notice(o.notice)
+        if o.replied_on is None or n is None:
+            continue  # unanswered: the notice's page shows where it stands
+        title = _subject_title(ds, n.subject)
+        what = "咨询" if o.kind == "咨询" else "异议"  # a 咨询 is answered, not investigated
+        answer = "；".join(
+            x for x in (f"调查结论：{o.finding}" if o.finding else "", o.action) if x
+        )
+        summary = [
+            f"{n.kind}：{title}（公示编号 {n.id}）",
+            f"{zh_date(o.received_on)}受理的{what}：{o.summary}" if o.summary else "",
+            f"{zh_date(o.replied_on)}答复：{answer or '已答复'}",
+        ]
+        towns = downloads.notice_township(ds, n.subject) or ([o.township] if o.township else [])
+        out.append(
+            Entry(
+                entry_id(ds.site.site_code, "objection", o.id),
+                f"{what}答复：{title}",
+                objection_path(ds, n.subject),
+                o.replied_on,
+                o.replied_on,
+                "\n".join(x for x in summary if x),
+                tuple(towns),
+            )
+        )
+    return out
+
+
 def entries(ds: Dataset, hist: History) -> list[Entry]:
-    """Current notices (dated by start or last change) and withdrawn ones (dated by their
-    withdrawal), newest first."""
+    """Current notices (dated by start or last change), withdrawn ones (dated by their
+    withdrawal) and the answers to objections (dated by the answer), newest first."""
     out = []
     site_code = ds.site.site_code
     for n in ds.notices:
@@ -135,6 +183,7 @@ def entries(ds: Dataset, hist: History) -> list[Entry]:
                 (),
             )
         )
+    out += objection_entries(ds)
     return sorted(out, key=lambda e: (e.updated, e.id), reverse=True)
 
 

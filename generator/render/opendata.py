@@ -43,6 +43,9 @@ _YEAR_FIELD = {
     "notices": "公示开始日期",
     "distributions": "年度",
     "rectifications": "发现日期",
+    "plans": "年度",
+    "objections": "受理日期",
+    "assets": "确权日期",
 }
 _TITLE_FIELD = {
     "projects": "项目名称",
@@ -51,6 +54,9 @@ _TITLE_FIELD = {
     "notices": "公示对象",
     "distributions": "分配编号",
     "rectifications": "问题",
+    "plans": "文号",
+    "objections": "异议内容",
+    "assets": "资产名称",
 }
 
 
@@ -104,6 +110,12 @@ class OpenData:
         text = downloads.data_date(self.ds)
         return date.fromisoformat(text) if text else None
 
+    def withdrawn_objections(self, notices: list[Any]) -> list[Removed]:
+        """Objections to ``notices`` that were published and are no longer in the data:
+        their answer stays beside the notice, marked 已废止 (长期公开, issue 17)."""
+        ids = {n.id for n in notices}
+        return [r for r in self.history.removed_in("objections") if r.values.get("公示编号") in ids]
+
     def source(self, table: str, record: Any) -> Provenance:
         """Where a record page's record came from (``od.source("projects", p)``)."""
         t = TABLE_BY_NAME[table]
@@ -138,7 +150,21 @@ def removed_year(r: Removed) -> int | None:
 
 
 def removed_title(r: Removed) -> str:
+    if r.table == "plans":  # as the feeds name a plan: 2018年调整方案（兰扶组〔2018〕6号）
+        no = r.values.get("文号", "")
+        title = r.values.get("年度", "") + "年" + r.values.get("计划类型", "")
+        return title + (f"（{no}）" if no else "")
     return r.values.get(_TITLE_FIELD.get(r.table, ""), "") or r.key
+
+
+def withdrawn_plans(hist: History) -> dict[int, list[Removed]]:
+    """Plans removed from the data, by year: 长期公开 keeps them on their year's plan page
+    marked 已废止 (a plan without a year is listed in the archive only)."""
+    out: dict[int, list[Removed]] = defaultdict(list)
+    for r in hist.removed_in("plans"):
+        if (y := removed_year(r)) is not None:
+            out[y].append(r)
+    return dict(out)
 
 
 def publish(od: OpenData, page: Page, write: downloads.Write) -> None:
@@ -191,7 +217,8 @@ def publish(od: OpenData, page: Page, write: downloads.Write) -> None:
             year=y,
             a=view,
             files=sorted(year_files.get(y, [])),
-            tables=tables,
+            # a withdrawn record's table (plans, objections …) may have no download now
+            tables={n: {"name": n, "title": t.title} for n, t in TABLE_BY_NAME.items()} | tables,
             removed_link=_removed_link,
         )
 
@@ -199,6 +226,8 @@ def publish(od: OpenData, page: Page, write: downloads.Write) -> None:
 def _removed_link(r: Removed, root: str) -> Markup:
     if r.table in PAGES:
         return link(removed_title(r), root + urls.record(PAGES[r.table], r.key))
+    if r.table == "plans" and (y := removed_year(r)) is not None:
+        return link(removed_title(r), root + urls.plan_year(y))
     return escape_md(removed_title(r))
 
 

@@ -266,10 +266,13 @@ def render(
     for p in projects:
         pub_date = _iso(p.accepted_on or p.started_on or p.start)
         page(urls.project(p.id), ProjectPage(p=p), {"pub_date": pub_date})
-    years = plan_years(ds)
+    years = plan_years(ds, opendata.withdrawn_plans(od.history))
     page("plans/index.md", PlansIndexPage(years=years))
     for y in years:
-        page(urls.plan_year(y["year"]), PlanYearPage(year=y["year"], plans=y["plans"]))
+        page(
+            urls.plan_year(y["year"]),
+            PlanYearPage(year=y["year"], plans=y["plans"], withdrawn=y["withdrawn"]),
+        )
     funds = sorted(ds.funds, key=lambda f: (f.issued_on or date.min, f.id), reverse=True)
     page("funds/index.md", FundsIndexPage(funds=funds))
     page(urls.FLOW, FlowPage(total=totals.county_funding(ds)))

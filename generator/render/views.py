@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from generator.dates import zh_date
 from generator.model import Dataset, benefit_key, lifecycle, parse_subject, status, totals
+from generator.model.history import Removed
 from generator.model.notice_status import Status, notice_status
 from generator.model.objections import objection_state
 from generator.records import Asset, Case, Notice, Plan, Project, Rectification, Village
@@ -437,8 +438,20 @@ def plan_view(ds: Dataset, plan: Plan) -> dict[str, Any]:
     }
 
 
-def plan_years(ds: Dataset) -> list[dict[str, Any]]:
-    """Each year that has a plan, newest first: ``year`` and its ``plans`` (``plan_view``),
-    the 年度计划 first, then the adjustments by approval date."""
-    years = sorted({x.year for x in ds.plans if x.year}, reverse=True)
-    return [{"year": y, "plans": [plan_view(ds, x) for x in ds.plans_of_year(y)]} for y in years]
+def plan_years(
+    ds: Dataset, withdrawn: dict[int, list[Removed]] | None = None
+) -> list[dict[str, Any]]:
+    """Each year that has a plan, newest first: ``year``, its ``plans`` (``plan_view``),
+    the 年度计划 first, then the adjustments by approval date, and ``withdrawn``: the plans
+    of that year removed from the data (``opendata.withdrawn_plans``), which 长期公开 keeps
+    on the page marked 已废止 — a year whose only plan was withdrawn keeps its page."""
+    withdrawn = withdrawn or {}
+    years = sorted({x.year for x in ds.plans if x.year} | set(withdrawn), reverse=True)
+    return [
+        {
+            "year": y,
+            "plans": [plan_view(ds, x) for x in ds.plans_of_year(y)],
+            "withdrawn": sorted(withdrawn.get(y, []), key=lambda r: r.key),
+        }
+        for y in years
+    ]

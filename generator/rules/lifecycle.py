@@ -101,24 +101,18 @@ def _note(clock: Clock) -> str:
 @rule("J001", tags=("disclosure", "lifecycle", "plans"))
 def pool_before_plan(ds: Dataset) -> Iterator[F.Finding]:
     """One finding per project, at the first plan it entered without a passed pool
-    posting (the adjustments that keep it there repeat the same lapse)."""
-    reported: set[str] = set()
-    for plan in ds.plans_in_order:
-        for pid in dict.fromkeys(plan.projects):
-            p = ds.project(pid)
-            if p is None or pid in reported:
-                continue  # an unknown id is R001's finding
-            why = lifecycle.pool_lapse(ds, pid, plan)
-            if why:
-                reported.add(pid)
-                yield F.make(
-                    "J001",
-                    **at(plan, "projects", f"project:{pid}"),
-                    name=p.name,
-                    plan=f"{plan.year}年{plan.kind}{_doc(plan)}",
-                    why=why,
-                    id=pid,
-                )
+    posting (``lifecycle.pool_lapses``, which the 标准目录 page marks 逾期 or 缺失 too)."""
+    for pid, (plan, why) in lifecycle.pool_lapses(ds).items():
+        p = ds.project(pid)
+        assert p is not None  # pool_lapses keeps known projects only
+        yield F.make(
+            "J001",
+            **at(plan, "projects", f"project:{pid}"),
+            name=p.name,
+            plan=f"{plan.year}年{plan.kind}{_doc(plan)}",
+            why=why,
+            id=pid,
+        )
 
 
 @rule("J002", "J003", tags=("disclosure", "lifecycle", "plans", "timeliness"))

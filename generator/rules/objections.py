@@ -64,7 +64,7 @@ declare(
     "异议处理记录不全",
     "异议{id}：{problem}",
     "答复后请同时填写答复日期、调查结论（属实、部分属实、不属实）和处理意见，"
-    "调查结果和处理意见要向群众公布。",
+    "调查结果和处理意见要向群众公布；只是询问的，在“反映类型”列写“咨询”，填写答复日期和答复内容即可。",
     GUIDE,
 )
 
@@ -150,6 +150,17 @@ def objection_answer_recorded(ds: Dataset) -> Iterator[F.Finding]:
                     **at(o, "replied_on", s),
                     id=o.id,
                     problem=f"办理状态是“{o.status}”，但没有答复日期",
+                )
+            continue
+        if o.kind == "咨询":
+            # a question, not a disagreement: there is nothing to find 属实 or 不属实, but
+            # the answer itself is what is published (“答复即可”)
+            if not o.action:
+                yield F.make(
+                    "Y005",
+                    **at(o, "action", s),
+                    id=o.id,
+                    problem="咨询已答复，但没有填写答复内容（处理意见）",
                 )
             continue
         if not o.finding:
