@@ -10,7 +10,10 @@ its process tree, see ``run``):
   (``.gongshi/last-build.json``);
 - a bare ``mkdocs build --strict`` of the same generated pages and config;
 - PDFs of a sample of print pages;
-- check and render after one project is renamed (how many pages are rewritten, how long);
+- the whole ``gongshi build`` again after one project is renamed (the warm path: the
+  memos and page cache the cold build left in ``.gongshi/``);
+- Hugo (Debian's ``hugo``, when installed) on the same generated Markdown with a bare
+  layout: the floor of what a static site generator costs per page;
 - Zensical 0.0.73 on the same pages and config (its own venv, ``/tmp/zvenv``), for the
   small size unless ``--zensical all``.
 
@@ -124,22 +127,6 @@ def tree_size(folder: Path) -> tuple[int, int]:
     return len(files), sum(p.stat().st_size for p in files)
 
 
-def stages(project: Path) -> dict:
-    """Run in a child process: check and render, as ``gongshi build`` starts (used after
-    one rename, to count and time what an incremental render rewrites)."""
-    from generator.pipeline import check
-    from generator.render import render
-
-    checked = check(project / "data")
-    t0 = time.perf_counter()
-    result = render(checked.dataset, project, checked.report)
-    return {
-        **checked.timings,
-        "render_s": time.perf_counter() - t0,
-        "pages_written": len(result.written),
-    }
-
-
 def pdf_sample(site: Path, n: int) -> dict:
     """Run in a child process: print the first ``n`` print pages to PDF with Chromium, as
     ``gongshi build`` does for every print page, and time it."""
@@ -167,6 +154,28 @@ def rename_one(project: Path) -> None:
     col = [c.value for c in ws[1]].index("项目名称") + 1
     ws.cell(row=2, column=col).value = str(ws.cell(row=2, column=col).value) + "（更正）"
     wb.save(path)
+
+
+def hugo(project: Path, where: Path) -> dict:
+    """The floor: Hugo (Debian's package) building the same generated Markdown pages, with
+    a one-line layout (no theme, no search index)."""
+    shutil.rmtree(where, ignore_errors=True)
+    layouts = where / "layouts" / "_default"
+    layouts.mkdir(parents=True)
+    page = "<!doctype html><title>{{ .Title }}</title><main>{{ .Content }}</main>\n"
+    (layouts / "single.html").write_text(page, "utf-8")
+    (layouts / "list.html").write_text(page, "utf-8")
+    (where / "hugo.toml").write_text('baseURL = "https://example.org/"\n', "utf-8")
+    shutil.copytree(project / "content", where / "content")
+    pages = len(list((where / "content").rglob("*.md")))
+    took, rss, _ = run(["hugo", "--quiet", "--destination", "public"], where, check=False)
+    version = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split()
+    return {
+        "hugo_s": took,
+        "hugo_mb": rss,
+        "hugo_pages": pages,
+        "hugo_version": version[1] if len(version) > 1 else "",
+    }
 
 
 def zensical(project: Path, py: str) -> dict:
@@ -259,12 +268,19 @@ def bench_size(name: str, base: Path, with_zensical: bool) -> dict:
     row["pdf_s_projected"] = row["pdf_s_each"] * row["print_pages"]
     shutil.rmtree(bare)
 
+    # the warm path (issue 20): one record changed, the whole command again, with the
+    # .gongshi/ the cold build left (memos of load and scan, the page cache)
     rename_one(project)
-    took, _, out = run([py, __file__, "--stages", str(project)], REPO, env)
-    after = json.loads(out.strip().splitlines()[-1])
-    row["rewritten_after_rename"] = after["pages_written"]
-    row["render_after_rename_s"] = after["render_s"]
-    row["check_after_rename_s"] = after["load_s"] + after["check_s"]
+    took, rss, out = run([py, "-m", "generator", "build"], project, nopdf, check=False)
+    warm = json.loads((project / ".gongshi" / "last-build.json").read_text("utf-8"))
+    row["warm_s"], row["warm_mb"], row["warm_published"] = took, rss, warm["published"]
+    row["warm"] = warm
+    row["rewritten_after_rename"] = warm["pages_written"]
+    row["warm_kept"] = warm.get("pages_kept", 0)
+    row["warm_converted"] = warm.get("pages_converted", 0)
+
+    if shutil.which("hugo"):
+        row.update(hugo(project, base / f"{name}-hugo"))
 
     if with_zensical:
         try:
@@ -295,6 +311,10 @@ def bench_province(n: int, base: Path) -> dict:
     return {"counties": n, "build_s": took, "peak_mb": rss, "files": files, "site_bytes": size}
 
 
+def _ms(seconds: float, pages: int) -> str:
+    return f"{seconds:.1f} s · {seconds * 1000 / pages:.1f} ms/page"
+
+
 def fmt_mb(n: int) -> str:
     return f"{n / 1e6:.1f} MB"
 
@@ -304,9 +324,9 @@ def table(rows: list[dict]) -> str:
         "| size | projects / benefit rows / cases | load · check · render | `gongshi build` "
         "(no PDFs) | of which MkDocs · scan after it | bare `mkdocs build` | ratio "
         "| HTML pages · pages/s | peak memory (build) | site "
-        "| search index: Material → UTF-8 (gzip) | after 1 rename: files rewritten · "
-        "check + render | print pages · PDF s/page → projected |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| search index: Material → UTF-8 (gzip) "
+        "| print pages · PDF s/page → projected |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
@@ -318,9 +338,26 @@ def table(rows: list[dict]) -> str:
             f"| {r['pages']:,} · {r['pages_per_s']:.0f} | {r['build_mb']:,} MB "
             f"| {fmt_mb(r['site_bytes'])} "
             f"| {fmt_mb(r['index_raw_bytes'])} → {fmt_mb(r['index_bytes'])} "
-            f"({fmt_mb(r['index_gz_bytes'])}) | {r['rewritten_after_rename']} · "
-            f"{r['check_after_rename_s']:.0f} + {r['render_after_rename_s']:.0f} s "
+            f"({fmt_mb(r['index_gz_bytes'])}) "
             f"| {r['print_pages']:,} · {r['pdf_s_each']:.2f} s → {r['pdf_s_projected']:.0f} s |"
+        )
+    lines += [
+        "",
+        "| size | HTML pages | gongshi cold | gongshi warm (1 record renamed): pages converted "
+        "· copied | bare `mkdocs build` (1 process) | Hugo, same Markdown, bare layout |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        n = r["pages"]
+        hugo = (
+            f"{_ms(r['hugo_s'], n)} (Hugo {r['hugo_version']}, {r['hugo_pages']:,} pages)"
+            if "hugo_s" in r
+            else "not installed"
+        )
+        lines.append(
+            f"| {r['size']} | {n:,} | {_ms(r['build_s'], n)} "
+            f"| {_ms(r['warm_s'], n)}: {r['warm_converted']:,} · {r['warm_kept']:,} "
+            f"| {_ms(r['mkdocs_s'], n)} | {hugo} |"
         )
     z = [r for r in rows if "zensical_s" in r]
     if z:
@@ -369,12 +406,8 @@ def main() -> int:
         default="small",
         help="which sizes Zensical also builds (default: small; the county adds minutes)",
     )
-    ap.add_argument("--stages", help=argparse.SUPPRESS)
     ap.add_argument("--pdf-sample", help=argparse.SUPPRESS)
     args = ap.parse_args()
-    if args.stages:
-        print(json.dumps(stages(Path(args.stages))))
-        return 0
     if args.pdf_sample:
         print(json.dumps(pdf_sample(Path(args.pdf_sample), PDF_SAMPLE)))
         return 0

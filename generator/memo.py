@@ -52,6 +52,7 @@ class Memo:
         self._old: dict[tuple[str, ...], Any] = {}
         self._now: dict[tuple[str, ...], Any] = {}
         self.hits = 0
+        self._changed = False  # something was added: else the file already says it all
         if path is not None:
             with contextlib.suppress(Exception):  # a damaged or foreign file: start empty
                 with open(path, "rb") as f:
@@ -71,11 +72,13 @@ class Memo:
 
     def put(self, key: tuple[str, ...], value: Any) -> Any:
         self._now[key] = value
+        self._changed = True
         return value
 
     def save(self) -> None:
-        """Write this build's entries (whole, then moved into place)."""
-        if self.path is None:
+        """Write this build's entries (whole, then moved into place); nothing when the
+        file holds exactly them already."""
+        if self.path is None or (not self._changed and len(self._now) == len(self._old)):
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(self.path.name + f".{os.getpid()}.new")

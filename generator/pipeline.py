@@ -57,6 +57,7 @@ from generator.scan import (
 
 Log = Callable[[str], None]
 LOAD_MEMO = "load.memo"  # under .gongshi/: each data file's rows and findings, by its bytes
+MODEL_MEMO = "model.memo"  # under .gongshi/: each row's redaction, under the same private values
 SCAN_MEMO = "scan.memo"  # under .gongshi/: each file's scan findings, by its bytes
 PAGES_MEMO = "pages.memo"  # under .gongshi/: each page's figures and audit facts, by its bytes
 SETTLE_S = 1.0  # files younger than this may still be being written: scanned later
@@ -109,7 +110,7 @@ def check(
     t0 = time.perf_counter()
     site, site_findings = build_site(loaded.site, loaded.site_origin)
     report.extend(site_findings)
-    ds, model_findings = build_model(loaded, site)
+    ds, model_findings = build_model(loaded, site, work / MODEL_MEMO if work is not None else None)
     ds.as_of = today or as_of(site, data_dir)
     ds.logo, logo_findings = read_logo(site, data_dir)  # issue 18: a file of the data folder
     report.extend(logo_findings)
@@ -153,6 +154,7 @@ class BuildResult:
     mkdocs_output: str = ""
     mkdocs_processes: int = 0
     pages_kept: int = 0  # pages copied from the page cache (build.pagecache), not converted
+    pages_converted: int = 0  # Markdown pages MkDocs converted (all of them without the cache)
     figures_checked: int = 0  # figures recomputed from the downloads (scan.figures)
     audit_findings: list[F.Finding] = field(default_factory=list)  # gongshi audit, as warnings
     pdf: bool = False  # PDFs were printed (asked for, and Chromium was found)
@@ -328,6 +330,7 @@ def _build(
         if cache is not None:
             plan_file = pagecache.write_plan(cache, project.work)
             result.pages_kept = pagecache.restore(cache, tmp)
+            result.pages_converted = cache.to_write
             log(
                 f"MkDocs：重用上次生成的 {result.pages_kept} 个页面，"
                 f"重新生成 {cache.to_write} 个（{n} 个进程），同时扫描已写出的文件…"
@@ -427,6 +430,7 @@ def _write_timings(project: Project, result: BuildResult) -> None:
         "pages_written": len(result.rendered.written) if result.rendered else 0,
         "mkdocs_processes": result.mkdocs_processes,
         "pages_kept": result.pages_kept,
+        "pages_converted": result.pages_converted,
         **{k: round(v, 3) for k, v in result.timings.items()},
     }
     (project.work / "last-build.json").write_text(json.dumps(doc, indent=1) + "\n", "utf-8")

@@ -7,13 +7,19 @@ funding, a village's projects) from indexes built once.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import pickle
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
+from pathlib import Path
 
 from generator.findings import Finding, make
 from generator.load import Loaded, Row
+from generator.memo import Memo, digest
 from generator.model.mask import PERSON_COLUMNS, mask_name, mask_row, styles
 from generator.model.siteconfig import Site
 from generator.model.tables import DATASET_FIELD, RECORD_TYPES
@@ -435,15 +441,38 @@ def _finding(row: Row, key: str, title: str, kind: str, masked: str) -> Finding:
     )
 
 
-def _redact_row(table: str, row: Row, matcher: Matcher, found: list[Finding]) -> dict:
-    """The row's values with every private value replaced (``privacy.Matcher``: known
-    values everywhere; identifiers by shape and private persons' names in free text; the
-    name column itself is left to ``mask_row``), and an ID split across two adjacent text
-    cells redacted in both. One P001 finding per hit, naming file, row and column."""
-    values = dict(row.values)
+def _redact_row(
+    table: str, row: Row, matcher: Callable[[], Matcher], found: list[Finding], memo: Memo | None
+) -> dict:
+    """The row's values with every private value replaced (``_redaction``), and one P001
+    finding per hit, naming file, row and column. ``memo``: redactions by the row's values,
+    kept between builds under the same private values (``build_model``)."""
+    key = None
+    if memo is not None:
+        key = ("redact", table, digest(pickle.dumps(list(row.values.items()), protocol=5)))
+        kept = memo.get(key)
+    if memo is None or kept is None:
+        kept = _redaction(table, row.values, matcher())
+        if memo is not None and key is not None:
+            memo.put(key, kept)
+    changed, hits = kept
     titles = {c.key: c.title for c in TABLE_BY_NAME[table].columns}
+    found.extend(_finding(row, k, titles.get(k, k), kind, masked) for k, kind, masked in hits)
+    return {**row.values, **changed} if changed else dict(row.values)
+
+
+def _redaction(
+    table: str, row_values: dict, matcher: Matcher
+) -> tuple[dict, list[tuple[str, str, str]]]:
+    """(the values that change, the hits as (column key, kind, masked)) for one row: every
+    private value replaced (``privacy.Matcher``: known values everywhere; identifiers by
+    shape and private persons' names in free text; the name column itself is left to
+    ``mask_row``), and an ID split across two adjacent text cells redacted in both."""
+    values = dict(row_values)
+    changed: dict = {}
+    out: list[tuple[str, str, str]] = []
     person = PERSON_COLUMNS.get(table)
-    for key, value in row.values.items():
+    for key, value in row_values.items():
         free, names = key in FREE_TEXT, key != person
         new: str | tuple[str, ...]
         if isinstance(value, str) and value:
@@ -456,28 +485,44 @@ def _redact_row(table: str, row: Row, matcher: Matcher, found: list[Finding]) ->
         else:
             continue
         if hits:
-            values[key] = new
-            found.extend(_finding(row, key, titles.get(key, key), k, m) for k, m in hits)
+            values[key] = changed[key] = new
+            out.extend((key, k, m) for k, m in hits)
     # An ID typed across two neighbouring cells (the file's column order): the joined text.
-    keys = [k for k in row.values if isinstance(values.get(k), str) and values[k]]
+    keys = [k for k in row_values if isinstance(values.get(k), str) and values[k]]
     for left, right in zip(keys, keys[1:], strict=False):
         a, b = values[left], values[right]
         hit = split_identifier(a, b)
         if hit is None:
             continue
-        values[left] = a[: hit.start] + REDACTED
-        values[right] = REDACTED + b[hit.end - len(a) :]
-        found.append(_finding(row, left, titles.get(left, left), hit.kind, hit.masked))
-        found.append(_finding(row, right, titles.get(right, right), hit.kind, hit.masked))
-    return values
+        values[left] = changed[left] = a[: hit.start] + REDACTED
+        values[right] = changed[right] = REDACTED + b[hit.end - len(a) :]
+        out.append((left, hit.kind, hit.masked))
+        out.append((right, hit.kind, hit.masked))
+    return changed, out
 
 
 def matcher_for(loaded: Loaded, site: Site) -> Matcher:
     """The one private-value matcher of a data set (the scan builds the same from
     ``privacy_inputs``)."""
-    known, official, names = privacy_inputs(loaded, site)
+    return _matcher(site, *privacy_inputs(loaded, site))
+
+
+def _matcher(
+    site: Site, known: Iterable[str], official: frozenset[str], names: frozenset[str]
+) -> Matcher:
     text_style = styles(site.mask_style)[1]  # a name in free text: no row to recognise
     return Matcher(known, official, names, lambda n: mask_name(n, text_style))
+
+
+def _matcher_key(
+    site: Site, known: Iterable[str], official: frozenset[str], names: frozenset[str]
+) -> str:
+    """What a redaction depends on besides the row: the values, phones and names looked
+    for and how a name in free text is masked."""
+    h = hashlib.sha256(repr(styles(site.mask_style)).encode())
+    for values in (known, official, names):
+        h.update("\0".join(sorted(values)).encode("utf-8", "surrogatepass") + b"\1")
+    return h.hexdigest()
 
 
 def privacy_inputs(loaded: Loaded, site: Site) -> tuple[set[str], frozenset[str], frozenset[str]]:
@@ -502,17 +547,31 @@ def privacy_inputs(loaded: Loaded, site: Site) -> tuple[set[str], frozenset[str]
     return loaded.private_values, official, names
 
 
-def build_model(loaded: Loaded, site: Site) -> tuple[Dataset, list[Finding]]:
+def build_model(
+    loaded: Loaded, site: Site, memo_path: Path | None = None
+) -> tuple[Dataset, list[Finding]]:
     """Typed records from loaded rows. Identifiers in text are redacted (with findings);
     household heads' and case subjects' names are masked by the site's policy
-    (``mask.mask_row``)."""
+    (``mask.mask_row``).
+
+    ``memo_path``: where each row's redaction is kept between builds, under the same
+    private values (``generator.memo``; the matcher is then built only if a row is new:
+    a county's 70,000 rows took most of the check)."""
     ds = Dataset(site=site)
     found: list[Finding] = []
-    matcher = matcher_for(loaded, site)
+    inputs = privacy_inputs(loaded, site)
+    memo = Memo(memo_path, _matcher_key(site, *inputs)) if memo_path is not None else None
+    made: list[Matcher] = []
+
+    def matcher() -> Matcher:
+        if not made:
+            made.append(_matcher(site, *inputs))
+        return made[0]
+
     for table, cls in RECORD_TYPES.items():
         records = getattr(ds, DATASET_FIELD[table])
         for row in loaded.tables.get(table, []):
-            values = _redact_row(table, row, matcher, found)
+            values = _redact_row(table, row, matcher, found, memo)
             mask_row(table, values, site.mask_names, site.mask_style, site.case_names)
             records.append(cls(**values, origin=row.origin))
     # an objection without 乡镇 takes its notice's (the download then names it too)
@@ -520,4 +579,7 @@ def build_model(loaded: Loaded, site: Site) -> tuple[Dataset, list[Finding]]:
         o if o.township else replace(o, township=ds.notice_township(o.notice))
         for o in ds.objections
     ]
+    if memo is not None:
+        with contextlib.suppress(OSError):  # a read-only work folder: redacted again next time
+            memo.save()
     return ds, found

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator import money
+from generator.memo import Memo
 from generator.model import Dataset, benefit_key, parse_subject, status
 from generator.model import totals as sums
 from generator.model.dataset import published_tables, records
@@ -322,8 +323,9 @@ def _package(
     }
 
 
-def write_downloads(ds: Dataset, write: Write) -> Downloads:
-    """Write ``downloads/`` (through ``write(rel_path, text)``) and return what was written."""
+def write_downloads(ds: Dataset, write: Write, memo: Memo | None = None) -> Downloads:
+    """Write ``downloads/`` (through ``write(rel_path, text)``) and return what was written.
+    ``memo``: the Excel workbooks by what they hold (``xlsx.workbook``)."""
     result = Downloads(years=years(ds), data_date=data_date(ds), totals=totals(ds))
     out = _Out(write, result)
     county = [(t, records(ds, t)) for t in published_tables(ds)]
@@ -342,7 +344,7 @@ def write_downloads(ds: Dataset, write: Write) -> Downloads:
             }
         )
     out.put(PACKAGE, dumps(_package(ds, county, "gongshi-county", ds.site.name)))
-    out.put(workbook.FILE, workbook.workbook_bytes(ds), sum(len(rows) for _, rows in county))
+    out.put(workbook.FILE, workbook.workbook_bytes(ds, memo), sum(len(rows) for _, rows in county))
     for y in result.years:
         per_year = [(t, [r for r in rows if year_of(ds, t.name, r) == y]) for t, rows in county]
         per_year = [(t, rows) for t, rows in per_year if rows]
@@ -356,7 +358,7 @@ def write_downloads(ds: Dataset, write: Write) -> Downloads:
     for kind, key, page, tables in slice_records(ds):
         doc = {"page": page, "tables": {n: _rows(n, rows) for n, rows in tables.items()}}
         out.put(slice_path(kind, key), dumps(doc))
-        out.put(urls.data_slice_xlsx(kind, key), workbook.slice_bytes(ds, page, tables))
+        out.put(urls.data_slice_xlsx(kind, key), workbook.slice_bytes(ds, page, tables, memo))
     manifest = {
         "site": ds.site.name,
         "county": ds.site.county,

@@ -19,6 +19,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from generator.memo import Memo
 from generator.model import Dataset
 from generator.model.history import TRACKED, Change, History, Removed
 from generator.records import TABLE_BY_NAME, Village
@@ -167,10 +168,10 @@ def withdrawn_plans(hist: History) -> dict[int, list[Removed]]:
     return dict(out)
 
 
-def publish(od: OpenData, page: Page, write: downloads.Write) -> None:
+def publish(od: OpenData, page: Page, write: downloads.Write, memo: Memo | None = None) -> None:
     """Write ``downloads/``, ``feeds/``, ``archive/`` and the withdrawn records' pages."""
     ds, hist = od.ds, od.history
-    dl = downloads.write_downloads(ds, write)
+    dl = downloads.write_downloads(ds, write, memo)
     feed_paths = feeds.write_feeds(ds, hist, write)
     tables = {t["name"]: t for t in dl.tables}
     year_files: dict[int, list[str]] = defaultdict(list)

@@ -10,6 +10,7 @@ that no record produces any more are removed. Paths come from ``urls`` only.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ import jinja2
 from generator import cores
 from generator.errors import TemplateError
 from generator.findings import CODES, Report
+from generator.memo import Memo
 from generator.model import Dataset, totals
 from generator.model.history import History
 from generator.project import GENERATED_DIRS, Project, open_project
@@ -112,6 +114,7 @@ LISTS = (
 LIST_FOLDERS = (urls.PROJECTS_BY + "/", "archive/")  # every page in them is a list
 
 
+RENDER_MEMO = "render.memo"  # under .gongshi/: Excel downloads by what they hold
 CATALOGUE_LIMIT = 30  # records named per state and township on the 标准目录 page
 
 
@@ -244,16 +247,24 @@ def render(
             (prints.items[i] for i in cores.taken(take)),
         )
 
+    def publish() -> None:
+        """The downloads, feeds and archive; the Excel workbooks by what they hold are kept
+        in ``.gongshi/`` by the process that writes them (``RENDER_MEMO``)."""
+        memo = Memo(project.work / RENDER_MEMO, "")
+        opendata.publish(od, named_page, out.write, memo)
+        with contextlib.suppress(OSError):  # a read-only work folder: made again next time
+            memo.save()
+
     def child() -> tuple[RenderResult, set[Path]]:
         out.result, out.seen = RenderResult(), set()
-        opendata.publish(od, named_page, out.write)
+        publish()
         write_print_pages()
         return out.result, out.seen
 
     if cores.can_fork():
         child_done = cores.beside(child)
     else:
-        opendata.publish(od, named_page, out.write)
+        publish()
         child_done = None
 
     projects = sorted(ds.projects, key=project_sort_key)

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from generator.memo import Memo
 from generator.model import Dataset
 from generator.model.dataset import published_tables, records
 from generator.model.tables import LIST_SEP, header
@@ -64,15 +65,19 @@ def sheet(table: Table, rows: Iterable[Any]) -> xlsx.Sheet:
     )
 
 
-def workbook_bytes(ds: Dataset) -> bytes:
+def workbook_bytes(ds: Dataset, memo: Memo | None = None) -> bytes:
     """The workbook of every public table, reproducibly (no clock inside)."""
     sheets = [sheet(t, records(ds, t)) for t in published_tables(ds)]
-    return xlsx.workbook(sheets, creator=ds.site.office or ds.site.name, title=ds.site.name)
+    return xlsx.workbook(
+        sheets, creator=ds.site.office or ds.site.name, title=ds.site.name, memo=memo
+    )
 
 
-def slice_bytes(ds: Dataset, page: str, tables: dict[str, list[Any]]) -> bytes:
+def slice_bytes(
+    ds: Dataset, page: str, tables: dict[str, list[Any]], memo: Memo | None = None
+) -> bytes:
     """One page's data slice (``tables``: table name → its records on that page), one sheet
     per table, in the order given."""
     by_name = {t.name: t for t in TABLES}
     sheets = [sheet(by_name[name], rows) for name, rows in tables.items()]
-    return xlsx.workbook(sheets, creator=ds.site.office or ds.site.name, title=page)
+    return xlsx.workbook(sheets, creator=ds.site.office or ds.site.name, title=page, memo=memo)
