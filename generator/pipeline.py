@@ -29,7 +29,7 @@ from generator import findings as F
 from generator import watch
 from generator.build import lock as build_lock
 from generator.build import pdf as pdf_stage
-from generator.build import reproducible, shards, stylesheets, swap, theme_js
+from generator.build import reproducible, shards, stylesheets, swap, theme_js, written
 from generator.dates import parse_date
 from generator.errors import BuildError
 from generator.findings import Report
@@ -38,6 +38,7 @@ from generator.model import Dataset, build_model
 from generator.model.dataset import privacy_inputs
 from generator.model.history import CACHE_DIR, History, history
 from generator.model.siteconfig import Site, build_site, read_logo
+from generator.progress import SILENT, Progress
 from generator.project import GENERATED_DIRS, Project, county_project, open_project
 from generator.render import RenderResult, render
 from generator.rules import flags as risk_flags
@@ -47,7 +48,6 @@ from generator.scan import (
     SiteScan,
     audit,
     figures,
-    scan,
     scan_rules,
     theme_template_dirs,
 )
@@ -82,13 +82,19 @@ class Checked:
     timings: dict[str, float] = field(default_factory=dict)  # load_s, check_s (seconds)
 
 
-def check(data_dir: Path, skip: Iterable[str] = (), today: date | None = None) -> Checked:
+def check(
+    data_dir: Path,
+    skip: Iterable[str] = (),
+    today: date | None = None,
+    progress: Progress = SILENT,
+) -> Checked:
     """Everything ``gongshi check`` does; ``build`` starts from the same result.
 
-    ``today`` overrides the rules' date (default ``as_of``)."""
+    ``today`` overrides the rules' date (default ``as_of``); ``progress`` (from the CLI)
+    is handed to the stages that take long (``generator.progress``)."""
     data_dir = Path(data_dir)
     t0 = time.perf_counter()
-    loaded = load(data_dir)
+    loaded = load(data_dir, progress)
     timings = {"load_s": time.perf_counter() - t0}
     report = Report(list(loaded.findings), notes=list(loaded.notes))
     if report.fatal:
@@ -180,6 +186,7 @@ def build(
     pdf: bool = False,
     jobs: int | None = None,
     strict: bool = False,
+    progress: Progress = SILENT,
 ) -> BuildResult:
     """Check, render, ``mkdocs build``, (PDFs when ``pdf``), scan, then swap into place.
 
@@ -214,7 +221,7 @@ def build(
                 f"无法整理上次中断留下的临时文件夹（{exc.strerror}）", file=str(out.parent)
             ) from None
         swap.pause_point("locked")
-        return _build(project, data_dir, out, allow_findings, log, pdf, jobs, strict)
+        return _build(project, data_dir, out, allow_findings, log, pdf, jobs, strict, progress)
 
 
 def _protected(project: Project, data_dir: Path) -> list[tuple[str, Path]]:
@@ -239,10 +246,11 @@ def _build(
     pdf: bool,
     jobs: int | None,
     strict: bool = False,
+    progress: Progress = SILENT,
 ) -> BuildResult:
     site_dir = out.given
     t0 = time.perf_counter()
-    checked = check(data_dir)
+    checked = check(data_dir, progress=progress)
     result = BuildResult(checked, timings=dict(checked.timings))
     timings = result.timings
     report = checked.report
@@ -268,7 +276,7 @@ def _build(
 
     t0 = time.perf_counter()
     hist = data_history(checked.dataset, data_dir, project)
-    result.rendered = render(checked.dataset, project, report, hist, result.pdf)
+    result.rendered = render(checked.dataset, project, report, hist, result.pdf, progress)
     r = result.rendered
     timings["render_s"] = time.perf_counter() - t0
     log(
@@ -301,9 +309,17 @@ def _build(
         log(f"MkDocs 生成网站（{n} 个进程），同时扫描已写出的文件…")
         epoch = reproducible.source_date_epoch(data_dir, checked.dataset)
         scanner = SiteScan(tmp, scan_rules_for(checked, project))
-        ok, output, entries = mkdocs_build(
-            project, tmp, epoch, lambda: scanner.sweep(settle=SETTLE_S), n
-        )
+        pages = written.MkDocsPages(project.docs_dir, progress)  # progress: pages on disk
+
+        def while_running() -> None:
+            scanner.sweep(settle=SETTLE_S)
+            pages.seen(scanner.done)
+
+        ok = False
+        try:
+            ok, output, entries = mkdocs_build(project, tmp, epoch, while_running, n)
+        finally:
+            pages.done(ok)
         result.mkdocs_output = output
         timings["mkdocs_s"] = time.perf_counter() - t0
         if not ok:
@@ -321,11 +337,19 @@ def _build(
         stylesheets.compact_site(tmp)  # gongshi*.css without comments: fewer bytes per phone
         if chromium is not None:
             pdf_stage.make_pdfs(
-                tmp, chromium, epoch, log, project.work / "pdf", checked.dataset.site.base_url
+                tmp,
+                chromium,
+                epoch,
+                log,
+                project.work / "pdf",
+                checked.dataset.site.base_url,
+                progress,
             )
         timings["after_mkdocs_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        result.scan_findings = scanner.findings()
+        with progress.task("扫描网站（其余文件）", unit="个文件") as scanning:
+            scanner.on_file = scanning.advance
+            result.scan_findings = scanner.findings()
         # issue 15 (verify): every figure recomputed from the CSV downloads, independently
         result.figures_checked, wrong = figures.verify(tmp)
         result.scan_findings += wrong
@@ -416,6 +440,7 @@ def build_counties(
     pdf: bool = False,
     jobs: int | None = None,
     strict: bool = False,
+    progress: Progress = SILENT,
 ) -> Iterator[tuple[str, BuildResult]]:
     """Build each county of ``data_dir`` into ``site_dir/<county>``, one after another
     (memory stays that of one county; CI builds them in parallel, one job each).
@@ -447,6 +472,7 @@ def build_counties(
                 pdf=pdf,
                 jobs=jobs,
                 strict=strict,
+                progress=progress,
             ),
         )
 
@@ -455,7 +481,10 @@ def build_counties(
 
 
 def scan_site(
-    site_dir: Path, data_dir: Path | None = None, project_dir: Path | None = None
+    site_dir: Path,
+    data_dir: Path | None = None,
+    project_dir: Path | None = None,
+    progress: Progress = SILENT,
 ) -> tuple[Report, bool]:
     """``gongshi scan``: the scan of an already built site, as a report.
 
@@ -463,11 +492,16 @@ def scan_site(
     link hosts; without it (``False`` is returned) every landline counts as private."""
     project = open_project(Path(project_dir) if project_dir else Path.cwd())
     if data_dir is not None and Path(data_dir).is_dir():
-        checked = check(Path(data_dir))
+        checked = check(Path(data_dir), progress=progress)
         rules = scan_rules_for(checked, project)
-        return Report(SiteScan(Path(site_dir), rules).findings()), True
-    found = scan(Path(site_dir), template_dirs=theme_template_dirs(project.custom_dir))
-    return Report(found), False
+    else:
+        rules = scan_rules([], [], [], theme_template_dirs(project.custom_dir))
+    scanner = SiteScan(Path(site_dir), rules)
+    total = sum(len(files) for _, _, files in os.walk(site_dir))
+    with progress.task("扫描网站", total=total, unit="个文件") as scanning:
+        scanner.on_file = scanning.advance
+        found = scanner.findings()
+    return Report(found), data_dir is not None and Path(data_dir).is_dir()
 
 
 # --- serve -------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import os
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -28,6 +28,7 @@ from generator.dates import cell_to_text
 from generator.load import misreads, tidy
 from generator.load.cells import Parser, parser_for
 from generator.money import parse_money, yuan
+from generator.progress import SILENT, Progress
 from generator.records import (
     FUND_SOURCES,
     NESTED,
@@ -1105,8 +1106,9 @@ def load_site(data_dir: Path, loaded: Loaded, root: Path) -> None:
     loaded.findings.append(F.make("L010", file=shown, path=shown))
 
 
-def load(data_dir: Path) -> Loaded:
-    """Read ``data_dir``; return rows per table, detected sources and all findings."""
+def load(data_dir: Path, progress: Progress = SILENT) -> Loaded:
+    """Read ``data_dir``; return rows per table, detected sources and all findings.
+    ``progress`` counts the files read (``generator.progress``)."""
     data_dir = Path(data_dir)
     root = data_dir.resolve().parent
     loaded = _empty()
@@ -1126,7 +1128,9 @@ def load(data_dir: Path) -> Loaded:
             loaded.findings.append(refused)
             if table is not None:
                 present.add(table.name)  # the table is there, just not read
-    for part, part_present in _load_files(files, root, loaded.limit):
+    with progress.task("读取数据文件", total=len(files), unit="个") as task:
+        parts = _load_files(files, root, loaded.limit, task.advance)
+    for part, part_present in parts:
         _merge(loaded, part)
         present |= part_present
     _same_rows(loaded)
@@ -1273,7 +1277,10 @@ def _empty() -> Loaded:
 
 
 def _load_files(
-    files: list[tuple[Path, Table | None]], root: Path, limit: int
+    files: list[tuple[Path, Table | None]],
+    root: Path,
+    limit: int,
+    done: Callable[[], object] = lambda: None,
 ) -> list[tuple[Loaded, set[str]]]:
     """Each file into its own ``Loaded``, returned in the order given. With a second core,
     a forked child reads too: each process takes the next file, largest first, when it is
@@ -1289,6 +1296,7 @@ def _load_files(
             part.limit = limit
             load_file(path, table, _display(path, root), part, present)
             out.append((order[k], part, present))
+            done()  # progress: one more file (counted in shared memory from the child too)
         return out
 
     if len(files) < 2 or not cores.can_fork():
