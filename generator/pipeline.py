@@ -16,7 +16,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -30,6 +29,7 @@ from generator import watch
 from generator.build import lock as build_lock
 from generator.build import pdf as pdf_stage
 from generator.build import reproducible, shards, stylesheets, swap, theme_js, written
+from generator.build import serve as preview
 from generator.dates import parse_date
 from generator.errors import BuildError
 from generator.findings import Report
@@ -514,27 +514,36 @@ class DataWatcher:
 
     The data folder is polled (mtime and size of every file, ``watch.snapshot``): no extra
     dependency, and it works on network drives and in containers where inotify does not.
-    Render rewrites only the pages whose text changed, so MkDocs rebuilds once."""
+    Render rewrites only the pages whose text changed; ``on_change`` is called once each
+    render is complete (``serve``: one MkDocs rebuild, see ``build.serve``). ``also``: more
+    folders or files to poll, each with the top-level names to skip in it."""
 
     project_dir: Path
     data_dir: Path
     on_render: Callable[[Checked, RenderResult | None], None] = lambda c, r: None
     last: watch.Snapshot = field(default_factory=dict)
+    also: dict[Path, tuple[str, ...]] = field(default_factory=dict)
+    on_change: Callable[[], object] = lambda: None
 
     def __post_init__(self) -> None:
-        self.last = watch.snapshot(self.data_dir)
+        self.last = self._snapshot()
+
+    def _snapshot(self) -> watch.Snapshot:
+        return watch.snapshot_all({Path(self.data_dir): (), **self.also})
 
     def poll(self) -> RenderResult | None:
         """Check and render once if any data file changed since the last poll.
 
         Returns the render result, or None when nothing changed or the data is unusable
         (the findings are handed to ``on_render``; the previous pages stay)."""
-        now = watch.snapshot(self.data_dir)
+        now = self._snapshot()
         if now == self.last:
             return None
         self.last = now
         checked, result = rerender(Path(self.project_dir), Path(self.data_dir))
         self.on_render(checked, result)
+        if result is not None:
+            self.on_change()
         return result
 
     def start(self, interval: float = 1.0) -> threading.Event:
@@ -563,23 +572,19 @@ def serve(
     port: int,
     on_render: Callable[[Checked, RenderResult | None], None],
 ) -> int:
-    """``gongshi serve``: render, then ``mkdocs serve`` while the data folder is watched.
-    Returns MkDocs' exit code (2 when the data is unusable)."""
+    """``gongshi serve``: render, then MkDocs' live-reload server (``build.serve``) while the
+    data folder, the hand-written pages, the templates and ``mkdocs.yml`` are watched: each
+    change is rendered, then rebuilt once, only its pages. Returns the server's exit code
+    (2 when the data is unusable)."""
     checked, result = rerender(project_dir, data_dir)
     on_render(checked, result)
     if result is None:
         return 2
-    DataWatcher(project_dir, data_dir, on_render).start()
     project = open_project(project_dir)
+    trigger = preview.trigger(project)
+    also = preview.watched(project)
+    DataWatcher(
+        project_dir, data_dir, on_render, also=also, on_change=lambda: preview.touch(trigger)
+    ).start(preview.POLL_S)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    cmd = [
-        sys.executable,
-        "-m",
-        "mkdocs",
-        "serve",
-        "-f",
-        str(project.generated_config),
-        "-a",
-        f"127.0.0.1:{port}",
-    ]
-    return subprocess.call(cmd, env=env, cwd=project.root)
+    return subprocess.call(preview.command(project, port, trigger), env=env, cwd=project.root)

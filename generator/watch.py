@@ -7,6 +7,7 @@ small enough to list once a second.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -14,14 +15,36 @@ from pathlib import Path
 Snapshot = dict[str, tuple[int, int]]
 
 
-def snapshot(folder: Path) -> Snapshot:
+def snapshot(folder: Path, skip: tuple[str, ...] = ()) -> Snapshot:
     """Every file under ``folder`` (relative path) with its mtime and size; Excel/WPS lock
-    files (``~$…``) and hidden files are left out."""
+    files (``~$…``) and hidden files are left out, and so are the top-level entries named
+    in ``skip``. A file given as ``folder`` is itself the snapshot."""
+    folder = Path(folder)
+    if folder.is_file():
+        st = folder.stat()
+        return {folder.name: (st.st_mtime_ns, st.st_size)}
     out: Snapshot = {}
-    for path in sorted(Path(folder).rglob("*")):
-        if path.is_file() and not path.name.startswith(("~$", ".")):
-            st = path.stat()
-            out[path.relative_to(folder).as_posix()] = (st.st_mtime_ns, st.st_size)
+    for root, dirs, files in os.walk(folder):
+        here = Path(root)
+        if here == folder:  # a skipped folder is not even listed (a county's 10,000 pages)
+            dirs[:] = [d for d in dirs if d not in skip]
+            files = [f for f in files if f not in skip]
+        for name in files:
+            if name.startswith(("~$", ".")):
+                continue
+            try:
+                st = os.stat(here / name)
+            except FileNotFoundError:  # removed while we looked
+                continue
+            out[(here / name).relative_to(folder).as_posix()] = (st.st_mtime_ns, st.st_size)
+    return dict(sorted(out.items()))
+
+
+def snapshot_all(folders: dict[Path, tuple[str, ...]]) -> Snapshot:
+    """``snapshot`` of several folders (or files), each with what to skip in it."""
+    out: Snapshot = {}
+    for folder, skip in folders.items():
+        out.update({f"{folder}/{k}": v for k, v in snapshot(folder, skip).items()})
     return out
 
 
