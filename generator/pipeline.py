@@ -583,8 +583,9 @@ def serve(
     project = open_project(project_dir)
     trigger = preview.trigger(project)
     also = preview.watched(project)
-    DataWatcher(
+    watcher = DataWatcher(
         project_dir, data_dir, on_render, also=also, on_change=lambda: preview.touch(trigger)
-    ).start(preview.POLL_S)
+    )
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    return subprocess.call(preview.command(project, port, trigger), env=env, cwd=project.root)
+    server = subprocess.Popen(preview.command(project, port, trigger), env=env, cwd=project.root)
+    return watch.until_exit(server, preview.POLL_S, watcher.poll)  # polled here: render forks

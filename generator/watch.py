@@ -8,7 +8,9 @@ small enough to list once a second.
 from __future__ import annotations
 
 import os
+import subprocess
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -63,3 +65,20 @@ def every(interval: float, fn: Callable[[], object]) -> threading.Event:
 
     threading.Thread(target=run, daemon=True, name="gongshi-watch").start()
     return stop
+
+
+def until_exit(proc: subprocess.Popen, interval: float, fn: Callable[[], object]) -> int:
+    """Call ``fn`` every ``interval`` seconds *in this thread* until ``proc`` exits, and
+    return its exit code. No second thread, so ``fn`` may fork (``cores.can_fork``: render
+    uses both cores). An exception in ``fn`` is printed and the polling goes on; Ctrl-C
+    stops ``proc`` too."""
+    try:
+        while proc.poll() is None:
+            time.sleep(interval)
+            try:
+                fn()
+            except Exception as exc:
+                print(f"重新生成页面失败：{exc}")
+    except KeyboardInterrupt:
+        proc.terminate()
+    return proc.wait()

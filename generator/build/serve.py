@@ -148,6 +148,7 @@ class Incremental:
     def __init__(self) -> None:
         self.key = ""  # config_key of the last build
         self.builds = 0
+        self.compiled: dict[str, bytes] = {}  # the theme's Jinja templates, compiled
         self.reset()
 
     def reset(self) -> None:
@@ -187,6 +188,12 @@ class Incremental:
                 state.dests.update({f.src_uri: f.dest_path for f in files})
                 return files
 
+            def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
+                # MkDocs makes a new Jinja environment per build: without this, every
+                # rebuild compiles the theme's templates again (2 s of a 3 s rebuild)
+                env.bytecode_cache = _compiled(state.compiled)
+                return env
+
             @event_priority(-100)  # after the search plugin has added the page's entries
             def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
                 index = _search_index(config)
@@ -203,6 +210,22 @@ class Incremental:
                 state.built.update(self.pending)
 
         return Plugin()
+
+
+def _compiled(store: dict[str, bytes]) -> Any:
+    """A Jinja bytecode cache in ``store``, kept across builds. Jinja checks each entry
+    against the template's source (a checksum), so a changed template is compiled again."""
+    from jinja2 import BytecodeCache
+
+    class Cache(BytecodeCache):
+        def load_bytecode(self, bucket: Any) -> None:
+            if (code := store.get(bucket.key)) is not None:
+                bucket.bytecode_from_string(code)
+
+        def dump_bytecode(self, bucket: Any) -> None:
+            store[bucket.key] = bucket.bytecode_to_string()
+
+    return Cache()
 
 
 def _answer(value: bool) -> Any:
