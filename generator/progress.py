@@ -55,11 +55,12 @@ class _Local:
         self.value = 0
 
 
-def _counter() -> tuple[_Count, contextlib.AbstractContextManager[Any]]:
+def _counter(shared: bool) -> tuple[_Count, contextlib.AbstractContextManager[Any]]:
     """A count a forked child can add to (shared memory), else a plain one."""
-    if "fork" in mp.get_all_start_methods():
-        shared = mp.get_context("fork").Value("q", 0)
-        return shared, shared.get_lock()
+    if shared and "fork" in mp.get_all_start_methods():
+        with contextlib.suppress(OSError):  # no /dev/shm: the child's share is not shown
+            value = mp.get_context("fork").Value("q", 0)
+            return value, value.get_lock()
     return _Local(), contextlib.nullcontext()
 
 
@@ -74,7 +75,7 @@ class Task:
         self.started = time.monotonic()
         self.first: tuple[float, int] | None = None  # when counting began: (time, count)
         self.finished = False
-        self._count, self._lock = _counter()
+        self._count, self._lock = _counter(progress.draws)
         self._owner = os.getpid()
 
     @property
@@ -130,6 +131,8 @@ class Task:
 
 class Progress:
     """Handed to the stages. This base class shows nothing (``SILENT``)."""
+
+    draws = False  # a subclass that shows counts: they are kept in shared memory
 
     def task(self, label: str, total: int | None = None, unit: str = "个") -> Task:
         """Start counting a long step; use it as a context manager or call ``done``."""
@@ -193,6 +196,8 @@ def line(task: Task, now: float | None = None) -> str:
 class Lines(Progress):
     """A plain line now and then, through ``write`` (one call per line, no newline)."""
 
+    draws = True
+
     def __init__(self, write: Callable[[str], object], every: float = DEFAULT_SECONDS) -> None:
         self.write = write
         self.every = every
@@ -233,6 +238,8 @@ class Lines(Progress):
 class Bar(Progress):
     """``rich`` bars on ``console``: one per running task, gone when it is done. No refresh
     thread (see the module docstring): redrawn when a count moves, at most every 0.1 s."""
+
+    draws = True
 
     def __init__(self, console: Any) -> None:
         from rich.progress import (

@@ -141,6 +141,8 @@ def test_a_forked_child_counts_too():
     seen: list[int] = []
 
     class Watch(P.Progress):
+        draws = True
+
         def _show(self, task: P.Task) -> None:
             seen.append(task.completed)
 
