@@ -144,6 +144,19 @@ def test_serve_shows_an_edited_cell_after_exactly_one_rebuild(tmp_path):
         assert "projects/TY2020-003/" in [d["location"] for d in index]
         assert any("青山村道路拓宽项目" in d["title"] for d in index)
         assert not any("青山村道路硬化项目" in d["title"] for d in index)
+
+        # a record removed: its page leaves the preview and the index, in one more rebuild
+        gone_url = f"http://127.0.0.1:{port}/projects/TY2020-003/"
+        assert _get(gone_url)
+        lines = edited.splitlines(keepends=True)
+        cut = next(i for i, line in enumerate(lines) if line.startswith("- id: TY2020-003"))
+        source.write_text("".join(lines[:cut]), "utf-8")
+        assert _wait(lambda: _get(gone_url) is None, 60, 0.1), text()
+        time.sleep(3)
+        assert text().count("Documentation built") == 3, text()
+        index = json.loads(_get(index_url) or "{}")["docs"]
+        assert not any(d["location"].startswith("projects/TY2020-003/") for d in index)
+        assert any(d["location"] == "projects/TY2020-001/" for d in index)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
