@@ -15,8 +15,17 @@ from rich.console import Console
 
 from generator.errors import GongshiError, InputError
 from generator.findings import CODES, SEVERITY_ZH, Report
+from generator.progress import Progress, for_console
 
 console = Console(stderr=True, soft_wrap=True)  # a log line is never broken inside a word
+
+
+def progress() -> Progress:
+    """Progress of the long stages on stderr: a bar on a terminal, a plain line every few
+    seconds in a log (``generator.progress``)."""
+    return for_console(console)
+
+
 _STYLE = {"fatal": "bold red", "error": "red", "warning": "yellow"}
 
 
@@ -176,7 +185,7 @@ def check(data_dir: str, fmt: str, output: str | None, skip: tuple[str, ...], st
     """
     from generator.pipeline import check as run_check
 
-    checked = run_check(Path(data_dir), skip)
+    checked = run_check(Path(data_dir), skip, progress=progress())
     _write(checked.report, fmt, output)
     sys.exit(strict_exit(checked.report.exit_code, checked.report, strict))
 
@@ -241,31 +250,32 @@ def build(
             pdf=pdf,
             jobs=jobs,
             strict=strict,
+            progress=progress(),
         ):
             if result.checked.report.findings:
                 print_report(result.checked.report, limit=50)
             print_audit(result.audit_findings)
             if result.mkdocs_output and not result.published:
-                console.print(result.mkdocs_output)
+                console.print(result.mkdocs_output, markup=False, highlight=False)
             console.print(f"{county}：{'已发布' if result.published else '未发布'}")
             code = max(code, result.exit_code)
         sys.exit(code)
-    with console.status("正在生成…"):
-        result = run_build(
-            Path.cwd(),
-            Path(data_dir),
-            Path(site_dir),
-            allow_findings,
-            log=lambda m: console.print(m),
-            pdf=pdf,
-            jobs=jobs,
-            strict=strict,
-        )
+    result = run_build(
+        Path.cwd(),
+        Path(data_dir),
+        Path(site_dir),
+        allow_findings,
+        log=lambda m: console.print(m),
+        pdf=pdf,
+        jobs=jobs,
+        strict=strict,
+        progress=progress(),
+    )
     if result.checked.report.findings:
         print_report(result.checked.report, limit=200)
     print_audit(result.audit_findings)
     if result.mkdocs_output and not result.published:
-        console.print(result.mkdocs_output)
+        console.print(result.mkdocs_output, markup=False, highlight=False)
     sys.exit(result.exit_code)
 
 
@@ -409,7 +419,7 @@ def scan_command(site_dir: str, data_dir: str, fmt: str, output: str | None) -> 
     """
     from generator.pipeline import scan_site
 
-    report, with_data = scan_site(Path(site_dir), Path(data_dir))
+    report, with_data = scan_site(Path(site_dir), Path(data_dir), progress=progress())
     if not with_data:
         console.print(
             f"[yellow]没有找到数据文件夹 {data_dir}：不知道哪些电话是公开的监督电话，"

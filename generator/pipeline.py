@@ -17,7 +17,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -29,8 +28,9 @@ from urllib.parse import urlsplit
 from generator import findings as F
 from generator import watch
 from generator.build import lock as build_lock
-from generator.build import pagecache, reproducible, shards, stylesheets, swap, theme_js
+from generator.build import pagecache, reproducible, shards, stylesheets, swap, theme_js, written
 from generator.build import pdf as pdf_stage
+from generator.build import serve as preview
 from generator.dates import parse_date
 from generator.errors import BuildError
 from generator.findings import Report
@@ -40,6 +40,7 @@ from generator.model import Dataset, build_model
 from generator.model.dataset import privacy_inputs
 from generator.model.history import CACHE_DIR, History, history
 from generator.model.siteconfig import Site, build_site, read_logo
+from generator.progress import SILENT, Progress
 from generator.project import GENERATED_DIRS, Project, county_project, open_project
 from generator.render import RenderResult, render
 from generator.rules import flags as risk_flags
@@ -50,7 +51,6 @@ from generator.scan import (
     audit,
     figures,
     rules_key,
-    scan,
     scan_rules,
     theme_template_dirs,
 )
@@ -90,16 +90,21 @@ class Checked:
 
 
 def check(
-    data_dir: Path, skip: Iterable[str] = (), today: date | None = None, work: Path | None = None
+    data_dir: Path,
+    skip: Iterable[str] = (),
+    today: date | None = None,
+    progress: Progress = SILENT,
+    work: Path | None = None,
 ) -> Checked:
     """Everything ``gongshi check`` does; ``build`` starts from the same result.
 
-    ``today`` overrides the rules' date (default ``as_of``). ``work``: the project's
-    ``.gongshi/``, where the files read are kept by their bytes (``LOAD_MEMO``)."""
+    ``today`` overrides the rules' date (default ``as_of``); ``progress`` (from the CLI)
+    is handed to the stages that take long (``generator.progress``). ``work``: the
+    project's ``.gongshi/``, where what was read is kept by its bytes (``LOAD_MEMO``)."""
     data_dir = Path(data_dir)
     t0 = time.perf_counter()
     memo = Memo(work / LOAD_MEMO, "") if work is not None else None
-    loaded = load(data_dir, memo)
+    loaded = load(data_dir, memo, progress)
     if memo is not None:  # saved now: later stages must not change the rows it keeps
         with contextlib.suppress(OSError):  # read-only work folder: read again next time
             memo.save()
@@ -198,6 +203,7 @@ def build(
     pdf: bool = False,
     jobs: int | None = None,
     strict: bool = False,
+    progress: Progress = SILENT,
 ) -> BuildResult:
     """Check, render, ``mkdocs build``, (PDFs when ``pdf``), scan, then swap into place.
 
@@ -232,7 +238,7 @@ def build(
                 f"无法整理上次中断留下的临时文件夹（{exc.strerror}）", file=str(out.parent)
             ) from None
         swap.pause_point("locked")
-        return _build(project, data_dir, out, allow_findings, log, pdf, jobs, strict)
+        return _build(project, data_dir, out, allow_findings, log, pdf, jobs, strict, progress)
 
 
 def _protected(project: Project, data_dir: Path) -> list[tuple[str, Path]]:
@@ -257,10 +263,11 @@ def _build(
     pdf: bool,
     jobs: int | None,
     strict: bool = False,
+    progress: Progress = SILENT,
 ) -> BuildResult:
     site_dir = out.given
     t0 = time.perf_counter()
-    checked = check(data_dir, work=project.work)
+    checked = check(data_dir, progress=progress, work=project.work)
     result = BuildResult(checked, timings=dict(checked.timings))
     timings = result.timings
     report = checked.report
@@ -286,7 +293,7 @@ def _build(
 
     t0 = time.perf_counter()
     hist = data_history(checked.dataset, data_dir, project)
-    result.rendered = render(checked.dataset, project, report, hist, result.pdf)
+    result.rendered = render(checked.dataset, project, report, hist, result.pdf, progress)
     r = result.rendered
     timings["render_s"] = time.perf_counter() - t0
     log(
@@ -339,9 +346,17 @@ def _build(
             log(f"MkDocs 生成网站（{n} 个进程），同时扫描已写出的文件…")
         rules = scan_rules_for(checked, project)
         scanner = SiteScan(tmp, rules, Memo(project.work / SCAN_MEMO, rules_key(rules)))
-        ok, output, entries = mkdocs_build(
-            project, tmp, epoch, lambda: scanner.sweep(settle=SETTLE_S), n, plan_file
-        )
+        pages = written.MkDocsPages(project.docs_dir, progress)  # progress: pages on disk
+
+        def while_running() -> None:
+            scanner.sweep(settle=SETTLE_S)
+            pages.seen(scanner.done)
+
+        ok = False
+        try:
+            ok, output, entries = mkdocs_build(project, tmp, epoch, while_running, n, plan_file)
+        finally:
+            pages.done(ok)
         result.mkdocs_output = output
         timings["mkdocs_s"] = time.perf_counter() - t0
         if not ok:
@@ -362,11 +377,19 @@ def _build(
         stylesheets.compact_site(tmp)  # gongshi*.css without comments: fewer bytes per phone
         if chromium is not None:
             pdf_stage.make_pdfs(
-                tmp, chromium, epoch, log, project.work / "pdf", checked.dataset.site.base_url
+                tmp,
+                chromium,
+                epoch,
+                log,
+                project.work / "pdf",
+                checked.dataset.site.base_url,
+                progress,
             )
         timings["after_mkdocs_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        result.scan_findings = scanner.findings()
+        with progress.task("扫描网站（其余文件）", unit="个文件") as scanning:
+            scanner.on_file = scanning.advance
+            result.scan_findings = scanner.findings()
         if scanner.memo is not None:
             scanner.memo.save()
         # issue 15 (verify): every figure recomputed from the CSV downloads, independently
@@ -463,6 +486,7 @@ def build_counties(
     pdf: bool = False,
     jobs: int | None = None,
     strict: bool = False,
+    progress: Progress = SILENT,
 ) -> Iterator[tuple[str, BuildResult]]:
     """Build each county of ``data_dir`` into ``site_dir/<county>``, one after another
     (memory stays that of one county; CI builds them in parallel, one job each).
@@ -494,6 +518,7 @@ def build_counties(
                 pdf=pdf,
                 jobs=jobs,
                 strict=strict,
+                progress=progress,
             ),
         )
 
@@ -502,7 +527,10 @@ def build_counties(
 
 
 def scan_site(
-    site_dir: Path, data_dir: Path | None = None, project_dir: Path | None = None
+    site_dir: Path,
+    data_dir: Path | None = None,
+    project_dir: Path | None = None,
+    progress: Progress = SILENT,
 ) -> tuple[Report, bool]:
     """``gongshi scan``: the scan of an already built site, as a report.
 
@@ -510,11 +538,16 @@ def scan_site(
     link hosts; without it (``False`` is returned) every landline counts as private."""
     project = open_project(Path(project_dir) if project_dir else Path.cwd())
     if data_dir is not None and Path(data_dir).is_dir():
-        checked = check(Path(data_dir))
+        checked = check(Path(data_dir), progress=progress)
         rules = scan_rules_for(checked, project)
-        return Report(SiteScan(Path(site_dir), rules).findings()), True
-    found = scan(Path(site_dir), template_dirs=theme_template_dirs(project.custom_dir))
-    return Report(found), False
+    else:
+        rules = scan_rules([], [], [], theme_template_dirs(project.custom_dir))
+    scanner = SiteScan(Path(site_dir), rules)
+    total = sum(len(files) for _, _, files in os.walk(site_dir))
+    with progress.task("扫描网站", total=total, unit="个文件") as scanning:
+        scanner.on_file = scanning.advance
+        found = scanner.findings()
+    return Report(found), data_dir is not None and Path(data_dir).is_dir()
 
 
 # --- serve -------------------------------------------------------------------------------
@@ -527,27 +560,36 @@ class DataWatcher:
 
     The data folder is polled (mtime and size of every file, ``watch.snapshot``): no extra
     dependency, and it works on network drives and in containers where inotify does not.
-    Render rewrites only the pages whose text changed, so MkDocs rebuilds once."""
+    Render rewrites only the pages whose text changed; ``on_change`` is called once each
+    render is complete (``serve``: one MkDocs rebuild, see ``build.serve``). ``also``: more
+    folders or files to poll, each with the top-level names to skip in it."""
 
     project_dir: Path
     data_dir: Path
     on_render: Callable[[Checked, RenderResult | None], None] = lambda c, r: None
     last: watch.Snapshot = field(default_factory=dict)
+    also: dict[Path, tuple[str, ...]] = field(default_factory=dict)
+    on_change: Callable[[], object] = lambda: None
 
     def __post_init__(self) -> None:
-        self.last = watch.snapshot(self.data_dir)
+        self.last = self._snapshot()
+
+    def _snapshot(self) -> watch.Snapshot:
+        return watch.snapshot_all({Path(self.data_dir): (), **self.also})
 
     def poll(self) -> RenderResult | None:
         """Check and render once if any data file changed since the last poll.
 
         Returns the render result, or None when nothing changed or the data is unusable
         (the findings are handed to ``on_render``; the previous pages stay)."""
-        now = watch.snapshot(self.data_dir)
+        now = self._snapshot()
         if now == self.last:
             return None
         self.last = now
         checked, result = rerender(Path(self.project_dir), Path(self.data_dir))
         self.on_render(checked, result)
+        if result is not None:
+            self.on_change()
         return result
 
     def start(self, interval: float = 1.0) -> threading.Event:
@@ -556,9 +598,10 @@ class DataWatcher:
 
 
 def rerender(project_dir: Path, data_dir: Path) -> tuple[Checked, RenderResult | None]:
-    """Check and render (no MkDocs): what ``serve`` does on start and on every change."""
+    """Check and render (no MkDocs): what ``serve`` does on start and on every change
+    (with the build's memos in ``.gongshi/``: an edited cell reads and redacts one file)."""
     project = open_project(project_dir)
-    checked = check(data_dir)
+    checked = check(data_dir, work=project.work)
     result = None
     if checked.dataset is not None and not checked.report.fatal:
         result = render(
@@ -576,23 +619,20 @@ def serve(
     port: int,
     on_render: Callable[[Checked, RenderResult | None], None],
 ) -> int:
-    """``gongshi serve``: render, then ``mkdocs serve`` while the data folder is watched.
-    Returns MkDocs' exit code (2 when the data is unusable)."""
+    """``gongshi serve``: render, then MkDocs' live-reload server (``build.serve``) while the
+    data folder, the hand-written pages, the templates and ``mkdocs.yml`` are watched: each
+    change is rendered, then rebuilt once, only its pages. Returns the server's exit code
+    (2 when the data is unusable)."""
     checked, result = rerender(project_dir, data_dir)
     on_render(checked, result)
     if result is None:
         return 2
-    DataWatcher(project_dir, data_dir, on_render).start()
     project = open_project(project_dir)
+    trigger = preview.trigger(project)
+    also = preview.watched(project)
+    watcher = DataWatcher(
+        project_dir, data_dir, on_render, also=also, on_change=lambda: preview.touch(trigger)
+    )
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    cmd = [
-        sys.executable,
-        "-m",
-        "mkdocs",
-        "serve",
-        "-f",
-        str(project.generated_config),
-        "-a",
-        f"127.0.0.1:{port}",
-    ]
-    return subprocess.call(cmd, env=env, cwd=project.root)
+    server = subprocess.Popen(preview.command(project, port, trigger), env=env, cwd=project.root)
+    return watch.until_exit(server, preview.POLL_S, watcher.poll)  # polled here: render forks

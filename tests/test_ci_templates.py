@@ -190,3 +190,70 @@ def test_gitlab_pipeline_runs_on_a_schedule_and_dates_it_today(tmp_path):
     assert _dated(env_file) == _beijing_today()
     assert sh(script, tmp_path, CI_PIPELINE_SOURCE="push", SOURCE_DATE_EPOCH="").returncode == 0
     assert env_file.read_text("utf-8").strip() == "SOURCE_DATE_EPOCH="
+
+
+# --- the .gongshi/ cache (issue 20): a one-record commit builds warm -------------------
+
+
+def test_github_build_restores_and_saves_the_work_folder_per_county():
+    steps = load(GITHUB)["jobs"]["build"]["steps"]
+    names = [s.get("name", "") for s in steps]
+    restore = steps[names.index("恢复 .gongshi/ 缓存")]
+    save = steps[names.index("保存 .gongshi/ 缓存")]
+    assert restore["uses"].startswith("actions/cache/restore@")
+    assert save["uses"].startswith("actions/cache/save@")
+    assert names.index("恢复 .gongshi/ 缓存") < names.index("检查数据")
+    assert names.index("生成网站并扫描") < names.index("保存 .gongshi/ 缓存")
+    assert save["if"] == "always()"  # a failed build's work is still worth keeping
+    assert restore["with"]["path"] == save["with"]["path"] == ".gongshi/"
+    key = restore["with"]["key"]
+    assert key == save["with"]["key"]
+    assert "${{ matrix.county }}" in key and key.endswith("${{ github.sha }}")
+    assert "mkdocs.yml" in key and "site_templates/**" in key and "pyproject.toml" in key
+    fallbacks = restore["with"]["restore-keys"].splitlines()
+    # newest entry with the same versions and theme first, then the county's newest at all
+    assert fallbacks[0] == key.removesuffix("${{ github.sha }}")
+    assert fallbacks[1] == "gongshi-${{ runner.os }}-${{ matrix.county }}-"
+    assert all(key.startswith(f) for f in fallbacks)
+
+
+def test_gitlab_build_caches_the_work_folder_per_county():
+    cache = load(GITLAB)["build"]["cache"]
+    assert cache["paths"] == [".gongshi/"]
+    assert "$COUNTY" in cache["key"]
+    assert cache["when"] == "always"
+
+
+def _site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def test_a_stale_restored_work_folder_gives_the_same_site_as_a_cold_build(tmp_path):
+    """What CI does after a one-record commit: the cache of the previous commit is restored
+    into a fresh checkout. The site must be byte for byte a cold build's."""
+    ci = load(GITLAB)
+    script = "\n".join(ci["build"]["script"])
+    before = make_project(tmp_path / "before", TINY)
+    assert sh(script, before, COUNTY=".").returncode == 0
+    assert (before / ".gongshi").is_dir()
+
+    def one_record_commit(project: Path) -> None:
+        source = project / "data" / "projects" / "tiny.yaml"
+        text = source.read_text("utf-8")
+        assert "青山村道路硬化项目" in text
+        source.write_text(text.replace("青山村道路硬化项目", "青山村道路拓宽项目", 1), "utf-8")
+
+    warm = make_project(tmp_path / "warm", TINY)
+    one_record_commit(warm)
+    shutil.copytree(before / ".gongshi", warm / ".gongshi")  # the restored cache
+    cold = make_project(tmp_path / "cold", TINY)
+    one_record_commit(cold)
+
+    built = sh(script, warm, COUNTY=".")
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert sh(script, cold, COUNTY=".").returncode == 0
+    warm_site, cold_site = _site_files(warm / "out"), _site_files(cold / "out")
+    assert warm_site.keys() == cold_site.keys()
+    differ = [name for name in warm_site if warm_site[name] != cold_site[name]]
+    assert differ == []
+    assert "青山村道路拓宽项目" in warm_site["projects/TY2020-001/index.html"].decode()

@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from generator.errors import BuildError
+from generator.progress import SILENT, Progress
 from generator.render.urls import PRINT_DIR
 
 Log = Callable[[str], None]
@@ -90,6 +91,7 @@ def make_pdfs(
     log: Log = lambda _: None,
     cache: Path | None = None,
     base_url: str = "",
+    progress: Progress = SILENT,
 ) -> int:
     """Print every built print page to an A4 PDF beside it with ``chromium`` (from
     ``available``); returns how many there are.
@@ -107,11 +109,13 @@ def make_pdfs(
     # uses Playwright itself, e.g. the browser tests): print from a thread of our own.
     errors: list[BaseException] = []
     origin = _origin(base_url)
-    worker = threading.Thread(
-        target=_print_all, args=(site_dir, pages, chromium, stamp, cache, origin, errors)
-    )
-    worker.start()
-    worker.join()
+    with progress.task("打印 PDF 公告", total=len(pages), unit="个") as task:
+        worker = threading.Thread(
+            target=_print_all,
+            args=(site_dir, pages, chromium, stamp, cache, origin, errors, task.advance),
+        )
+        worker.start()
+        worker.join()
     if errors:
         raise BuildError(
             f"Chromium 打印 PDF 公告失败：{errors[0]}",
@@ -141,9 +145,10 @@ def _print_all(
     cache: Path | None,
     origin: str,
     errors: list[BaseException],
+    done: Callable[[], object] = lambda: None,
 ) -> None:
     try:
-        _print_pages(site_dir, pages, chromium, stamp, cache, origin)
+        _print_pages(site_dir, pages, chromium, stamp, cache, origin, done)
     except BaseException as exc:  # handed to the calling thread
         errors.append(exc)
 
@@ -175,6 +180,7 @@ def _print_pages(
     stamp: bytes | None,
     cache: Path | None,
     origin: str,
+    done: Callable[[], object] = lambda: None,
 ) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -192,6 +198,7 @@ def _print_pages(
                 used.add(key)
                 if cached and cached.is_file():
                     shutil.copyfile(cached, out)
+                    done()  # progress: a reused PDF counts too
                     continue
                 page.goto(origin + html.relative_to(site_dir).as_posix(), wait_until="load")
                 data = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
@@ -203,6 +210,7 @@ def _print_pages(
                 if cached:
                     cached.parent.mkdir(parents=True, exist_ok=True)
                     cached.write_bytes(data)
+                done()
         finally:
             browser.close()
     for old in cache.glob("*.pdf") if cache and cache.is_dir() else ():

@@ -13,7 +13,7 @@ import os
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -29,6 +29,7 @@ from generator.load import misreads, tidy
 from generator.load.cells import Parser, parser_for
 from generator.memo import Memo, digest
 from generator.money import parse_money, yuan
+from generator.progress import SILENT, Progress
 from generator.records import (
     FUND_SOURCES,
     NESTED,
@@ -1106,11 +1107,12 @@ def load_site(data_dir: Path, loaded: Loaded, root: Path) -> None:
     loaded.findings.append(F.make("L010", file=shown, path=shown))
 
 
-def load(data_dir: Path, memo: Memo | None = None) -> Loaded:
+def load(data_dir: Path, memo: Memo | None = None, progress: Progress = SILENT) -> Loaded:
     """Read ``data_dir``; return rows per table, detected sources and all findings.
 
     ``memo``: each file's rows and findings by its name and bytes, kept between builds
-    (``generator.memo``): a one-cell commit reads one file again, not the county."""
+    (``generator.memo``): a one-cell commit reads one file again, not the county.
+    ``progress`` counts the files read (``generator.progress``)."""
     data_dir = Path(data_dir)
     root = data_dir.resolve().parent
     loaded = _empty()
@@ -1130,7 +1132,9 @@ def load(data_dir: Path, memo: Memo | None = None) -> Loaded:
             loaded.findings.append(refused)
             if table is not None:
                 present.add(table.name)  # the table is there, just not read
-    for part, part_present in _load_files(files, root, loaded.limit, memo):
+    with progress.task("读取数据文件", total=len(files), unit="个") as task:
+        parts = _load_files(files, root, loaded.limit, memo, task.advance)
+    for part, part_present in parts:
         _merge(loaded, part)
         present |= part_present
     _same_rows(loaded)
@@ -1277,7 +1281,11 @@ def _empty() -> Loaded:
 
 
 def _load_files(
-    files: list[tuple[Path, Table | None]], root: Path, limit: int, memo: Memo | None = None
+    files: list[tuple[Path, Table | None]],
+    root: Path,
+    limit: int,
+    memo: Memo | None = None,
+    done: Callable[[], object] = lambda: None,
 ) -> list[tuple[Loaded, set[str]]]:
     """Each file into its own ``Loaded``, returned in the order given. With a second core,
     a forked child reads too: each process takes the next file, largest first, when it is
@@ -1296,6 +1304,7 @@ def _load_files(
             hit = memo.get(keys[i])
             if hit is not None:
                 known[i] = hit
+                done()
     order = sorted(
         (i for i in range(len(files)) if i not in known), key=lambda i: -_size(files[i][0])
     )
@@ -1309,6 +1318,7 @@ def _load_files(
             part.limit = limit
             load_file(path, table, _display(path, root), part, present)
             out.append((order[k], part, present))
+            done()  # progress: one more file (counted in shared memory from the child too)
         return out
 
     if len(order) < 2 or not cores.can_fork():

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -26,7 +28,8 @@ from generator.findings import CODES, Report
 from generator.memo import Memo
 from generator.model import Dataset, totals
 from generator.model.history import History
-from generator.project import GENERATED_DIRS, Project, open_project
+from generator.progress import SILENT, Progress
+from generator.project import GENERATED_DIRS, GENERATED_FILES, Project, open_project
 from generator.records import Village
 from generator.render import coverage, lists, opendata, print_pages, urls
 from generator.render.charts import Charts
@@ -128,15 +131,19 @@ class RenderResult:
 class _Writer:
     """Writes a file only when its bytes change, and remembers what it wrote."""
 
-    def __init__(self, content: Path, result: RenderResult) -> None:
+    def __init__(
+        self, content: Path, result: RenderResult, done: Callable[[], object] = lambda: None
+    ) -> None:
         self.content = content
         self.result = result
+        self.done = done  # progress: one more file written or found unchanged
         self.seen: set[Path] = set()
         self._read: dict[str, bytes] = {}  # files ``previous`` read, until they are written
 
     def write(self, rel: str, text: str | bytes) -> None:
         path = self.content / rel
         self.seen.add(path)
+        self.done()
         data = text if isinstance(text, bytes) else text.encode("utf-8")
         before = self._read.pop(rel, None)
         if before is None and path.exists():
@@ -189,16 +196,38 @@ def render(
     report: Report | None = None,
     history: History | None = None,
     pdf: bool = False,
+    progress: Progress = SILENT,
 ) -> RenderResult:
     """Write every generated page into the project's ``docs_dir`` and the MkDocs config.
 
     ``history`` is the published history of the data (``model.history``), computed by the
     pipeline; ``pdf`` says whether this build prints PDFs, so print pages link to them only
-    then. A county template that does not render raises ``TemplateError``."""
+    then. A county template that does not render raises ``TemplateError``. ``progress``
+    counts the files written (the total is what the last render left, when there is one)."""
     if not isinstance(project, Project):
         project = open_project(project)
+    with progress.task("生成页面", total=_generated_count(project.docs_dir), unit="个文件") as t:
+        return _render(ds, project, report, history, pdf, t.advance)
+
+
+def _generated_count(docs_dir: Path) -> int | None:
+    """How many files the last render left in the generated folders (``None``: none)."""
+    n = sum(1 for name in GENERATED_FILES if (docs_dir / name).is_file())
+    for name in GENERATED_DIRS:
+        n += sum(1 for _, _, files in os.walk(docs_dir / name) for _ in files)
+    return n or None
+
+
+def _render(
+    ds: Dataset,
+    project: Project,
+    report: Report | None,
+    history: History | None,
+    pdf: bool,
+    done: Callable[[], object],
+) -> RenderResult:
     result = RenderResult()
-    out = _Writer(project.docs_dir, result)
+    out = _Writer(project.docs_dir, result, done)
     env = environment(project.templates)
     v = Views(ds)
     od = opendata.OpenData(ds, history or History())

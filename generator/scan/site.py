@@ -35,7 +35,7 @@ import os
 import re
 import time
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -526,6 +526,7 @@ class SiteScan:
         # folder → (its mtime, its entries): a sweep lists again only folders that changed
         self._listed: dict[str, tuple[int, list[tuple[str, bool]]]] = {}
         self._present: set[str] = set()  # files the last full sweep found (settle=0)
+        self.on_file: Callable[[], object] = lambda: None  # progress: called per file scanned
 
     def _files(self, cached: bool = False) -> Iterator[tuple[str, str]]:
         """``(path relative to the site, path)`` of every file. ``cached``: reuse the
@@ -577,6 +578,7 @@ class SiteScan:
                 continue
             self.done[rel] = (sig, self._scan(Path(path), rel))
             n += 1
+            self.on_file()
         return n
 
     def _scan(self, path: Path, rel: str) -> list[F.Finding]:
