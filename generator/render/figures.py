@@ -68,9 +68,17 @@ def csv_path(table: str, year: int | None = None) -> str:
     return f"{DOWNLOADS}/{year}/{table}.csv" if year else f"{DOWNLOADS}/{table}.csv"
 
 
+_ENTITY_TABLE = str.maketrans(_ENTITIES)
+
+
 def _attr(value: str) -> str:
-    """An attribute value for ``attr='…'``."""
-    return "".join(_ENTITIES.get(c, c) for c in value)
+    """An attribute value for ``attr='…'`` (``str.translate``: a county's 120,000 figures
+    spent five seconds here one character at a time).
+
+    >>> _attr("a&b<'c'>|d")
+    'a&amp;b&lt;&#39;c&#39;&gt;&#124;d'
+    """
+    return value.translate(_ENTITY_TABLE)
 
 
 def fig(
