@@ -391,7 +391,14 @@ def test_axe_finds_nothing_serious_on_the_lists_as_cards_and_as_tables(browser, 
 # opens the first page of the demo that has it, so every kind is seen on a phone.
 RECORD_TABLES = {
     "villages": ("每年得到的资金", "本村项目", "扶贫项目资产", "到户补助", "问题整改"),
-    "projects": ("资金安排与拨付", "资金拨付", "收益分配", "扶贫项目资产", "异议及处理", "变更记录"),
+    "projects": (
+        "资金安排与拨付",
+        "资金拨付",
+        "收益分配",
+        "扶贫项目资产",
+        "异议及处理",
+        "变更记录",
+    ),
 }
 
 
