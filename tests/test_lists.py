@@ -418,7 +418,7 @@ def _record_pages(site: Path) -> dict[str, list[str]]:
     return out
 
 
-def test_demo_village_and_project_pages_fit_a_360px_phone_with_their_tables_as_cards(
+def test_demo_village_and_project_pages_fit_a_phone_as_cards_and_a_desktop_unclipped(
     browser,  # noqa: F811
     demo,
 ):
@@ -446,6 +446,18 @@ def test_demo_village_and_project_pages_fit_a_360px_phone_with_their_tables_as_c
                     found.append(f"{wide_plain} tables of more than 3 columns are not cards")
                 if found:
                     faults[f"{rel} ({'、'.join(headings)})"] = found
+        finally:
+            context.close()
+        # and at 1280 px, beside Material's navigation (a ~690 px column), no table is clipped
+        context = _context(browser, DESKTOP)
+        try:
+            page = context.new_page()
+            for rel in pages:
+                page.goto(base + rel, wait_until="networkidle")
+                tables = page.evaluate(_TABLES)
+                clipped = [t for t in tables if t["clipped"] or t["right"] > t["article"] + 0.5]
+                if clipped:
+                    faults[f"{rel} @ 1280"] = clipped
         finally:
             context.close()
     assert faults == {}
