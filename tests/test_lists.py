@@ -401,6 +401,8 @@ RECORD_TABLES = {
     ),
 }
 
+OPTIONAL = {"变更记录"}
+
 
 def _record_pages(site: Path) -> dict[str, list[str]]:
     """Heading → the first village or project page of ``site`` that has it."""
@@ -414,7 +416,9 @@ def _record_pages(site: Path) -> dict[str, list[str]]:
                     out.setdefault(f"{folder}/{p.parent.name}/", []).append(heading)
                     break
             else:
-                raise AssertionError(f"no {folder} page of the demo has {heading}")
+                # 变更记录 needs the data's git history, which a test's copy of data/ lacks
+                if heading not in OPTIONAL:
+                    raise AssertionError(f"no {folder} page of the demo has {heading}")
     return out
 
 
