@@ -22,6 +22,8 @@ from test_render import NAME, hostile  # noqa: F401 — the hostile county, buil
 
 DESKTOP = {"width": 1280, "height": 800}
 TOWN, YEAR = "张寨镇", "2019"
+CATEGORY, STATUS = "光伏扶贫", "已验收"
+VILLAGE, PROJECT = "villages/371522107202/", "projects/SX2019001/"
 
 # Every list page of the contract county, and which of status / amount the records of its
 # first list carry besides their name (a notice's status is its type; the archive's years
@@ -31,6 +33,9 @@ LISTS = {
     f"projects/by/{TOWN}/": ("status", "amount"),
     f"projects/by/{TOWN}/{YEAR}/": ("status", "amount"),
     f"projects/by/{YEAR}年/": ("status", "amount"),
+    f"projects/by/类别/{CATEGORY}/": ("status", "amount"),
+    f"projects/by/状态/{STATUS}/": ("status", "amount"),
+    f"projects/by/{YEAR}年-按金额/": ("status", "amount"),
     "funds/": ("amount",),
     "funds/F2019-01/": ("amount",),  # a fund's 拨付情况
     "notices/": ("status",),
@@ -40,9 +45,11 @@ LISTS = {
     "benefits/": ("amount",),
     "archive/": (),
     f"archive/{YEAR}/": (),  # notices, projects, funds, cases: each its own columns
+    VILLAGE: ("amount",),  # its chart's table first, then its projects, aid lists …
+    PROJECT: ("amount",),  # its 资金安排与拨付 first, then 拨付, 变更记录 …
 }
-# Pages that use the whole width (no left sidebar); a fund's page keeps its navigation.
-FULL_WIDTH = [rel for rel in LISTS if not rel.startswith("funds/F")]
+# Pages that use the whole width (no left sidebar); record pages keep their navigation.
+FULL_WIDTH = [rel for rel in LISTS if not rel.startswith(("funds/F", VILLAGE, PROJECT))]
 
 
 @pytest.fixture(scope="module")
@@ -210,6 +217,95 @@ def test_without_javascript_a_villager_lists_one_townships_projects_of_one_year(
     assert int(count) == len(names)
 
 
+def _expected_by(site: Path, column: str, value: str) -> tuple[dict[str, str], dict[str, Decimal]]:
+    """Names (by id) and amounts (by name) of the projects whose ``column`` is ``value``,
+    from the downloads."""
+    ids = {r["项目编号"]: r["项目名称"] for r in _csv(site, "projects.csv") if r[column] == value}
+    amounts = dict.fromkeys(ids.values(), Decimal(0))
+    for r in _csv(site, "project_funding.csv"):
+        if r["项目编号"] in ids:
+            amounts[ids[r["项目编号"]]] += Decimal(r["金额(元)"])
+    return ids, amounts
+
+
+def _listed(page) -> tuple[list[str], list[Decimal], Decimal, int]:
+    """What the page's project list shows: names and amounts in order, 合计, count."""
+    rows = page.locator(".gs-list__table tbody tr")
+    names = rows.locator(".gs-list__name").all_inner_texts()
+    amounts = [_yuan(t) for t in rows.locator(".gs-list__amount").all_inner_texts()]
+    footer = page.locator(".gs-list__table tfoot .gs-list__amount").inner_text()
+    count = page.locator(".gs-list__count .gs-fig").first.inner_text()
+    return names, amounts, _yuan(footer), int(count)
+
+
+@pytest.mark.parametrize(
+    ("row", "link", "column", "value", "title"),
+    [
+        ("按类别", CATEGORY, "项目类别", CATEGORY, f"{CATEGORY}类项目"),
+        ("按状态", STATUS, "项目状态", STATUS, f"状态为“{STATUS}”的项目"),
+        ("按金额从高到低", f"{YEAR} 年", "年度", YEAR, f"{YEAR} 年的项目（按金额从高到低）"),
+    ],
+)
+def test_without_javascript_a_villager_lists_a_category_a_status_or_a_year_by_amount(
+    browser,  # noqa: F811
+    url,
+    site,
+    row,
+    link,
+    column,
+    value,
+    title,
+):
+    ids, amounts = _expected_by(site, column, value)
+    assert len(ids) >= 2
+    context = _context(browser, PHONE, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(url + "projects/")
+        bar = page.locator(".gs-filters__row", has_text=row + "：")
+        bar.locator("a", has_text=link).first.click()
+        page.wait_for_load_state()
+        assert page.locator("article h1").inner_text() == title
+        names, shown, footer, count = _listed(page)
+    finally:
+        context.close()
+    assert sorted(names) == sorted(ids.values())
+    assert shown == [amounts[n] for n in names]
+    assert footer == sum(amounts.values()) and count == len(ids)
+    if row == "按金额从高到低":
+        assert shown == sorted(shown, reverse=True) and shown != list(reversed(shown))
+
+
+def test_without_javascript_a_township_page_leads_to_each_villages_own_list(
+    browser,  # noqa: F811
+    url,
+):
+    context = _context(browser, PHONE, java_script_enabled=False)
+    seen = {}
+    try:
+        page = context.new_page()
+        page.goto(url + f"projects/by/{TOWN}/")
+        links = page.locator(".gs-filters__row", has_text=f"{TOWN}按村：").locator("a")
+        targets = [
+            (a.inner_text(), a.locator(".gs-filters__n").inner_text(), a.get_attribute("href"))
+            for a in links.all()
+        ]
+        assert len(targets) >= 2
+        for text, n, href in targets:
+            page.goto(url + f"projects/by/{TOWN}/" + href)
+            block = page.locator("#projects + .gs-list")  # the list right under 本村项目
+            name = text[: -len(n)].strip()
+            seen[name] = (
+                block.locator("tbody tr .gs-list__name").count(),
+                int(n),
+                page.locator("article h1").inner_text(),
+            )
+    finally:
+        context.close()
+    for name, (rows, n, h1) in seen.items():
+        assert h1.endswith(name) and rows == n > 0, (name, rows, n, h1)
+
+
 def test_with_javascript_the_list_filters_and_sorts_in_place_and_sums_what_is_shown(
     browser,  # noqa: F811
     url,
@@ -287,3 +383,85 @@ def test_axe_finds_nothing_serious_on_the_lists_as_cards_and_as_tables(browser, 
         finally:
             context.close()
     assert failures == {}
+
+
+# --- the demo county's record pages: their own tables are cards too ------------------------
+
+# Each kind of table a village or project page can hold, by the heading above it: the test
+# opens the first page of the demo that has it, so every kind is seen on a phone.
+RECORD_TABLES = {
+    "villages": ("每年得到的资金", "本村项目", "扶贫项目资产", "到户补助", "问题整改"),
+    "projects": (
+        "资金安排与拨付",
+        "资金拨付",
+        "收益分配",
+        "扶贫项目资产",
+        "异议及处理",
+        "变更记录",
+    ),
+}
+
+OPTIONAL = {"变更记录"}
+
+
+def _record_pages(site: Path) -> dict[str, list[str]]:
+    """Heading → the first village or project page of ``site`` that has it."""
+    out: dict[str, list[str]] = {}
+    for folder, headings in RECORD_TABLES.items():
+        pages = sorted(p for p in (site / folder).glob("*/index.html"))
+        for heading in headings:
+            for p in pages:
+                html = p.read_text("utf-8")
+                if f">{heading}</h2>" in html or f">{heading}</h3>" in html:
+                    out.setdefault(f"{folder}/{p.parent.name}/", []).append(heading)
+                    break
+            else:
+                # 变更记录 needs the data's git history, which a test's copy of data/ lacks
+                if heading not in OPTIONAL:
+                    raise AssertionError(f"no {folder} page of the demo has {heading}")
+    return out
+
+
+def test_demo_village_and_project_pages_fit_a_phone_as_cards_and_a_desktop_unclipped(
+    browser,  # noqa: F811
+    demo,
+):
+    site = demo[0] / "site"
+    pages = _record_pages(site)
+    faults: dict[str, list] = {}
+    for base in serve(site):
+        context = _context(browser, PHONE)
+        try:
+            page = context.new_page()
+            for rel, headings in pages.items():
+                page.goto(base + rel, wait_until="networkidle")
+                seen = page.evaluate(_CARDS)
+                width = page.evaluate("() => document.scrollingElement.scrollWidth")
+                wide_plain = page.evaluate(
+                    "() => [...document.querySelectorAll('article table:not(.gs-list__table)')]"
+                    ".filter(t => t.rows[0] && t.rows[0].cells.length > 3).length"
+                )
+                found = []
+                if width > PHONE["width"]:
+                    found.append(f"the page is {width} px wide")
+                if seen["wide"]:
+                    found.append(f"a box scrolls sideways: {seen['wide'][:3]}")
+                if wide_plain:
+                    found.append(f"{wide_plain} tables of more than 3 columns are not cards")
+                if found:
+                    faults[f"{rel} ({'、'.join(headings)})"] = found
+        finally:
+            context.close()
+        # and at 1280 px, beside Material's navigation (a ~690 px column), no table is clipped
+        context = _context(browser, DESKTOP)
+        try:
+            page = context.new_page()
+            for rel in pages:
+                page.goto(base + rel, wait_until="networkidle")
+                tables = page.evaluate(_TABLES)
+                clipped = [t for t in tables if t["clipped"] or t["right"] > t["article"] + 0.5]
+                if clipped:
+                    faults[f"{rel} @ 1280"] = clipped
+        finally:
+            context.close()
+    assert faults == {}

@@ -294,13 +294,23 @@ class Where:
         }
 
     @staticmethod
-    def projects(township: str = "", year: int | None = None) -> dict:
-        """The projects of a filtered list (``projects/by/…``): a township, a year, both;
-        ``{}`` is every project."""
+    def projects(
+        township: str = "", year: int | None = None, category: str = "", status: str = ""
+    ) -> dict:
+        """The projects of a filtered list (``projects/by/…``): a township, a year, both, a
+        category or a status; ``{}`` is every project."""
         out = {col("projects", "township"): township} if township else {}
         if year:
             out[col("projects", "year")] = str(year)
+        if category:
+            out[col("projects", "category")] = category
+        if status:
+            out[col("projects", "status")] = status
         return out
+
+    def group(self, g: Any) -> dict:
+        """The projects of a pre-built list (``render.lists.ProjectGroup``)."""
+        return self.projects(g.township, g.year, g.category, g.status)
 
     @staticmethod
     def _refs(v: Village) -> list[str]:

@@ -55,6 +55,16 @@ def phone(number: str) -> Markup:
 _TONE = re.compile(r"[a-z][a-z0-9-]*")
 
 
+def html_badge(text: object, tone: str = "") -> Markup:
+    """``badge`` for a raw HTML block (the text HTML-escaped, no Markdown escapes).
+
+    >>> str(html_badge("拟建-1", "planned"))
+    '<span class="gs-badge gs-badge--planned">拟建-1</span>'
+    """
+    cls = "gs-badge" + (f" gs-badge--{tone}" if tone and _TONE.fullmatch(tone) else "")
+    return Markup(f'<span class="{cls}">{html_text(text)}</span>') if text else Markup("")
+
+
 def badge(text: object, tone: str = "") -> Markup:
     """A status shown as a coloured label (``gs-badge``; ``tone`` picks the colour:
     ``done``, ``active``, ``notice``, ``planned``, ``stopped``, ``late``). The text stays

@@ -100,6 +100,28 @@ def projects_year(year: int) -> str:
     return f"{PROJECTS_BY}/{year}年.md"
 
 
+# More lists without JavaScript (issue 18): one page per category and per status that has
+# projects, county-wide, and each year's list once more in order of amount. Their folders
+# 类别 and 状态 sit beside the townships' (a township named 类别 or 状态 would share its
+# folder; its pages would be ``index`` and years, theirs a category's or status's name).
+
+
+def projects_category(category: str) -> str:
+    """``projects_category("产业发展")`` → ``projects/by/类别/产业发展.md``."""
+    return f"{PROJECTS_BY}/类别/{slug(category)}.md"
+
+
+def projects_status(status: str) -> str:
+    """``projects_status("实施中")`` → ``projects/by/状态/实施中.md``."""
+    return f"{PROJECTS_BY}/状态/{slug(status)}.md"
+
+
+def projects_year_by_amount(year: int) -> str:
+    """``projects_year_by_amount(2018)`` → ``projects/by/2018年-按金额.md``: the year's
+    projects, the largest amount first."""
+    return f"{PROJECTS_BY}/{year}年-按金额.md"
+
+
 def print_project(pid: str, after: bool) -> str:
     return f"{PRINT_DIR}/projects/{slug(pid)}-{'after' if after else 'before'}.md"
 

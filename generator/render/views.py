@@ -17,7 +17,7 @@ from generator.model.notice_status import Status, notice_status
 from generator.model.objections import objection_state
 from generator.records import Asset, Case, Notice, Plan, Project, Rectification, Village
 from generator.render import titles, urls
-from generator.render.mdtext import badge, escape_md, html_link, html_text, link
+from generator.render.mdtext import badge, escape_md, html_badge, html_link, html_text, link
 from generator.render.templates import date_span as _date
 from generator.rules.compliance import Area, Compliance
 
@@ -140,6 +140,14 @@ class Views:
     def status_badge(self, p: Project) -> Markup:
         """A project's status as a badge: ``已验收`` green, ``实施中`` orange …"""
         return badge(p.status, status.project_tone(p.status))
+
+    def status_badge_html(self, p: Project) -> Markup:
+        """``status_badge`` for a list written as raw HTML."""
+        return html_badge(p.status, status.project_tone(p.status))
+
+    def rectification_badge_html(self, r: Rectification) -> Markup:
+        """``rectification_badge`` for a list written as raw HTML."""
+        return html_badge(*status.rectification_label(r, self.ds.as_of))
 
     def overdue(self, r: Rectification) -> int:
         """Days ``r`` is past its deadline on the data's date (0: not late)."""
