@@ -339,8 +339,8 @@ def _build(
             result.pages_kept = pagecache.restore(cache, tmp)
             result.pages_converted = cache.to_write
             log(
-                f"MkDocs：重用上次生成的 {result.pages_kept} 个页面，"
-                f"重新生成 {cache.to_write} 个（{n} 个进程），同时扫描已写出的文件…"
+                f"MkDocs 生成网站（{n} 个进程；重用上次生成的 {result.pages_kept} 个页面，"
+                f"重新生成 {cache.to_write} 个），同时扫描已写出的文件…"
             )
         else:
             log(f"MkDocs 生成网站（{n} 个进程），同时扫描已写出的文件…")
