@@ -125,7 +125,11 @@ def test_each_bar_chart_draws_the_figures_of_the_table_next_to_it(contract_chart
                     row, col = row_of(table, label), money_column(table)
                 cell = row[col]
                 if kind in MONEY_CHARTS:
-                    assert fen(cell) == int(bar.get("data-value", "")), (page, label, cell)
+                    assert fen(cell) == int(bar.get("data-value", "").replace(",", "")), (
+                        page,
+                        label,
+                        cell,
+                    )
                     assert shown == f"{yuan(cell) / 10000:,.2f} 万元", (page, label, shown)
                 else:  # rates: the table prints the same percentage
                     assert shown in cell, (page, group, label, cell)
@@ -151,9 +155,9 @@ def test_each_stacked_bar_draws_the_cells_and_the_total_of_its_table_row(contrac
             assert len(bars_of(svg)) == len(table.rows)
             for bar in bars_of(svg):
                 row = row_of(table, bar.get("data-label", ""))
-                assert int(bar.get("data-value", "")) == fen(row[total_col])
+                assert int(bar.get("data-value", "").replace(",", "")) == fen(row[total_col])
                 segments = {
-                    s.get("data-series"): int(s.get("data-value", ""))
+                    s.get("data-series"): int(s.get("data-value", "").replace(",", ""))
                     for s in bar
                     if s.tag == "g"  # the others: the row's own label and total
                 }
@@ -172,7 +176,10 @@ def test_the_progress_bar_draws_the_sentence_under_it(contract_charts):
         ((svg, _, after),) = charts_with_tables(html)
         figures = [fen(x) for x in re.findall(r'class="gs-fig"[^>]*>([\d,.]+)<', after)]
         bar = bars_of(svg)[0]
-        paid, whole = int(bar.get("data-value", "")), int(bar.get("data-whole", ""))
+        paid, whole = (
+            int(bar.get("data-value", "").replace(",", "")),
+            int(bar.get("data-whole", "").replace(",", "")),
+        )
         assert figures[:2] == [paid, whole], page
         rate = re.search(r"拨付进度 ([\d.]+)%", after)
         assert rate, page

