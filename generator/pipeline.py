@@ -392,15 +392,20 @@ def _build(
             result.scan_findings = scanner.findings()
         if scanner.memo is not None:
             scanner.memo.save()
+        timings["scan_files_s"] = time.perf_counter() - t0  # of which: the rest of the scan
         # issue 15 (verify): every figure recomputed from the CSV downloads, independently
         pages_memo = Memo(project.work / PAGES_MEMO, "")
         result.figures_checked, wrong = figures.verify(tmp, pages_memo)
         result.scan_findings += wrong
+        timings["verify_s"] = time.perf_counter() - t0 - timings["scan_files_s"]
         # issue 18 (audit): an inspector's pre-flight. A broken link keeps the old site like
         # any scan error; the rest is reported for the webmaster (publishing is what
         # cures a stale section, and a long list page is still better published than not).
         audited = audit.audit(tmp, checked.dataset.as_of, memo=pages_memo)
         pages_memo.save()
+        timings["audit_s"] = (
+            time.perf_counter() - t0 - timings["scan_files_s"] - timings["verify_s"]
+        )
         result.scan_findings += [f for f in audited if f.code in audit.BLOCKING]
         report.extend(result.scan_findings)
         result.audit_findings = [
