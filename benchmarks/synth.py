@@ -368,6 +368,8 @@ def generate(
         same_year = [d for d in distributions if d["year"] == year]
         if program == "资产收益分红" and same_year:
             dist = same_year[rng.randrange(len(same_year))]["id"]
+        elif program == "资产收益分红":  # a dividend without a distribution that year: the
+            program, base = PROGRAMS[0]  # check rightly refuses it (L021), so none is made
         born = date(1950, 1, 1) + timedelta(days=rng.randrange(20000))
         row = {
             "program": program,
