@@ -52,6 +52,7 @@ import json
 import os
 import re
 import shutil
+import types
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -200,17 +201,37 @@ def _dictionary_key(jieba_files: dict[str, str | None], project_dir: Path) -> st
 
 
 def _cutter(jieba_files: dict[str, str | None], project_dir: Path) -> Callable[[str], str]:
-    """Material's own word cut, with jieba set up as its search plugin sets it up."""
+    """Material's own word cut, with a jieba set up as its search plugin sets one up in a
+    fresh MkDocs process: the dictionary, then this project's user dictionary.
+
+    A fresh ``jieba.Tokenizer`` of its own, never jieba's global one: this process may have
+    loaded another project's dictionary before (``build --all``, tests, ``serve``), and a
+    word once added to a tokenizer stays in it. Material's function reads the module
+    global ``jieba`` when it runs, so it is pointed at this tokenizer while it cuts."""
     from material.plugins.search import plugin as search
 
     if search.jieba is None:
         return lambda text: text
-    if jieba_files.get("dict"):
-        search.jieba.set_dictionary(os.path.normpath(project_dir / str(jieba_files["dict"])))
+    import jieba
+
+    given = jieba_files.get("dict")
+    tokenizer = jieba.Tokenizer(
+        os.path.normpath(project_dir / given) if given else jieba.DEFAULT_DICT
+    )
     if jieba_files.get("user"):
-        search.jieba.load_userdict(os.path.normpath(project_dir / str(jieba_files["user"])))
+        tokenizer.load_userdict(os.path.normpath(project_dir / str(jieba_files["user"])))
     index = search.SearchIndex()
-    return index._segment_chinese
+    own = types.SimpleNamespace(cut=tokenizer.cut)
+
+    def cut(text: str) -> str:
+        saved = search.jieba
+        search.jieba = own
+        try:
+            return index._segment_chinese(text)
+        finally:
+            search.jieba = saved
+
+    return cut
 
 
 def finish(p: Plan, out_dir: Path, project_dir: Path, sides: list[dict[str, Any]]) -> int:
