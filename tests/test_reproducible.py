@@ -119,7 +119,8 @@ def split(tmp_path_factory, demo) -> tuple[Path, Path, BuildResult]:
     project, _ = demo
     assert shards.shard_count(project / "content", 4) == 1  # the demo's own build: one process
     copy = tmp_path_factory.mktemp("split") / "county"
-    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("site"))
+    # without .gongshi/: a copy that kept the page cache would convert no page at all
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("site", ".gongshi"))
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(shards, "PAGES_PER_SHARD", 20)
         assert shards.shard_count(copy / "content", 3) == 3

@@ -270,7 +270,7 @@ def test_the_site_context_filters_and_globals_are_documented_and_used():
         assert name in everywhere, f"no template reads {name}"
     env = environment(REPO / "site_templates")
     ours = set(env.filters) - set(jinja2.Environment().filters)
-    assert ours == {"yuan", "wan", "date", "n", "percent", "md", "h", "slug", "measures"}
+    assert ours == {"yuan", "wan", "date", "n", "fen", "percent", "md", "h", "slug", "measures"}
     for name in ours | (set(env.globals) - set(jinja2.Environment().globals)):
         assert f"`{name}`" in text, f"filter or global {name} is not in docs/templates.md"
 
