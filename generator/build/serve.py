@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from generator.build.shards import mkdocs_logging
 from generator.project import GENERATED_DIRS, GENERATED_FILES, Project
 
 if TYPE_CHECKING:
@@ -250,13 +251,6 @@ def _remove(site_dir: Path, dest: str) -> None:
             parent.rmdir()
 
 
-class _NotDirty(logging.Filter):
-    """MkDocs warns that a dirty build may have stale links; here it cannot (see above)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "'dirty' build" not in record.getMessage()
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator.build.serve")
     parser.add_argument("-f", "--config-file", required=True, type=Path)
@@ -268,17 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from mkdocs.config import load_config
     from mkdocs.livereload import LiveReloadServer, _serve_url
 
-    logger = logging.getLogger("mkdocs")
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)-8s-  %(message)s"))
-    logger.addHandler(handler)
-    logging.getLogger("mkdocs.commands.build").addFilter(_NotDirty())
-    with contextlib.suppress(ImportError):
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
+    mkdocs_logging(logging.INFO)
 
     site_dir = tempfile.mkdtemp(prefix="gongshi-serve-")
     state = Incremental()

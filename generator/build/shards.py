@@ -358,6 +358,23 @@ class _NotDirty(logging.Filter):
         return "'dirty' build" not in record.getMessage()
 
 
+def mkdocs_logging(level: int) -> None:
+    """MkDocs' log as ``mkdocs build`` prints it, to stderr, from ``level`` up; without the
+    dirty-build warning (``_NotDirty``) and jieba's "Building prefix dict…" lines. For the
+    shard processes and the preview server (``build.serve``)."""
+    logger = logging.getLogger("mkdocs")
+    logger.setLevel(level)
+    logger.propagate = False
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-8s-  %(message)s"))
+    logger.addHandler(handler)
+    logging.getLogger("mkdocs.commands.build").addFilter(_NotDirty())
+    with contextlib.suppress(ImportError):
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator.build.shards")
     parser.add_argument("-f", "--config-file", required=True)
@@ -372,17 +389,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    logger = logging.getLogger("mkdocs")
-    logger.setLevel(logging.WARNING)
-    logger.propagate = False
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)-8s-  %(message)s"))
-    logger.addHandler(handler)
-    logging.getLogger("mkdocs.commands.build").addFilter(_NotDirty())
-    with contextlib.suppress(ImportError):  # its "Building prefix dict…" lines are noise
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
+    mkdocs_logging(logging.WARNING)
 
     try:
         config = load_config(config_file=args.config_file, site_dir=args.site_dir, strict=True)
