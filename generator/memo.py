@@ -85,3 +85,52 @@ class Memo:
         with open(tmp, "wb") as f:
             pickle.dump((self.salt, self._now), f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, self.path)
+
+
+Signature = tuple[int, int, int]  # a file's size, modification time (ns) and inode
+
+
+def signature(path: str | os.PathLike[str]) -> Signature | None:
+    try:
+        st = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+class Digests:
+    """Files whose digest is known without reading them, by their path relative to the
+    site: the page cache copies a page whose bytes it hashed when MkDocs wrote it (issue
+    20: a warm county build read its 500 MB of unchanged pages once for the scan, once for
+    the figure check and once for the audit, only to find each in a memo).
+
+    A digest is trusted only while the file has the size, time and inode it had when the
+    digest was recorded; a file changed since, in any way, is read and hashed again."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, tuple[Signature, str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._known)
+
+    def record(self, path: Path, rel: str, hashed: str) -> None:
+        sig = signature(path)
+        if sig is not None:
+            self._known[rel] = (sig, hashed)
+
+    def of(self, path: str | os.PathLike[str], rel: str) -> str | None:
+        """The digest of ``path`` if it is known and the file is as it was, else ``None``."""
+        known = self._known.get(rel)
+        if known is None or signature(path) != known[0]:
+            return None
+        return known[1]
+
+
+def digest_of(path: Path, rel: str, digests: Digests | None) -> tuple[str, bytes | None]:
+    """``(digest, bytes)`` of a file: the bytes are ``None`` when the digest was known
+    (``digests``) and the file was not read."""
+    known = digests.of(path, rel) if digests is not None else None
+    if known is not None:
+        return known, None
+    data = path.read_bytes()
+    return digest(data), data

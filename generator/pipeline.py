@@ -35,7 +35,7 @@ from generator.dates import parse_date
 from generator.errors import BuildError
 from generator.findings import Report
 from generator.load import Loaded, load
-from generator.memo import Memo
+from generator.memo import Digests, Memo
 from generator.model import Dataset, build_model
 from generator.model.dataset import privacy_inputs
 from generator.model.history import CACHE_DIR, History, history
@@ -334,9 +334,10 @@ def _build(
             n = 1
         result.mkdocs_processes = n
         plan_file = None
+        digests = Digests()  # the pages copied from the page cache, by the hash of their bytes
         if cache is not None:
             plan_file = pagecache.write_plan(cache, project.work)
-            result.pages_kept = pagecache.restore(cache, tmp)
+            result.pages_kept = pagecache.restore(cache, tmp, digests)
             result.pages_converted = cache.to_write
             log(
                 f"MkDocs 生成网站（{n} 个进程；重用上次生成的 {result.pages_kept} 个页面，"
@@ -345,7 +346,7 @@ def _build(
         else:
             log(f"MkDocs 生成网站（{n} 个进程），同时扫描已写出的文件…")
         rules = scan_rules_for(checked, project)
-        scanner = SiteScan(tmp, rules, Memo(project.work / SCAN_MEMO, rules_key(rules)))
+        scanner = SiteScan(tmp, rules, Memo(project.work / SCAN_MEMO, rules_key(rules)), digests)
         pages = written.MkDocsPages(project.docs_dir, progress)  # progress: pages on disk
 
         def while_running() -> None:
@@ -395,13 +396,24 @@ def _build(
         timings["scan_files_s"] = time.perf_counter() - t0  # of which: the rest of the scan
         # issue 15 (verify): every figure recomputed from the CSV downloads, independently
         pages_memo = Memo(project.work / PAGES_MEMO, "")
-        result.figures_checked, wrong = figures.verify(tmp, pages_memo)
+        html_pages = sum(1 for _ in tmp.rglob("*.html"))
+        with progress.task("核对网站上的数字", total=html_pages, unit="页") as verifying:
+            result.figures_checked, wrong = figures.verify(
+                tmp, pages_memo, digests, verifying.advance
+            )
         result.scan_findings += wrong
         timings["verify_s"] = time.perf_counter() - t0 - timings["scan_files_s"]
         # issue 18 (audit): an inspector's pre-flight. A broken link keeps the old site like
         # any scan error; the rest is reported for the webmaster (publishing is what
         # cures a stale section, and a long list page is still better published than not).
-        audited = audit.audit(tmp, checked.dataset.as_of, memo=pages_memo)
+        with progress.task("网站预检", total=html_pages, unit="页") as auditing:
+            audited = audit.audit(
+                tmp,
+                checked.dataset.as_of,
+                memo=pages_memo,
+                digests=digests,
+                on_page=auditing.advance,
+            )
         pages_memo.save()
         timings["audit_s"] = (
             time.perf_counter() - t0 - timings["scan_files_s"] - timings["verify_s"]

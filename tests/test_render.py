@@ -76,6 +76,21 @@ def test_rendering_again_without_changes_writes_nothing(rendered):
     assert {p: p.stat().st_mtime_ns for p in (rendered / "content").rglob("*.md")} == before
 
 
+def test_a_generated_page_edited_by_hand_is_put_back(rendered):
+    """Unchanged files are found by the stamp the last render kept (size, time, inode,
+    hash) without reading them; a file edited since, even to the same size, is read,
+    compared and written again."""
+    page = rendered / "content" / "projects" / "SX2019001.md"
+    text = page.read_text("utf-8")
+    edited = text.replace("项目", "工程", 1)
+    assert edited != text and len(edited.encode()) == len(text.encode())
+    page.write_text(edited, "utf-8")
+    again = render_data(rendered)
+    assert rel(rendered, again.written) == {"projects/SX2019001.md"}
+    assert page.read_text("utf-8") == text
+    assert render_data(rendered).written == []
+
+
 def test_renaming_a_project_rewrites_only_the_pages_that_show_it(rendered):
     old, new = "张寨镇东节村扶贫养驴场建设项目", "张寨镇东节村扶贫养驴场改扩建项目"
     showing = {

@@ -40,8 +40,10 @@ of a kept page to a page that is gone is not reported by MkDocs; ``gongshi audit
 every link of the built site (A005, which blocks publishing), so the outcome is the same.
 
 The cache is ``.gongshi/pages/``: ``manifest.json`` (the surroundings' key and, per page,
-its key, output path and search entries) and ``html/`` (the pages, named by key). Nothing
-in it is trusted without its key: restoring an old ``.gongshi/`` from a CI cache is safe.
+its key, output path, search entries and the hash of its HTML, which lets the checks
+after MkDocs find a kept page's results without reading it) and ``html/`` (the pages,
+named by key). Nothing in it is trusted without its key: restoring an old ``.gongshi/``
+from a CI cache is safe.
 """
 
 from __future__ import annotations
@@ -59,7 +61,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-VERSION = "pagecache-1"
+from generator.memo import Digests, digest
+
+VERSION = "pagecache-2"
 CACHE_DIR = "pages"  # under the project's .gongshi/
 MANIFEST = "manifest.json"
 HTML_DIR = "html"
@@ -179,13 +183,16 @@ def write_plan(p: Plan, where: Path) -> Path:
     return path
 
 
-def restore(p: Plan, out_dir: Path) -> int:
+def restore(p: Plan, out_dir: Path, digests: Digests | None = None) -> int:
     """Copy the kept pages into ``out_dir`` (before MkDocs runs, so that the scan beside it
-    reads them too). Returns how many."""
+    sees them too). Returns how many. ``digests`` learns the hash of each copy's bytes, so
+    that the checks after MkDocs find a kept page's results without reading it."""
     for entry in p.kept.values():
         dest = out_dir / entry["dest"]
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(p.html(entry["key"]), dest)
+        if digests is not None and entry.get("sha"):
+            digests.record(dest, entry["dest"], entry["sha"])
     return len(p.kept)
 
 
@@ -262,7 +269,9 @@ def finish(p: Plan, out_dir: Path, project_dir: Path, sides: list[dict[str, Any]
             if key is not None:
                 target = p.html(key)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(out_dir / dest[src], target)
+                html = (out_dir / dest[src]).read_bytes()
+                target.write_bytes(html)
+                entry["sha"] = digest(html)
         elif src in p.kept:
             entry = p.kept[src]
             if entry["dict"] != dictionary:

@@ -25,7 +25,7 @@ import jinja2
 from generator import cores
 from generator.errors import TemplateError
 from generator.findings import CODES, Report
-from generator.memo import Memo
+from generator.memo import Memo, Signature, digest, signature
 from generator.model import Dataset, totals
 from generator.model.history import History
 from generator.progress import SILENT, Progress
@@ -118,6 +118,7 @@ LIST_FOLDERS = (urls.PROJECTS_BY + "/", "archive/")  # every page in them is a l
 
 
 RENDER_MEMO = "render.memo"  # under .gongshi/: Excel downloads by what they hold
+WRITTEN_MEMO = "written.memo"  # under .gongshi/: what each generated file was written as
 CATALOGUE_LIMIT = 30  # records named per state and township on the 标准目录 page
 
 
@@ -128,32 +129,60 @@ class RenderResult:
     removed: list[Path] = field(default_factory=list)
 
 
+Stamp = tuple[Signature, str]  # a written file's size, time and inode, and its bytes' hash
+
+
 class _Writer:
-    """Writes a file only when its bytes change, and remembers what it wrote."""
+    """Writes a file only when its bytes change, and remembers what it wrote.
+
+    ``stamps`` (kept in ``.gongshi/``, ``WRITTEN_MEMO``): the signature and hash of each
+    file as this writer last wrote or found it. A file whose signature has not moved since
+    is compared by hash, without reading it (issue 20: a warm county render read 22,000
+    unchanged files only to find them equal); any other file is read and compared."""
 
     def __init__(
-        self, content: Path, result: RenderResult, done: Callable[[], object] = lambda: None
+        self,
+        content: Path,
+        result: RenderResult,
+        done: Callable[[], object] = lambda: None,
+        stamps: dict[str, Stamp] | None = None,
     ) -> None:
         self.content = content
         self.result = result
         self.done = done  # progress: one more file written or found unchanged
         self.seen: set[Path] = set()
         self._read: dict[str, bytes] = {}  # files ``previous`` read, until they are written
+        self.known: dict[str, Stamp] = stamps or {}  # as the last render left them
+        self.stamps: dict[str, Stamp] = {}  # as this render leaves them
 
     def write(self, rel: str, text: str | bytes) -> None:
         path = self.content / rel
         self.seen.add(path)
         self.done()
         data = text if isinstance(text, bytes) else text.encode("utf-8")
+        hashed = digest(data)
         before = self._read.pop(rel, None)
-        if before is None and path.exists():
+        known = self.known.get(rel)
+        if before is None and known is not None and signature(path) == known[0]:
+            if known[1] == hashed:
+                self.stamps[rel] = known
+                self.result.unchanged += 1
+                return
+        elif before is None and path.exists():
             before = path.read_bytes()
         if before == data:
+            self._stamp(path, rel, hashed)
             self.result.unchanged += 1
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+        self._stamp(path, rel, hashed)
         self.result.written.append(path)
+
+    def _stamp(self, path: Path, rel: str, hashed: str) -> None:
+        sig = signature(path)
+        if sig is not None:
+            self.stamps[rel] = (sig, hashed)
 
     def previous(self, rel: str) -> str | None:
         """A generated file as the last build left it (``None`` if there is none). The
@@ -227,7 +256,8 @@ def _render(
     done: Callable[[], object],
 ) -> RenderResult:
     result = RenderResult()
-    out = _Writer(project.docs_dir, result, done)
+    written_memo = Memo(project.work / WRITTEN_MEMO, str(project.docs_dir))
+    out = _Writer(project.docs_dir, result, done, written_memo.get(("stamps",)))
     env = environment(project.templates)
     v = Views(ds)
     od = opendata.OpenData(ds, history or History())
@@ -284,11 +314,11 @@ def _render(
         with contextlib.suppress(OSError):  # a read-only work folder: made again next time
             memo.save()
 
-    def child() -> tuple[RenderResult, set[Path]]:
-        out.result, out.seen = RenderResult(), set()
+    def child() -> tuple[RenderResult, set[Path], dict[str, Stamp]]:
+        out.result, out.seen, out.stamps = RenderResult(), set(), {}
         publish()
         write_print_pages()
-        return out.result, out.seen
+        return out.result, out.seen, out.stamps
 
     if cores.can_fork():
         child_done = cores.beside(child)
@@ -361,11 +391,15 @@ def _render(
     )
     write_print_pages()
     if child_done:
-        theirs, seen = child_done()
+        theirs, seen, stamps = child_done()
         result.written.extend(theirs.written)
         result.unchanged += theirs.unchanged
         out.seen |= seen
+        out.stamps.update(stamps)
     out.remove_stale()
+    written_memo.put(("stamps",), out.stamps)
+    with contextlib.suppress(OSError):  # a read-only work folder: files are read next time
+        written_memo.save()
     write_config(ds, project)
     return result
 

@@ -11,9 +11,12 @@ site's navigation, and its update time is the latest of its pages.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gzip
+import os
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from generator import findings as F
-from generator.memo import Memo, digest
+from generator.memo import Digests, Memo, digest_of
 
 # Thresholds as the inspection indicators state them; each can be changed on the command line.
 HOME_DAYS = 14  # 首页两周未更新 is a single-veto item
@@ -142,23 +145,31 @@ class _Page:
 
 
 def audit(
-    site: Path, today: date, limits: Limits = Limits(), memo: Memo | None = None
+    site: Path,
+    today: date,
+    limits: Limits = Limits(),
+    memo: Memo | None = None,
+    digests: Digests | None = None,
+    on_page: Callable[[], object] = lambda: None,
 ) -> list[F.Finding]:
     """Every audit finding for the built site at ``site``, as of ``today``.
 
     ``memo``: what a page says (dates, links, emptiness, compressed size) by its path and
-    bytes, kept between builds; the sizes of the images it shows are looked up each time."""
+    bytes, kept between builds; the sizes of the images it shows are looked up each time.
+    ``digests``: the pages whose hash is known without reading them (the page cache's).
+    ``on_page`` is called after each page (progress)."""
     site = Path(site)
+    files = _files(site)
     pages: dict[str, _Page] = {}
-    for html in sorted(site.rglob("*.html")):
-        rel = html.relative_to(site).as_posix()
+    for rel in sorted(r for r in files if r.endswith(".html")):
+        on_page()
         if rel in _NOT_PAGES:
             continue
-        page = _read(site, rel, memo)
+        page = _read(site, rel, memo, files, digests)
         if page is not None:
             pages[rel] = page
     found: list[F.Finding] = []
-    found += _broken_links(site, pages)
+    found += _broken_links(files, pages)
     found += _sizes(pages, limits)
     found += _undated(pages)
     home = pages.get("index.html")
@@ -170,18 +181,38 @@ def audit(
     return found
 
 
-def _read(site: Path, rel: str, memo: Memo | None = None) -> _Page | None:
-    raw = (site / rel).read_bytes()
-    key = ("audit", rel, digest(raw))
+def _files(site: Path) -> dict[str, int]:
+    """Every file of the site, site-relative, with its size: one walk, instead of a
+    ``stat`` for each of a county's 600,000 links and images."""
+    out: dict[str, int] = {}
+    for folder, _, names in os.walk(site):
+        rel = Path(folder).relative_to(site).as_posix()
+        prefix = "" if rel == "." else rel + "/"
+        for name in names:
+            with contextlib.suppress(OSError):
+                out[prefix + name] = os.stat(os.path.join(folder, name)).st_size
+    return out
+
+
+def _read(
+    site: Path,
+    rel: str,
+    memo: Memo | None,
+    files: dict[str, int],
+    digests: Digests | None = None,
+) -> _Page | None:
+    hashed, raw = digest_of(site / rel, rel, digests) if memo is not None else ("", None)
+    key = ("audit", rel, hashed)
     read = memo.get(key) if memo is not None else None
     if read is None:
+        raw = (site / rel).read_bytes() if raw is None else raw
         read = _parse(rel, raw) or ()  # (): a redirect page, also kept
         if memo is not None:
             memo.put(key, read)
     if not read:
         return None
     page, images = read
-    local_bytes = sum(_size(site / target) for target in images)
+    local_bytes = sum(files.get(target, 0) for target in images)
     return dataclasses.replace(page, kb=page.kb + local_bytes / 1024)
 
 
@@ -237,13 +268,6 @@ def _target(page: str, url: str) -> str | None:
     return joined
 
 
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
 def _empty(tree: LexborHTMLParser) -> bool:
     """A page whose article holds nothing but its title: no row, no list entry, no link,
     no paragraph of its own."""
@@ -257,12 +281,11 @@ def _empty(tree: LexborHTMLParser) -> bool:
     return not has_items and len(text) < 20
 
 
-def _broken_links(site: Path, pages: dict[str, _Page]) -> list[F.Finding]:
+def _broken_links(files: dict[str, int], pages: dict[str, _Page]) -> list[F.Finding]:
     found = []
     for page in pages.values():
         for target in sorted(set(page.links)):
-            path = site / target
-            if path.is_file() or (path.is_dir() and (path / "index.html").is_file()):
+            if target in files or f"{target.rstrip('/')}/index.html" in files:
                 continue
             found.append(F.make("A005", file=page.path, page=page.path, url=target))
     return found

@@ -14,8 +14,10 @@ import csv
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -152,32 +154,96 @@ def _parse(fragment: str, page: str, line0: int) -> list[Figure]:
 
 
 class _Tables:
-    """The site's CSV files, read once each: ``{path: (header, rows as dicts)}``."""
+    """The site's CSV files, read once each: ``{path: (header, rows as dicts)}``, with
+    indexes that find the rows a where can match without testing every row."""
 
     def __init__(self, site: Path) -> None:
         self.site = site
         self._cache: dict[str, list[dict[str, str]] | None] = {}
         self._index: dict[tuple[str, str], dict[str, list[dict[str, str]]]] = {}
+        self._entries: dict[tuple[str, str], dict[str, list[dict[str, str]]]] = {}
         self.joins: dict[str, set[str]] = {}  # a join's values, by its recipe
+        # the same, by the condition object a where holds (kept alive here, so its id is
+        # not reused): a where is tested on every candidate row, and writing the recipe
+        # out as JSON for each row took most of a county's figure check (issue 20)
+        self.join_of: dict[int, tuple[dict, set[str]]] = {}
 
     def candidates(self, rel: str, where: dict) -> list[dict[str, str]] | None:
-        """The rows that can match ``where``: narrowed by an index on its first column
-        with a plain value (a county's project pages would otherwise each read every row)."""
+        """The rows that can match ``where`` (each still tested against all of it):
+        narrowed by an index on a column with a plain value, a list of values, a ``has``
+        list or a join (``in``), or by the union of every branch of an ``$or``; without
+        any, all rows. A county's project pages would otherwise each read every row."""
         rows = self.rows(rel)
         if rows is None:
             return None
+        narrowed = self._narrowed(rel, rows, where) if isinstance(where, dict) else None
+        return rows if narrowed is None else narrowed
+
+    def _narrowed(
+        self, rel: str, rows: list[dict[str, str]], where: dict
+    ) -> list[dict[str, str]] | None:
+        """The fewest rows any one condition of ``where`` allows (``None``: no condition
+        has an index): a page's benefits by 补助项目, 年度 and 村 are its village's rows,
+        not the county's for that year."""
+        best: list[dict[str, str]] | None = None
+        plain: list[tuple[int, str, list]] = []  # (rows it allows, column, values)
         for key, cond in where.items():
-            values = [cond] if isinstance(cond, str) else cond if isinstance(cond, list) else None
-            if key.startswith("$") or values is None or not rows or key not in rows[0]:
+            found: list[dict[str, str]] | None = None
+            if key == "$or" and isinstance(cond, list) and cond:
+                parts = [
+                    self._narrowed(rel, rows, w) if isinstance(w, dict) else None for w in cond
+                ]
+                if all(p is not None for p in parts):
+                    found = list({id(r): r for p in parts for r in p or []}.values())
+            elif key.startswith("$") or not rows or key not in rows[0]:
                 continue
-            if (rel, key) not in self._index:
-                index: dict[str, list[dict[str, str]]] = {}
-                for r in rows:
-                    index.setdefault(r[key], []).append(r)
-                self._index[(rel, key)] = index
-            index = self._index[(rel, key)]
-            return [r for v in dict.fromkeys(values) for r in index.get(v, [])]
-        return rows
+            elif isinstance(cond, (str, list)):
+                values = [cond] if isinstance(cond, str) else cond
+                index = self._column(rel, key, rows)
+                wanted = list(dict.fromkeys(v for v in values if isinstance(v, str)))
+                plain.append((sum(len(index.get(v, ())) for v in wanted), key, wanted))
+            elif isinstance(cond, dict) and isinstance(cond.get("has"), list):
+                found = self._by_entry(rel, key, rows, cond["has"])
+            elif isinstance(cond, dict) and "in" in cond:
+                found = self._by(rel, key, rows, sorted(_join(cond, self)))
+            if found is not None and (best is None or len(found) < len(best)):
+                best = found
+        if plain:
+            size, key, wanted = min(plain, key=lambda p: p[0])
+            if best is None or size < len(best):
+                best = self._by(rel, key, rows, wanted)
+        return best
+
+    def _column(
+        self, rel: str, key: str, rows: list[dict[str, str]]
+    ) -> dict[str, list[dict[str, str]]]:
+        if (rel, key) not in self._index:
+            index: dict[str, list[dict[str, str]]] = {}
+            for r in rows:
+                index.setdefault(r[key], []).append(r)
+            self._index[(rel, key)] = index
+        return self._index[(rel, key)]
+
+    def _by(
+        self, rel: str, key: str, rows: list[dict[str, str]], values: list
+    ) -> list[dict[str, str]]:
+        index = self._column(rel, key, rows)
+        wanted = dict.fromkeys(v for v in values if isinstance(v, str))
+        return [r for v in wanted for r in index.get(v, [])]
+
+    def _by_entry(
+        self, rel: str, key: str, rows: list[dict[str, str]], values: list
+    ) -> list[dict[str, str]]:
+        """Rows with any list entry (``a；b``) among ``values``: what ``has`` matches."""
+        if (rel, key) not in self._entries:
+            index: dict[str, list[dict[str, str]]] = {}
+            for r in rows:
+                for e in dict.fromkeys(_entries(r[key])):
+                    index.setdefault(e, []).append(r)
+            self._entries[(rel, key)] = index
+        index = self._entries[(rel, key)]
+        found = (r for v in values if isinstance(v, str) for r in index.get(v, []))
+        return list({id(r): r for r in found}.values())
 
     def rows(self, rel: str) -> list[dict[str, str]] | None:
         if rel not in self._cache:
@@ -195,11 +261,12 @@ class Bad(Exception):
     """A recipe that cannot be followed (missing file or column, malformed where)."""
 
 
-def _entries(cell: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def _entries(cell: str) -> tuple[str, ...]:
     parts = [cell]
     for sep in LIST_SEPS:
         parts = [x for p in parts for x in p.split(sep)]
-    return [p.strip() for p in parts if p.strip()]
+    return tuple(p.strip() for p in parts if p.strip())
 
 
 def _cell_ok(cell: str, cond: object, tables: _Tables) -> bool:
@@ -234,6 +301,9 @@ def _cell_ok(cell: str, cond: object, tables: _Tables) -> bool:
 
 def _join(cond: dict, tables: _Tables) -> set[str]:
     """The values of ``cond["column"]`` in the rows of ``cond["in"]`` matching its where."""
+    known = tables.join_of.get(id(cond))
+    if known is not None and known[0] is cond:
+        return known[1]
     recipe = json.dumps(cond, ensure_ascii=False, sort_keys=True)
     if recipe not in tables.joins:
         file, column, where = cond["in"], cond.get("column", ""), cond.get("where", {})
@@ -244,6 +314,7 @@ def _join(cond: dict, tables: _Tables) -> set[str]:
         if matched and column not in matched[0]:
             raise Bad(f"{file} 没有“{column}”列")
         tables.joins[recipe] = {r[column] for r in matched}
+    tables.join_of[id(cond)] = (cond, tables.joins[recipe])
     return tables.joins[recipe]
 
 
@@ -326,14 +397,21 @@ def expected(fig: Figure, tables: _Tables) -> Decimal | set[Decimal]:
     return total
 
 
-def verify(site: Path, memo: Any = None) -> tuple[int, list[F.Finding]]:
+def verify(
+    site: Path,
+    memo: Any = None,
+    digests: Any = None,
+    on_page: Callable[[], object] = lambda: None,
+) -> tuple[int, list[F.Finding]]:
     """(figures checked, S010 findings) for every ``*.html`` page of ``site``.
 
     ``memo``: the figures of a page by its path and bytes, kept between builds (reading a
     page's figures is the slow part; every figure is still recomputed from the downloads).
-    Any object with ``get(key)`` and ``put(key, value)`` (``generator.memo.Memo``): this
-    module imports nothing of gongshi but its findings, so the checker stays independent of
-    what it checks."""
+    Any object with ``get(key)`` and ``put(key, value)`` (``generator.memo.Memo``); and
+    ``digests``, any object whose ``of(path, rel)`` gives the hash of a file's bytes when
+    it is known without reading (``generator.memo.Digests``: the pages the page cache
+    copied). This module imports nothing of gongshi but its findings, so the checker stays
+    independent of what it checks. ``on_page`` is called after each page (progress)."""
     site = Path(site)
     tables = _Tables(site)
     checked = 0
@@ -341,7 +419,8 @@ def verify(site: Path, memo: Any = None) -> tuple[int, list[F.Finding]]:
     wanted: dict[tuple[str, ...], Decimal | set[Decimal]] = {}
     for path in sorted(site.rglob("*.html")):
         page = path.relative_to(site).as_posix()
-        for fig in _figures(path, page, memo):
+        on_page()
+        for fig in _figures(path, page, memo, digests):
             checked += 1
             try:
                 if fig.unit not in UNITS:
@@ -373,13 +452,18 @@ def verify(site: Path, memo: Any = None) -> tuple[int, list[F.Finding]]:
     return checked, out
 
 
-def _figures(path: Path, page: str, memo: Any) -> list[Figure]:
-    data = path.read_bytes()
+def _figures(path: Path, page: str, memo: Any, digests: Any = None) -> list[Figure]:
     if memo is None:
-        return figures_of(data.decode("utf-8", errors="replace"), page)
-    key = ("figures", page, hashlib.blake2b(data, digest_size=20).hexdigest())
+        return figures_of(path.read_bytes().decode("utf-8", errors="replace"), page)
+    hashed = digests.of(path, page) if digests is not None else None
+    data = None
+    if hashed is None:
+        data = path.read_bytes()
+        hashed = hashlib.blake2b(data, digest_size=20).hexdigest()
+    key = ("figures", page, hashed)
     found = memo.get(key)
     if found is None:
+        data = path.read_bytes() if data is None else data
         found = memo.put(key, figures_of(data.decode("utf-8", errors="replace"), page))
     return list(found)
 

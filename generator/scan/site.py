@@ -43,9 +43,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator import findings as F
-from generator.memo import Memo, digest
+from generator.memo import Digests, Memo, digest_of
 from generator.privacy import (  # noqa: F401  (id_checksum_ok, mask_value: re-exported)
     KIND_KNOWN,
+    Hit,
     Matcher,
     find_identifiers,
     id_checksum_ok,
@@ -69,6 +70,7 @@ DOWNLOAD_SUFFIXES = {".csv", ".json", ".xlsx", ".txt", ".xml", ".ics", ".md"}  #
 # Text files read whole by the identifier matcher (unless byte-identical to a theme file).
 TEXT_SUFFIXES = DOWNLOAD_SUFFIXES | {".js", ".mjs", ".css", ".yaml", ".yml", ".map", ".tsv"}
 PAGE_SUFFIXES = {".html", ".htm", ".xhtml", ".svg"}
+HITS_KEPT = 200_000  # distinct texts whose hits ``ScanRules`` keeps (a county: ~40 MB)
 # the ICP record link every government site shows, and the 公安机关备案 query (issue 18)
 ALWAYS_LINKABLE = ("beian.miit.gov.cn", "beian.mps.gov.cn")
 _NUMBER = re.compile(r"[0-9]{5,}[Xx]?")  # leftmost-longest: always a whole run of digits
@@ -90,9 +92,26 @@ class ScanRules:
     template_dirs: tuple[Path, ...] = ()
     private_names: frozenset[str] = frozenset()
     matcher: Matcher = field(init=False, repr=False, compare=False)
+    # a text's identifier and name hits, by the text: the theme's chrome, the nav and the
+    # cells that repeat on every page were 83% of a county's text runs (issue 20)
+    _hits: dict[str, tuple[Hit, ...]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         self.matcher = Matcher(self.private_values, self.official_phones, self.private_names)
+
+    def shape_and_name_hits(self, text: str) -> tuple[Hit, ...]:
+        """Identifiers by shape and private persons' names in ``text``, in order of
+        position (the same for the same text, so kept; at most ``HITS_KEPT`` texts)."""
+        found = self._hits.get(text)
+        if found is None:
+            hits = find_identifiers(text, self.matcher.official) + self.matcher.find_names(text)
+            found = tuple(sorted(hits, key=lambda h: h.start))
+            if len(self._hits) >= HITS_KEPT:
+                self._hits.clear()
+            self._hits[text] = found
+        return found
 
 
 # --- reading files: HTML/SVG (scan/html.py), CSS (scan/css.py), PDF, JSON, CSV, XLSX ------
@@ -248,10 +267,7 @@ def _identifier_findings(
     is the same text decoded: it reports only values not found already."""
     values: set[str] = set()
     for seg in segments:
-        hits = find_identifiers(seg.text, rules.matcher.official) + rules.matcher.find_names(
-            seg.text
-        )
-        yield from _s001(rel, seg, sorted(hits, key=lambda h: h.start), values, seen)
+        yield from _s001(rel, seg, rules.shape_and_name_hits(seg.text), values, seen)
 
 
 def _known_findings(
@@ -516,12 +532,20 @@ class SiteScan:
     folder is complete and rescans any whose size, time or inode moved since: a file
     read half-written has grown since, so it is always read again whole."""
 
-    def __init__(self, site_dir: Path, rules: ScanRules, memo: Memo | None = None) -> None:
+    def __init__(
+        self,
+        site_dir: Path,
+        rules: ScanRules,
+        memo: Memo | None = None,
+        digests: Digests | None = None,
+    ) -> None:
         self.site_dir = site_dir
         self.rules = rules
         # a file's findings by its path and bytes, kept between builds (salted with
-        # ``rules_key``): a page copied from the page cache is not scanned again
+        # ``rules_key``): a page copied from the page cache is not scanned again, nor read
+        # (``digests``: what the page cache copied, with the hash of its bytes)
         self.memo = memo
+        self.digests = digests
         self.done: dict[str, tuple[tuple[int, int, int], list[F.Finding]]] = {}
         # folder → (its mtime, its entries): a sweep lists again only folders that changed
         self._listed: dict[str, tuple[int, list[tuple[str, bool]]]] = {}
@@ -584,8 +608,8 @@ class SiteScan:
     def _scan(self, path: Path, rel: str) -> list[F.Finding]:
         if self.memo is None:
             return scan_file(path, rel, self.rules)
-        data = path.read_bytes()
-        key = ("scan", rel, digest(data))
+        hashed, data = digest_of(path, rel, self.digests)
+        key = ("scan", rel, hashed)
         found = self.memo.get(key)
         if found is None:
             found = self.memo.put(key, scan_file(path, rel, self.rules, data))

@@ -1,0 +1,96 @@
+"""The checks after MkDocs on a warm build (issue 20): a page the page cache copied is known
+by the hash of its bytes, so the scan, the figure check and the audit take its results from
+their memos without reading it. Nothing is trusted past a change: a kept page that is
+touched in any way after the copy is read and checked again, so a value slipped into it is
+still found."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from test_privacy import MOBILE
+
+from generator import findings as F
+from generator.memo import Digests, Memo, digest
+from generator.scan import ScanRules, SiteScan, audit, figures
+
+CLEAN = "<!doctype html><html><body><article><p>项目已完工</p></article></body></html>"
+
+
+def _site(tmp_path: Path) -> tuple[Path, Path]:
+    site = tmp_path / "site"
+    page = site / "projects" / "A" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(CLEAN, "utf-8")
+    return site, page
+
+
+def test_a_known_page_is_taken_from_the_memo_without_being_read(tmp_path: Path) -> None:
+    """The memo's result for the recorded hash is what the scan reports: proof that the
+    page was not scanned again (the page itself is clean; the memo says otherwise)."""
+    site, page = _site(tmp_path)
+    rel = "projects/A/index.html"
+    planted = F.make("S001", file=rel, row=1, column=1, kind="手机号", masked="139****0000")
+    memo = Memo(None, "")
+    memo.put(("scan", rel, "h" * 40), [planted])
+    digests = Digests()
+    digests.record(page, rel, "h" * 40)
+    found = SiteScan(site, ScanRules(), memo, digests).findings()
+    assert [f.message for f in found] == [planted.message]
+
+
+def test_a_known_page_changed_after_the_copy_is_read_and_scanned_again(tmp_path: Path) -> None:
+    site, page = _site(tmp_path)
+    rel = "projects/A/index.html"
+    memo = Memo(None, "")
+    memo.put(("scan", rel, digest(page.read_bytes())), [])  # clean, as copied
+    digests = Digests()
+    digests.record(page, rel, digest(page.read_bytes()))
+    page.write_text(CLEAN.replace("项目已完工", f"联系人 {MOBILE}"), "utf-8")
+    found = SiteScan(site, ScanRules(), memo, digests).findings()
+    assert [f.code for f in found] == ["S001"]
+    assert MOBILE not in found[0].message  # shown masked
+
+
+def test_a_known_hash_is_dropped_when_size_time_or_inode_move(tmp_path: Path) -> None:
+    _, page = _site(tmp_path)
+    digests = Digests()
+    digests.record(page, "p", "x" * 40)
+    assert digests.of(page, "p") == "x" * 40
+    page.write_text(CLEAN, "utf-8")  # the same bytes, written again: a new time
+    assert digests.of(page, "p") is None
+    assert digests.of(page, "other") is None
+    page.unlink()
+    assert digests.of(page, "p") is None
+
+
+def test_the_figure_check_and_the_audit_use_the_known_hash(tmp_path: Path) -> None:
+    """Both find their memo's entry under the recorded hash; once the page changes they
+    read what it says now."""
+    site, page = _site(tmp_path)
+    rel = "projects/A/index.html"
+    digests = Digests()
+    digests.record(page, rel, "k" * 40)
+    memo = Memo(None, "")
+    fig = figures.Figure(rel, 1, "1", "", "downloads/x.csv", "", "", "个")
+    memo.put(("figures", rel, "k" * 40), [fig])
+    checked, wrong = figures.verify(site, memo, digests)
+    assert checked == 1 and [f.code for f in wrong] == ["S010"]  # x.csv is not there
+    page.write_text(CLEAN, "utf-8")
+    assert figures.verify(site, memo, digests)[0] == 0  # the page holds no figure
+    page.write_text(CLEAN.replace("<p>", '<p><a href="../B/">B</a>'), "utf-8")
+    digests.record(page, rel, "a" * 40)
+    memo.put(("audit", rel, "a" * 40), ())  # () in the memo: a redirect page, not audited
+    assert not [
+        f
+        for f in audit.audit(site, date(2026, 12, 1), memo=memo, digests=digests)
+        if f.code == "A005"
+    ]
+    page.write_text(CLEAN.replace("<p>", '<p><a href="../B/">B</a> '), "utf-8")
+    broken = [
+        f
+        for f in audit.audit(site, date(2026, 12, 1), memo=memo, digests=digests)
+        if f.code == "A005"
+    ]
+    assert [f.file for f in broken] == [rel]
