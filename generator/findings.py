@@ -304,7 +304,8 @@ _code(
     "网站上的数字与下载数据不符",
     "页面 {page} 上的数字“{shown}”（{what}）{why}",
     "网站上的每个数字都要能用下载的 CSV 重新算出来。请运行 gongshi verify 查看全部不符之处；"
-    "如果是模板改动造成的，请检查 fig(…) 写的下载文件、列和条件。",
+    "如果是模板改动造成的，请检查 fig(…) 写的下载文件、列和条件；升级 gongshi 后才出现的，"
+    "多半是 site_templates/pages/ 还是旧版的副本（见 B002），请换成新版。",
 )
 # The scan, as a browser reads a page (scanbad: generator/scan/html.py).
 _code(

@@ -42,7 +42,7 @@ from generator.model.history import CACHE_DIR, History, history
 from generator.model.siteconfig import Site, build_site, read_logo
 from generator.progress import SILENT, Progress
 from generator.project import GENERATED_DIRS, Project, county_project, open_project
-from generator.render import RenderResult, render
+from generator.render import RenderResult, render, templates
 from generator.rules import flags as risk_flags
 from generator.rules import run_rules
 from generator.scan import (
@@ -284,6 +284,7 @@ def _build(
         log(f"数据有{what}，未发布；原网站保持不变。改正后重新运行，或加 --allow-findings 发布。")
         return result
 
+    report.extend(templates.stale_copies(project.templates))
     chromium = None
     if pdf:
         chromium = pdf_stage.available()

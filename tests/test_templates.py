@@ -306,3 +306,29 @@ def test_the_money_check_sees_a_plus_in_a_template():
     env = environment(REPO / "site_templates")
     tokens = env.lex("{{ a.amount + b.amount }}{% if x %}{% endif +%}")
     assert [v for _, k, v in tokens if k == "operator" and v == "+"] == ["+"]
+
+
+# --- an old copy of the page templates after an upgrade (B002) ----------------------------
+
+
+def test_an_old_copy_of_the_page_templates_is_named_in_a_warning(tmp_path: Path) -> None:
+    """A county repository kept apart from gongshi copied ``site_templates/pages/`` once;
+    after an upgrade its old copy comes first on the search path. The build says which
+    files differ and what to do, and publishes (a warning: the figure check still refuses
+    a wrong number)."""
+    from conftest import build_project
+
+    from generator.render.templates import stale_copies
+
+    project = make_project(tmp_path / "county", CONTRACT)
+    pages = project / "site_templates" / "pages"
+    assert stale_copies(project / "site_templates") == []  # a fresh copy: the same files
+    old = pages / "report.md.j2"
+    old.write_text(old.read_text("utf-8") + "\n旧版本的一行\n", "utf-8")
+    (pages / "mine.md.j2").write_text("一个县自己加的模板\n", "utf-8")  # not a built-in one
+    result = build_project(project, jobs=1)
+    found = [f for f in result.checked.report.findings if f.code == "B002"]
+    assert [f.severity for f in found] == ["warning"] and result.published
+    assert "report.md.j2" in found[0].message and "mine.md.j2" not in found[0].message
+    assert "site_templates/county/" in found[0].hint
+    assert stale_copies(REPO / "site_templates") == []  # the repository's own: built-in

@@ -20,6 +20,7 @@ import jinja2
 import jinja2.runtime
 from markupsafe import Markup
 
+from generator import findings as F
 from generator import money
 from generator.dates import zh_date
 from generator.render import figures, urls
@@ -32,6 +33,41 @@ BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "site_templa
 COUNTY_DIR = "county"  # site_templates/county/: a county's overrides
 PAGES_DIR = "pages"  # site_templates/pages/: the project's page templates
 DEFAULT_PREFIX = "default"  # "default:project.md.j2": the page without the county's override
+
+
+F.declare(
+    "B002",
+    "warning",
+    "页面模板是旧版本",
+    "site_templates/pages/ 中有 {n} 个模板与这一版 gongshi 自带的不同：{files}",
+    "site_templates/pages/ 是 gongshi 自带页面模板的副本，它排在自带模板之前。升级 gongshi 后，"
+    "旧副本会配上新程序，页面上的数字可能与下载数据对不上（扫描报 S010）。请用这一版 gongshi "
+    "的 site_templates/pages/ 替换它，或删去这个文件夹直接用自带的；县里自己的改动请放在 "
+    "site_templates/county/（见 docs/templates.md）。",
+)
+
+
+def stale_copies(templates_dir: Path) -> list[F.Finding]:
+    """B002: the project's ``site_templates/pages/`` holds a copy of a built-in template
+    that differs from this gongshi's. A fork of the repository *is* the built-in folder,
+    so it never differs; a project kept apart from the package (a county's own repository
+    with ``pip install gongshi``) copied the pages once, and after an upgrade the old
+    copies come first on the search path, with code that expects the new ones (seen on the
+    synthetic county: old list templates with the new figure recipes)."""
+    pages = templates_dir / PAGES_DIR
+    if not pages.is_dir() or not BUILTIN_TEMPLATES.is_dir():
+        return []
+    if pages.resolve() == BUILTIN_TEMPLATES.resolve():
+        return []
+    differ = []
+    for builtin in sorted(BUILTIN_TEMPLATES.glob("*.j2")):
+        copy = pages / builtin.name
+        if copy.is_file() and copy.read_bytes() != builtin.read_bytes():
+            differ.append(builtin.name)
+    if not differ:
+        return []
+    shown = "、".join(differ[:5]) + (f" 等 {len(differ)} 个" if len(differ) > 5 else "")
+    return [F.make("B002", file=str(pages), n=len(differ), files=shown)]
 
 
 def template_dirs(templates_dir: Path, county: bool = True) -> list[Path]:
