@@ -70,7 +70,8 @@ DOWNLOAD_SUFFIXES = {".csv", ".json", ".xlsx", ".txt", ".xml", ".ics", ".md"}  #
 # Text files read whole by the identifier matcher (unless byte-identical to a theme file).
 TEXT_SUFFIXES = DOWNLOAD_SUFFIXES | {".js", ".mjs", ".css", ".yaml", ".yml", ".map", ".tsv"}
 PAGE_SUFFIXES = {".html", ".htm", ".xhtml", ".svg"}
-HITS_KEPT = 200_000  # distinct texts whose hits ``ScanRules`` keeps (a county: ~40 MB)
+HITS_KEPT = 200_000  # distinct texts whose hits ``ScanRules`` keeps, each at most
+HITS_TEXT = 2_000  # characters long (what repeats is short: the chrome, names, cells)
 # the ICP record link every government site shows, and the 公安机关备案 query (issue 18)
 ALWAYS_LINKABLE = ("beian.miit.gov.cn", "beian.mps.gov.cn")
 _NUMBER = re.compile(r"[0-9]{5,}[Xx]?")  # leftmost-longest: always a whole run of digits
@@ -103,14 +104,15 @@ class ScanRules:
 
     def shape_and_name_hits(self, text: str) -> tuple[Hit, ...]:
         """Identifiers by shape and private persons' names in ``text``, in order of
-        position (the same for the same text, so kept; at most ``HITS_KEPT`` texts)."""
+        position (the same for the same text, so kept: ``HITS_KEPT``, ``HITS_TEXT``)."""
         found = self._hits.get(text)
         if found is None:
             hits = find_identifiers(text, self.matcher.official) + self.matcher.find_names(text)
             found = tuple(sorted(hits, key=lambda h: h.start))
-            if len(self._hits) >= HITS_KEPT:
-                self._hits.clear()
-            self._hits[text] = found
+            if len(text) <= HITS_TEXT:
+                if len(self._hits) >= HITS_KEPT:
+                    self._hits.clear()
+                self._hits[text] = found
         return found
 
 
