@@ -6,6 +6,7 @@ still found."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -94,3 +95,26 @@ def test_the_figure_check_and_the_audit_use_the_known_hash(tmp_path: Path) -> No
         if f.code == "A005"
     ]
     assert [f.file for f in broken] == [rel]
+
+
+def test_a_long_texts_hits_are_kept_masked_and_found_again(tmp_path: Path) -> None:
+    """The search index is written anew by every build; its long texts' hits are kept in
+    the scan memo by the text's hash, so a second build finds the same leak without
+    searching again, and ``.gongshi/`` never holds the number itself."""
+    site = tmp_path / "site"
+    (site / "search").mkdir(parents=True)
+    text = "项目建设内容。" * 400 + f"联系人 {MOBILE}"
+    index = {"docs": [{"location": "projects/A/", "title": "A", "text": text}]}
+    (site / "search" / "search_index.json").write_text(json.dumps(index, ensure_ascii=False))
+    kept = tmp_path / "scan.memo"
+    for _ in range(2):
+        memo = Memo(kept, "rules")
+        found = SiteScan(site, ScanRules(), memo).findings()
+        assert [f.code for f in found] == ["S001"], found
+        assert MOBILE not in found[0].message
+        memo.save()
+        (site / "search" / "search_index.json").write_text(  # rewritten: the same texts
+            json.dumps({**index, "config": {}}, ensure_ascii=False)
+        )
+    assert memo.hits >= 1  # the second pass took the text's hits from the memo
+    assert MOBILE.encode() not in kept.read_bytes()

@@ -43,7 +43,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator import findings as F
-from generator.memo import Digests, Memo, digest_of
+from generator.memo import Digests, Memo, digest, digest_of
 from generator.privacy import (  # noqa: F401  (id_checksum_ok, mask_value: re-exported)
     KIND_KNOWN,
     Hit,
@@ -95,25 +95,49 @@ class ScanRules:
     matcher: Matcher = field(init=False, repr=False, compare=False)
     # a text's identifier and name hits, by the text: the theme's chrome, the nav and the
     # cells that repeat on every page were 83% of a county's text runs (issue 20)
-    _hits: dict[str, tuple[Hit, ...]] = field(
+    _hits: dict[str, tuple[Hit | Masked, ...]] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
+    # longer texts' hits, masked, kept between builds by the text's hash (``SiteScan`` sets
+    # it to its memo): the search index is written anew by every build, but most of its
+    # texts are the same as last time
+    memo: Memo | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.matcher = Matcher(self.private_values, self.official_phones, self.private_names)
 
-    def shape_and_name_hits(self, text: str) -> tuple[Hit, ...]:
+    def shape_and_name_hits(self, text: str) -> tuple[Hit | Masked, ...]:
         """Identifiers by shape and private persons' names in ``text``, in order of
-        position (the same for the same text, so kept: ``HITS_KEPT``, ``HITS_TEXT``)."""
+        position (the same for the same text, so kept: ``HITS_KEPT``, ``HITS_TEXT``; a
+        longer text's in ``memo``, masked: no private value is written to ``.gongshi/``)."""
         found = self._hits.get(text)
-        if found is None:
-            hits = find_identifiers(text, self.matcher.official) + self.matcher.find_names(text)
-            found = tuple(sorted(hits, key=lambda h: h.start))
-            if len(text) <= HITS_TEXT:
-                if len(self._hits) >= HITS_KEPT:
-                    self._hits.clear()
-                self._hits[text] = found
+        if found is not None:
+            return found
+        key = None
+        if len(text) > HITS_TEXT and self.memo is not None:
+            key = ("hits", digest(text.encode("utf-8", "surrogatepass")))
+            kept = self.memo.get(key)
+            if kept is not None:
+                return tuple(Masked(*h) for h in kept)
+        hits = find_identifiers(text, self.matcher.official) + self.matcher.find_names(text)
+        found = tuple(sorted(hits, key=lambda h: h.start))
+        if key is not None and self.memo is not None:
+            self.memo.put(key, tuple((h.kind, h.start, h.end, h.masked) for h in found))
+        elif len(text) <= HITS_TEXT:
+            if len(self._hits) >= HITS_KEPT:
+                self._hits.clear()
+            self._hits[text] = found
         return found
+
+
+@dataclass(frozen=True)
+class Masked:
+    """A hit as the scan memo keeps it: where, what kind, and the value masked."""
+
+    kind: str
+    start: int
+    end: int
+    masked: str
 
 
 # --- reading files: HTML/SVG (scan/html.py), CSS (scan/css.py), PDF, JSON, CSV, XLSX ------
@@ -548,6 +572,7 @@ class SiteScan:
         # (``digests``: what the page cache copied, with the hash of its bytes)
         self.memo = memo
         self.digests = digests
+        rules.memo = memo
         self.done: dict[str, tuple[tuple[int, int, int], list[F.Finding]]] = {}
         # folder → (its mtime, its entries): a sweep lists again only folders that changed
         self._listed: dict[str, tuple[int, list[tuple[str, bool]]]] = {}
