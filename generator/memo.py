@@ -75,6 +75,18 @@ class Memo:
         self._changed = True
         return value
 
+    def entries(self) -> dict[tuple[str, ...], Any]:
+        """This build's entries (asked for or added): what a forked child hands back."""
+        return dict(self._now)
+
+    def merge(self, entries: dict[tuple[str, ...], Any]) -> None:
+        """Add what a forked child asked for or added (``entries``), so it is saved too."""
+        for key, value in entries.items():
+            if key not in self._now:
+                self._now[key] = value
+                if key not in self._old:
+                    self._changed = True
+
     def save(self) -> None:
         """Write this build's entries (whole, then moved into place); nothing when the
         file holds exactly them already."""

@@ -118,3 +118,35 @@ def test_a_long_texts_hits_are_kept_masked_and_found_again(tmp_path: Path) -> No
         )
     assert memo.hits >= 1  # the second pass took the text's hits from the memo
     assert MOBILE.encode() not in kept.read_bytes()
+
+
+def test_the_scan_after_mkdocs_shares_the_files_with_a_second_process(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """What is left to scan when MkDocs is done goes to two processes; the findings are
+    the ones one process finds, and the child's memo entries are kept for the next build
+    (a memo holding only the parent's half would make the next build scan half again)."""
+    from generator import cores
+
+    assert cores.can_fork(), "this machine has a second core (CI does)"
+    site = tmp_path / "site"
+    for i in range(60):
+        page = site / "projects" / f"P{i:02d}" / "index.html"
+        page.parent.mkdir(parents=True)
+        said = f"联系人 {MOBILE}" if i in (5, 55) else "项目已完工"
+        page.write_text(CLEAN.replace("项目已完工", said), "utf-8")
+    kept = tmp_path / "scan.memo"
+    memo = Memo(kept, "rules")
+    shared = SiteScan(site, ScanRules(), memo).findings()
+    memo.save()
+    assert sorted(f.file for f in shared) == ["projects/P05/index.html", "projects/P55/index.html"]
+    again = Memo(kept, "rules")
+    assert all(
+        again.get(("scan", rel, digest(b))) is not None
+        for rel, b in (
+            (p.relative_to(site).as_posix(), p.read_bytes()) for p in site.rglob("*.html")
+        )
+    )
+    monkeypatch.setattr(cores, "can_fork", lambda: False)
+    alone = SiteScan(site, ScanRules()).findings()
+    assert [f.message for f in alone] == [f.message for f in shared]

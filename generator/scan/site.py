@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from generator import cores
 from generator import findings as F
 from generator.memo import Digests, Memo, digest, digest_of
 from generator.privacy import (  # noqa: F401  (id_checksum_ok, mask_value: re-exported)
@@ -70,6 +71,7 @@ DOWNLOAD_SUFFIXES = {".csv", ".json", ".xlsx", ".txt", ".xml", ".ics", ".md"}  #
 # Text files read whole by the identifier matcher (unless byte-identical to a theme file).
 TEXT_SUFFIXES = DOWNLOAD_SUFFIXES | {".js", ".mjs", ".css", ".yaml", ".yml", ".map", ".tsv"}
 PAGE_SUFFIXES = {".html", ".htm", ".xhtml", ".svg"}
+SHARE_FILES = 20  # files the scan hands out at a time to its two processes
 HITS_KEPT = 200_000  # distinct texts whose hits ``ScanRules`` keeps, each at most
 HITS_TEXT = 2_000  # characters long (what repeats is short: the chrome, names, cells)
 # the ICP record link every government site shows, and the 公安机关备案 query (issue 18)
@@ -642,9 +644,50 @@ class SiteScan:
             found = self.memo.put(key, scan_file(path, rel, self.rules, data))
         return list(found)
 
+    def _pending(self) -> list[tuple[str, str, tuple[int, int, int]]]:
+        """``(rel, path, signature)`` of every file not scanned as it is now; records
+        which files are present."""
+        self._present = set()
+        todo = []
+        for rel, path in self._files():
+            try:
+                st = os.stat(path, follow_symlinks=False)
+            except FileNotFoundError:
+                continue
+            self._present.add(rel)
+            sig = (st.st_size, st.st_mtime_ns, st.st_ino)
+            if rel not in self.done or self.done[rel][0] != sig:
+                todo.append((rel, path, sig))
+        return todo
+
     def findings(self) -> list[F.Finding]:
-        """The findings of the folder as it is now (call it once it is complete)."""
-        self.sweep()
+        """The findings of the folder as it is now (call it once it is complete).
+
+        What is left is shared with a forked child when there is a second core (MkDocs
+        has finished, so both are free; the scan was half of a cold county build's time
+        after MkDocs), 20 files at a time to whichever is free. The child hands back its
+        findings and its memo's entries."""
+        todo = self._pending()
+        fork = cores.can_fork() and len(todo) > 2 * SHARE_FILES
+        take = cores.shares(len(todo), SHARE_FILES) if fork else None
+
+        def share() -> tuple[dict, dict]:
+            done = {}
+            picks = cores.taken(take) if take is not None else range(len(todo))
+            for i in picks:
+                rel, path, sig = todo[i]
+                done[rel] = (sig, self._scan(Path(path), rel))
+                self.on_file()
+            return done, (self.memo.entries() if self.memo is not None else {})
+
+        theirs = cores.beside(share) if fork else None
+        mine, _ = share()
+        self.done.update(mine)
+        if theirs is not None:
+            their_done, their_memo = theirs()
+            self.done.update(their_done)
+            if self.memo is not None:
+                self.memo.merge(their_memo)
         out: list[F.Finding] = []
         for rel in sorted(self._present):  # files scanned earlier and removed since: gone
             out.extend(self.done[rel][1])
