@@ -61,6 +61,7 @@ MODEL_MEMO = "model.memo"  # under .gongshi/: each row's redaction, under the sa
 SCAN_MEMO = "scan.memo"  # under .gongshi/: each file's scan findings, by its bytes
 PAGES_MEMO = "pages.memo"  # under .gongshi/: each page's figures and audit facts, by its bytes
 SETTLE_S = 1.0  # files younger than this may still be being written: scanned later
+SWEEP_S = 2.0  # a sweep beside MkDocs stops after this long, to look at MkDocs again
 
 
 # --- check -------------------------------------------------------------------------------
@@ -351,8 +352,8 @@ def _build(
         pages = written.MkDocsPages(project.docs_dir, progress)  # progress: pages on disk
 
         def while_running() -> None:
-            scanner.sweep(settle=SETTLE_S)
-            pages.seen(scanner.done)
+            scanner.sweep(settle=SETTLE_S, seconds=SWEEP_S)
+            pages.seen(scanner.listed)
 
         ok = False
         try:

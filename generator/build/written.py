@@ -1,7 +1,8 @@
 """How far MkDocs has got, for the build's progress: the pages it has to write (one per
 Markdown file of ``docs_dir``) and the pages it has written so far, counted from the files
-the build's scanner has already seen appear in the output folder (``scan.SiteScan.done``,
-refreshed about once a second while the MkDocs processes run). No extra walk of the
+the build's scanner has seen appear in the output folder (``scan.SiteScan.listed``,
+refreshed about once a second while the MkDocs processes run, whether or not the scan has
+got to them yet). No extra walk of the
 output folder, and it counts across every MkDocs process at once."""
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ def pages_written(rels: Iterable[str]) -> int:
 
 
 class MkDocsPages:
-    """A progress task for the MkDocs stage: ``seen`` is called with the files scanned
-    so far."""
+    """A progress task for the MkDocs stage: ``seen`` is called with the files found in
+    the output folder so far."""
 
     def __init__(self, docs_dir: Path, progress: Progress) -> None:
         self.total = pages_to_write(docs_dir)

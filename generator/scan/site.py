@@ -580,6 +580,7 @@ class SiteScan:
         self._listed: dict[str, tuple[int, list[tuple[str, bool]]]] = {}
         self._present: set[str] = set()  # files the last full sweep found (settle=0)
         self.on_file: Callable[[], object] = lambda: None  # progress: called per file scanned
+        self.listed: list[str] = []  # every file the last sweep found, scanned or not yet
 
     def _files(self, cached: bool = False) -> Iterator[tuple[str, str]]:
         """``(path relative to the site, path)`` of every file. ``cached``: reuse the
@@ -607,16 +608,24 @@ class SiteScan:
                 else:
                     yield prefix + name, path
 
-    def sweep(self, settle: float = 0.0) -> int:
+    def sweep(self, settle: float = 0.0, seconds: float | None = None) -> int:
         """Scan what is new, or changed since it was scanned, and return how many files.
 
         With ``settle`` (while the folder is still being written), files scanned already
         are not looked at again, and files younger than ``settle`` seconds (probably
-        still being written) wait for a later sweep."""
+        still being written) wait for a later sweep. ``seconds``: stop after about that
+        long (the build sweeps between looks at its MkDocs processes: one sweep over
+        thousands of new pages kept it from seeing that MkDocs had finished, and what was
+        left then waited for one process instead of two)."""
         now = time.time()
+        stop = time.monotonic() + seconds if seconds is not None else None
         n = 0
         self._present = set()
-        for rel, path in self._files(cached=bool(settle)):
+        files = list(self._files(cached=bool(settle)))
+        self.listed = [rel for rel, _ in files]
+        for rel, path in files:
+            if stop is not None and time.monotonic() > stop:
+                break
             if settle and rel in self.done:
                 continue
             try:
