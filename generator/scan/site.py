@@ -100,6 +100,9 @@ class ScanRules:
     _hits: dict[str, tuple[Hit | Masked, ...]] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
+    _known: dict[str, tuple[Hit, ...]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
     # longer texts' hits, masked, kept between builds by the text's hash (``SiteScan`` sets
     # it to its memo): the search index is written anew by every build, but most of its
     # texts are the same as last time
@@ -129,6 +132,19 @@ class ScanRules:
             if len(self._hits) >= HITS_KEPT:
                 self._hits.clear()
             self._hits[text] = found
+        return found
+
+    def known_hits(self, text: str) -> tuple[Hit, ...]:
+        """The exact private values in ``text``, kept by text like the shapes' (a
+        workbook's cells repeat: a county's county.xlsx has 570,000, mostly names of
+        villages, programmes and dates)."""
+        found = self._known.get(text)
+        if found is None:
+            found = tuple(self.matcher.find_known(text))
+            if len(text) <= HITS_TEXT:
+                if len(self._known) >= HITS_KEPT:
+                    self._known.clear()
+                self._known[text] = found
         return found
 
 
@@ -308,7 +324,7 @@ def _known_findings(
         return
     values: set[str] = set()
     for seg in segments:
-        yield from _s001(rel, seg, rules.matcher.find_known(seg.text), values, seen, KIND_KNOWN)
+        yield from _s001(rel, seg, rules.known_hits(seg.text), values, seen, KIND_KNOWN)
 
 
 def _s001(
