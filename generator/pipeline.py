@@ -285,7 +285,6 @@ def _build(
         log(f"数据有{what}，未发布；原网站保持不变。改正后重新运行，或加 --allow-findings 发布。")
         return result
 
-    report.extend(templates.stale_copies(project.templates))
     chromium = None
     if pdf:
         chromium = pdf_stage.available()
@@ -298,6 +297,8 @@ def _build(
     result.rendered = render(checked.dataset, project, report, hist, result.pdf, progress)
     r = result.rendered
     timings["render_s"] = time.perf_counter() - t0
+    # after render: a note for the webmaster, not a finding of the data's 合规情况 page
+    report.extend(templates.stale_copies(project.templates))
     log(
         f"生成页面：改写 {len(r.written)} 个，未变 {r.unchanged} 个，删除 {len(r.removed)} 个"
         f"（{timings['render_s']:.1f} 秒）"
