@@ -103,9 +103,11 @@ Signature = tuple[int, int, int]  # a file's size, modification time (ns) and in
 
 
 def signature(path: str | os.PathLike[str]) -> Signature | None:
+    """``None`` for a file that is not there; any other error is raised (the scan must not
+    pass over a file it cannot look at)."""
     try:
         st = os.stat(path, follow_symlinks=False)
-    except OSError:
+    except FileNotFoundError:
         return None
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 

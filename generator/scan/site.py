@@ -44,7 +44,7 @@ from urllib.parse import urlsplit
 
 from generator import cores
 from generator import findings as F
-from generator.memo import Digests, Memo, digest, digest_of
+from generator.memo import Digests, Memo, digest, digest_of, signature
 from generator.privacy import (  # noqa: F401  (id_checksum_ok, mask_value: re-exported)
     KIND_KNOWN,
     Hit,
@@ -644,15 +644,13 @@ class SiteScan:
                 break
             if settle and rel in self.done:
                 continue
-            try:
-                st = os.stat(path, follow_symlinks=False)
-            except FileNotFoundError:
+            sig = signature(path)
+            if sig is None:  # removed while we looked
                 continue
             self._present.add(rel)
-            sig = (st.st_size, st.st_mtime_ns, st.st_ino)
             if rel in self.done and self.done[rel][0] == sig:
                 continue
-            if settle and now - st.st_mtime < settle:
+            if settle and now - sig[1] / 1e9 < settle:
                 continue
             self.done[rel] = (sig, self._scan(Path(path), rel))
             n += 1
@@ -675,12 +673,10 @@ class SiteScan:
         self._present = set()
         todo = []
         for rel, path in self._files():
-            try:
-                st = os.stat(path, follow_symlinks=False)
-            except FileNotFoundError:
+            sig = signature(path)
+            if sig is None:
                 continue
             self._present.add(rel)
-            sig = (st.st_size, st.st_mtime_ns, st.st_ino)
             if rel not in self.done or self.done[rel][0] != sig:
                 todo.append((rel, path, sig))
         return todo
