@@ -11,9 +11,10 @@ but search (``shards.unsplittable``), a page's HTML is a function of:
 - the *surroundings*, one key for all pages (``surroundings``): the MkDocs config files
   (the generated one and what it ``INHERIT``s, nav and theme options included), every file
   of the theme's ``custom_dir``, the versions of MkDocs, Material, Python-Markdown,
-  pymdown-extensions, Jinja2 and jieba, this module and ``shards`` (the plugin that writes
-  the pages), ``SOURCE_DATE_EPOCH``, and the Markdown of every nav page the nav does not
-  give a title (MkDocs then takes the title from that page, and every page shows it).
+  pymdown-extensions, Jinja2 and jieba, this module, ``shards`` (the plugin that writes
+  the pages) and ``rawhtml`` (which sets ready HTML aside while Markdown is converted),
+  ``SOURCE_DATE_EPOCH``, and the Markdown of every nav page the nav does not give a title
+  (MkDocs then takes the title from that page, and every page shows it).
 
 A page's key is the hash of the surroundings, its path and its Markdown. A change of any
 surrounding makes every page's key new: the next build is a cold one (tested).
@@ -139,7 +140,7 @@ def surroundings(config_file: Path, docs_dir: Path, custom_dir: Path | None, epo
     parts: list[bytes | str] = [VERSION, str(epoch)]
     parts += [f"{d}={_version(d)}" for d in DISTRIBUTIONS]
     here = Path(__file__).parent
-    parts += [(here / name).read_bytes() for name in ("pagecache.py", "shards.py")]
+    parts += [(here / name).read_bytes() for name in ("pagecache.py", "shards.py", "rawhtml.py")]
     nav: object = None
     for path in config_chain(config_file):
         parts += [path.name, path.read_bytes()]

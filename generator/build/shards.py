@@ -68,6 +68,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.build import rawhtml
+
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.plugins import BasePlugin
@@ -399,6 +401,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         dirty = n > 1 or kept is not None
         if dirty:
             config.plugins["gongshi/shard"] = _plugin(k, n, args.side, kept)
+        if not unsplittable(Path(args.config_file)):  # no plugin that reads the Markdown
+            config.plugins["gongshi/ready-html"] = rawhtml.plugin()
         config.plugins.on_startup(command="build", dirty=dirty)
         try:
             build(config, dirty=dirty)
