@@ -55,6 +55,9 @@ def test_a_list_page_converts_to_the_same_html_without_its_rows_being_parsed() -
         PAGE.replace("\n\n<div", "\n<div"),  # not after a blank line: inside a paragraph
         PAGE.replace("</div>\n\n## 下载", "</div>\n## 下载"),  # not followed by one
         PAGE.replace("</table>\n<div", "</table>\n<div><div"),  # tags not balanced
+        PAGE.replace("<td>1</td>", "<td>\t1</td>"),  # Markdown expands tabs everywhere
+        PAGE.replace("\n", "\r\n"),  # and makes \r\n a \n
+        PAGE.replace("</tbody>", "   \n</tbody>"),  # and empties a line of spaces
     ],
     ids=[
         "markdown-attr",
@@ -64,6 +67,9 @@ def test_a_list_page_converts_to_the_same_html_without_its_rows_being_parsed() -
         "no-blank-before",
         "no-blank-after",
         "unbalanced",
+        "tab",
+        "crlf",
+        "spaces-line",
     ],
 )
 def test_nothing_is_set_aside_where_markdown_might_read_it_otherwise(page: str) -> None:

@@ -19,7 +19,9 @@ the lines set aside. A block is set aside only when that is certain to change no
   balanced in between;
 - the page has no ``markdown`` attribute anywhere (``md_in_html`` converts inside such a
   block, and a block nested in one is rebuilt as elements, not copied), no fenced code
-  (```` ``` ```` or ``~~~``) and no HTML comment, where a tag at column 0 is not HTML.
+  (```` ``` ```` or ``~~~``) and no HTML comment, where a tag at column 0 is not HTML,
+  and nothing Python-Markdown rewrites in the whole source before it reads a block (a
+  tab, a carriage return, STX or ETX, a line of spaces).
 
 Every token must be found exactly once in the converted page, or the build fails (the
 published site stays as it was). ``tests/test_pagecache.py`` compares the pages built this
@@ -45,6 +47,10 @@ MIN_LINES = 8  # a block shorter than this costs the parsers little: left in pla
 _OPEN = {t: re.compile(rf"<{t}(?=[\s>/])") for t in TAGS}
 _CLOSE = {t: re.compile(rf"</{t}\s*>") for t in TAGS}
 _MARKDOWN = re.compile(r"\smarkdown(?=[\s=>/])")  # md_in_html: markdown, markdown="1"…
+# fences and comments (a tag at column 0 is not HTML there); what Python-Markdown rewrites
+# in the whole source before it reads blocks, raw HTML included: tabs (expanded), \r
+# (made \n), STX/ETX (removed), lines of spaces (emptied)
+_UNSURE = re.compile(r"```|~~~|<!--|[\t\r\x02\x03]|^[ ]+$", re.M)
 _START = re.compile(r"<(" + "|".join(TAGS) + r")(?=[\s>])")
 
 
@@ -54,7 +60,7 @@ class NotPutBack(Exception):
 
 def set_aside(markdown: str, nonce: str) -> tuple[str, list[tuple[str, str]]]:
     """The Markdown with its long raw blocks lightened, and ``(token, lines)`` for each."""
-    if "```" in markdown or "~~~" in markdown or "<!--" in markdown or _MARKDOWN.search(markdown):
+    if _UNSURE.search(markdown) or _MARKDOWN.search(markdown):
         return markdown, []
     lines = markdown.split("\n")
     out: list[str] = []
