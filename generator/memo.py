@@ -124,9 +124,6 @@ class Digests:
     def __init__(self) -> None:
         self._known: dict[str, tuple[Signature, str]] = {}
 
-    def __len__(self) -> int:
-        return len(self._known)
-
     def record(self, path: Path, rel: str, hashed: str) -> None:
         sig = signature(path)
         if sig is not None:

@@ -399,7 +399,7 @@ def _build(
         timings["scan_files_s"] = time.perf_counter() - t0  # of which: the rest of the scan
         # issue 15 (verify): every figure recomputed from the CSV downloads, independently
         pages_memo = Memo(project.work / PAGES_MEMO, "")
-        html_pages = sum(1 for _ in tmp.rglob("*.html"))
+        html_pages = sum(1 for rel in scanner.present if rel.endswith(".html"))
         with progress.task("核对网站上的数字", total=html_pages, unit="页") as verifying:
             result.figures_checked, wrong = figures.verify(
                 tmp, pages_memo, digests, verifying.advance

@@ -128,10 +128,8 @@ class ScanRules:
         found = tuple(sorted(hits, key=lambda h: h.start))
         if key is not None and self.memo is not None:
             self.memo.put(key, tuple((h.kind, h.start, h.end, h.masked) for h in found))
-        elif len(text) <= HITS_TEXT:
-            if len(self._hits) >= HITS_KEPT:
-                self._hits.clear()
-            self._hits[text] = found
+        else:
+            _keep(self._hits, text, found)
         return found
 
     def known_hits(self, text: str) -> tuple[Hit, ...]:
@@ -141,11 +139,16 @@ class ScanRules:
         found = self._known.get(text)
         if found is None:
             found = tuple(self.matcher.find_known(text))
-            if len(text) <= HITS_TEXT:
-                if len(self._known) >= HITS_KEPT:
-                    self._known.clear()
-                self._known[text] = found
+            _keep(self._known, text, found)
         return found
+
+
+def _keep(cache: dict[str, Any], text: str, found: Any) -> None:
+    """Keep a short text's hits (``HITS_TEXT``), at most ``HITS_KEPT`` of them."""
+    if len(text) <= HITS_TEXT:
+        if len(cache) >= HITS_KEPT:
+            cache.clear()
+        cache[text] = found
 
 
 @dataclass(frozen=True)
@@ -597,6 +600,11 @@ class SiteScan:
         self._present: set[str] = set()  # files the last full sweep found (settle=0)
         self.on_file: Callable[[], object] = lambda: None  # progress: called per file scanned
         self.listed: list[str] = []  # every file the last sweep found, scanned or not yet
+
+    @property
+    def present(self) -> frozenset[str]:
+        """The files the last full pass found (after ``findings``: the whole site)."""
+        return frozenset(self._present)
 
     def _files(self, cached: bool = False) -> Iterator[tuple[str, str]]:
         """``(path relative to the site, path)`` of every file. ``cached``: reuse the
