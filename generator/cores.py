@@ -31,15 +31,28 @@ def can_fork() -> bool:
     )
 
 
-def beside(job: Callable[[], T]) -> Callable[[], T]:
-    """Start ``job`` in a forked child; return the function that waits for its result.
+@contextlib.contextmanager
+def beside(job: Callable[[], T], fork: bool | None = None) -> Iterator[Callable[[], T]]:
+    """Start ``job`` in a forked child; the block gets the function that waits for its
+    result::
+
+        with cores.beside(job) as theirs:
+            mine = work()
+            both = mine + theirs()
 
     An exception in the child is raised again by that function (the same exception when
-    it pickles, else a ``RuntimeError`` with the child's traceback). Without ``can_fork``
-    the job runs here, at once."""
-    if not can_fork():
+    it pickles, else a ``RuntimeError`` with the child's traceback). Without a fork
+    (``fork``, default ``can_fork()``) the job runs here, at once.
+
+    A child whose result was not asked for when the block ends (this process failed
+    first) is killed: left running, it went on writing files, and on taking pieces from a
+    ``shares`` counter whose shared memory the next build in this process was handed for
+    its own counter. A county template error followed by a second build in the same
+    process (tests, ``serve``) published that build without its print pages."""
+    if not (can_fork() if fork is None else fork):
         value = job()
-        return lambda: value
+        yield lambda: value
+        return
     ctx = mp.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
 
@@ -62,30 +75,36 @@ def beside(job: Callable[[], T]) -> Callable[[], T]:
             status, value, text = receive.recv()
         except EOFError:  # the child died without a word
             status, value, text = "error", None, "子进程意外退出"
-        finally:
-            receive.close()
         proc.join()
         if status == "error":
             raise value if isinstance(value, BaseException) else RuntimeError(text)
         return value
 
-    return join
+    try:
+        yield join
+    finally:
+        if proc.exitcode is None:  # not joined: stop it before anything reuses its memory
+            proc.kill()
+            proc.join()
+        receive.close()
 
 
 class _Counter(Protocol):
     value: int
 
 
-def shares(total: int, size: int = 1) -> Callable[[], range | None]:
+def shares(total: int, size: int = 1, fork: bool | None = None) -> Callable[[], range | None]:
     """Hand out ``range(total)`` in pieces of ``size`` to whichever process asks first.
 
     Made before ``beside`` forks, it is shared by the parent and the child, so each takes
     the next piece when it is free and both finish together however the work is spread
     (a workbook reads slower per byte than a CSV; a print page costs more than a list
-    page). ``None`` when all is handed out."""
+    page). ``None`` when all is handed out. ``fork`` (default ``can_fork()``) must be the
+    decision ``beside`` is given: one decision, so that a thread starting in between
+    cannot give the child a private counter (and both processes every piece)."""
     counter: _Counter
     lock: contextlib.AbstractContextManager[object]
-    if can_fork():  # in shared memory, so the forked child takes from the same counter
+    if can_fork() if fork is None else fork:  # shared memory: the child takes from it too
         counter = mp.get_context("fork").Value("q", 0)
         lock = counter.get_lock()
     else:

@@ -146,8 +146,8 @@ def test_a_forked_child_counts_too():
             seen.append(task.completed)
 
     task = Watch().task("读取数据文件", total=10)
-    theirs = cores.beside(lambda: [task.advance() for _ in range(6)] and os.getpid())
-    child = theirs()
+    with cores.beside(lambda: [task.advance() for _ in range(6)] and os.getpid()) as theirs:
+        child = theirs()
     task.advance()
     assert child != os.getpid()
     assert task.completed == 7

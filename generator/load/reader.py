@@ -1308,7 +1308,8 @@ def _load_files(
     order = sorted(
         (i for i in range(len(files)) if i not in known), key=lambda i: -_size(files[i][0])
     )
-    take = cores.shares(len(order))
+    fork = len(order) >= 2 and cores.can_fork()
+    take = cores.shares(len(order), fork=fork)
 
     def read() -> list[tuple[int, Loaded, set[str]]]:
         out = []
@@ -1321,11 +1322,11 @@ def _load_files(
             done()  # progress: one more file (counted in shared memory from the child too)
         return out
 
-    if len(order) < 2 or not cores.can_fork():
+    if not fork:
         parts = read()
     else:
-        theirs = cores.beside(read)
-        parts = read() + theirs()
+        with cores.beside(read, fork) as theirs:
+            parts = read() + theirs()
     for i, part, present in parts:
         if memo is not None and i in keys:
             memo.put(keys[i], (part, present))

@@ -295,7 +295,8 @@ def _render(
     # pages; then both take print pages, 50 at a time, until none are left. The child
     # writes through its own copy of ``out``; what it wrote is added at the end.
     prints = site.prints
-    take = cores.shares(len(prints.items), 50)
+    fork = cores.can_fork()  # one decision for the counter and the child
+    take = cores.shares(len(prints.items), 50, fork)
 
     def write_print_pages() -> None:
         print_pages.render_pages(
@@ -320,82 +321,90 @@ def _render(
         write_print_pages()
         return out.result, out.seen, out.stamps
 
-    if cores.can_fork():
-        child_done = cores.beside(child)
-    else:
-        publish()
-        child_done = None
-
-    projects = sorted(ds.projects, key=project_sort_key)
-    latest = sorted(ds.notices, key=lambda n: (n.posted_on or date.min, n.id), reverse=True)
-    page("index.md", HomePage(stats=home_stats(ds), latest=latest[:10]))
-    filters = lists.project_filters(ds, projects)
-    page("projects/index.md", ProjectsIndexPage(projects=projects, filters=filters))
-    for g in filters.pages():
-        page(g.path, ProjectsByPage(g=g, filters=filters))
-    for p in projects:
-        pub_date = _iso(p.accepted_on or p.started_on or p.start)
-        page(urls.project(p.id), ProjectPage(p=p), {"pub_date": pub_date})
-    years = plan_years(ds, opendata.withdrawn_plans(od.history))
-    page("plans/index.md", PlansIndexPage(years=years))
-    for y in years:
+    def record_pages() -> None:
+        """Every page but the downloads, feeds, archive and print pages."""
+        projects = sorted(ds.projects, key=project_sort_key)
+        latest = sorted(ds.notices, key=lambda n: (n.posted_on or date.min, n.id), reverse=True)
+        page("index.md", HomePage(stats=home_stats(ds), latest=latest[:10]))
+        filters = lists.project_filters(ds, projects)
+        page("projects/index.md", ProjectsIndexPage(projects=projects, filters=filters))
+        for g in filters.pages():
+            page(g.path, ProjectsByPage(g=g, filters=filters))
+        for p in projects:
+            pub_date = _iso(p.accepted_on or p.started_on or p.start)
+            page(urls.project(p.id), ProjectPage(p=p), {"pub_date": pub_date})
+        years = plan_years(ds, opendata.withdrawn_plans(od.history))
+        page("plans/index.md", PlansIndexPage(years=years))
+        for y in years:
+            page(
+                urls.plan_year(y["year"]),
+                PlanYearPage(year=y["year"], plans=y["plans"], withdrawn=y["withdrawn"]),
+            )
+        funds = sorted(ds.funds, key=lambda f: (f.issued_on or date.min, f.id), reverse=True)
+        page("funds/index.md", FundsIndexPage(funds=funds))
+        page(urls.FLOW, FlowPage(total=totals.county_funding(ds)))
+        for f in funds:
+            page(urls.fund(f.id), FundPage(f=f), {"pub_date": _iso(f.issued_on)})
+        by_township: dict[str, list[Village]] = defaultdict(list)
+        for vil in sorted(ds.villages, key=lambda x: (x.township, x.code, x.name)):
+            by_township[vil.township].append(vil)
+        page("villages/index.md", VillagesIndexPage(townships=dict(sorted(by_township.items()))))
+        for vil in ds.villages:
+            page(urls.village(vil), VillagePage(village=vil, **village_view(ds, vil)))
+        programs = benefit_programs(ds)
+        page("benefits/index.md", BenefitsIndexPage(programs=programs))
+        for prog in programs:
+            page(urls.benefit(prog["program"], prog["year"]), BenefitProgramPage(prog=prog))
+        dists = sorted(ds.distributions, key=lambda d: d.id)
+        page("distributions/index.md", DistributionsIndexPage(distributions=dists))
+        for d in dists:
+            rows = sorted(
+                ds.benefits_of_distribution(d.id),
+                key=lambda b: (b.village, b.origin.file, b.origin.row),
+            )
+            page(urls.distribution(d.id), DistributionPage(d=d, rows=rows))
+        notices = sorted(ds.notices, key=lambda n: (n.posted_on or date.min, n.id), reverse=True)
+        page("notices/index.md", NoticesIndexPage(notices=notices))
+        rect = sorted(ds.rectifications, key=lambda r: (r.found_on or date.min, r.id), reverse=True)
+        page("rectifications/index.md", RectificationsIndexPage(items=rect))
+        cases = sorted(ds.cases, key=lambda c: (c.published_on or date.min, c.id), reverse=True)
+        page("cases/index.md", CasesIndexPage(cases=cases))
+        for c in cases:
+            page(urls.case(c.id), CasePage(c=c), {"pub_date": _iso(c.published_on)})
+        page("report/index.md", ReportPage())
+        comp = compliance(ds, report or Report())
+        orders = urls.TOWNSHIP_SORTS
+        for key in orders:
+            town_rows = township_rows(ds, comp, key)
+            page(urls.townships(key), TownshipsIndexPage(rows=town_rows, sort=key, sorts=orders))
+        for town in ds.townships:
+            page(urls.township(town), TownshipPage(**township_view(ds, comp, town)))
+        page("compliance/index.md", CompliancePage(c=comp, codes=CODES))
+        page("compliance/rules.md", RulesPage(c=comp))
         page(
-            urls.plan_year(y["year"]),
-            PlanYearPage(year=y["year"], plans=y["plans"], withdrawn=y["withdrawn"]),
+            "flags/index.md",
+            FlagsPage(indicators=risk.by_indicator(rf), as_of=ds.as_of.isoformat()),
         )
-    funds = sorted(ds.funds, key=lambda f: (f.issued_on or date.min, f.id), reverse=True)
-    page("funds/index.md", FundsIndexPage(funds=funds))
-    page(urls.FLOW, FlowPage(total=totals.county_funding(ds)))
-    for f in funds:
-        page(urls.fund(f.id), FundPage(f=f), {"pub_date": _iso(f.issued_on)})
-    by_township: dict[str, list[Village]] = defaultdict(list)
-    for vil in sorted(ds.villages, key=lambda x: (x.township, x.code, x.name)):
-        by_township[vil.township].append(vil)
-    page("villages/index.md", VillagesIndexPage(townships=dict(sorted(by_township.items()))))
-    for vil in ds.villages:
-        page(urls.village(vil), VillagePage(village=vil, **village_view(ds, vil)))
-    programs = benefit_programs(ds)
-    page("benefits/index.md", BenefitsIndexPage(programs=programs))
-    for prog in programs:
-        page(urls.benefit(prog["program"], prog["year"]), BenefitProgramPage(prog=prog))
-    dists = sorted(ds.distributions, key=lambda d: d.id)
-    page("distributions/index.md", DistributionsIndexPage(distributions=dists))
-    for d in dists:
-        rows = sorted(
-            ds.benefits_of_distribution(d.id),
-            key=lambda b: (b.village, b.origin.file, b.origin.row),
+        page(
+            "compliance/catalogue.md",
+            CataloguePage(
+                items=coverage.coverage(ds), states=coverage.STATES, limit=CATALOGUE_LIMIT
+            ),
         )
-        page(urls.distribution(d.id), DistributionPage(d=d, rows=rows))
-    notices = sorted(ds.notices, key=lambda n: (n.posted_on or date.min, n.id), reverse=True)
-    page("notices/index.md", NoticesIndexPage(notices=notices))
-    rect = sorted(ds.rectifications, key=lambda r: (r.found_on or date.min, r.id), reverse=True)
-    page("rectifications/index.md", RectificationsIndexPage(items=rect))
-    cases = sorted(ds.cases, key=lambda c: (c.published_on or date.min, c.id), reverse=True)
-    page("cases/index.md", CasesIndexPage(cases=cases))
-    for c in cases:
-        page(urls.case(c.id), CasePage(c=c), {"pub_date": _iso(c.published_on)})
-    page("report/index.md", ReportPage())
-    comp = compliance(ds, report or Report())
-    orders = urls.TOWNSHIP_SORTS
-    for key in orders:
-        town_rows = township_rows(ds, comp, key)
-        page(urls.townships(key), TownshipsIndexPage(rows=town_rows, sort=key, sorts=orders))
-    for town in ds.townships:
-        page(urls.township(town), TownshipPage(**township_view(ds, comp, town)))
-    page("compliance/index.md", CompliancePage(c=comp, codes=CODES))
-    page("compliance/rules.md", RulesPage(c=comp))
-    page("flags/index.md", FlagsPage(indicators=risk.by_indicator(rf), as_of=ds.as_of.isoformat()))
-    page(
-        "compliance/catalogue.md",
-        CataloguePage(items=coverage.coverage(ds), states=coverage.STATES, limit=CATALOGUE_LIMIT),
-    )
-    write_print_pages()
-    if child_done:
-        theirs, seen, stamps = child_done()
+
+    if fork:  # the child is killed if this process fails first (``cores.beside``)
+        with cores.beside(child, fork) as child_done:
+            record_pages()
+            write_print_pages()
+            theirs, seen, stamps = child_done()
         result.written.extend(theirs.written)
         result.unchanged += theirs.unchanged
         out.seen |= seen
         out.stamps.update(stamps)
+    else:
+        publish()
+        record_pages()
+        write_print_pages()
     out.remove_stale()
     written_memo.put(("stamps",), out.stamps)
     with contextlib.suppress(OSError):  # a read-only work folder: files are read next time

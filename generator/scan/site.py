@@ -698,7 +698,7 @@ class SiteScan:
         findings and its memo's entries."""
         todo = self._pending()
         fork = cores.can_fork() and len(todo) > 2 * SHARE_FILES
-        take = cores.shares(len(todo), SHARE_FILES) if fork else None
+        take = cores.shares(len(todo), SHARE_FILES, fork) if fork else None
 
         def share() -> tuple[dict, dict]:
             done = {}
@@ -709,14 +709,16 @@ class SiteScan:
                 self.on_file()
             return done, (self.memo.entries() if self.memo is not None else {})
 
-        theirs = cores.beside(share) if fork else None
-        mine, _ = share()
-        self.done.update(mine)
-        if theirs is not None:
-            their_done, their_memo = theirs()
+        if fork:
+            with cores.beside(share, fork) as theirs:
+                mine, _ = share()
+                their_done, their_memo = theirs()
+            self.done.update(mine)
             self.done.update(their_done)
             if self.memo is not None:
                 self.memo.merge(their_memo)
+        else:
+            self.done.update(share()[0])
         out: list[F.Finding] = []
         for rel in sorted(self._present):  # files scanned earlier and removed since: gone
             out.extend(self.done[rel][1])
