@@ -8,7 +8,9 @@ code. So: a PDF for every notice, A4, with the Chinese text, notice number, peri
 
 from __future__ import annotations
 
+import asyncio
 import re
+import shutil
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -148,3 +150,21 @@ def test_a_qr_code_is_drawn_again_only_when_its_url_or_drawing_changed():
     escaped = print_pages.qr_svg(BASE + "search/?q=a&b")
     assert "<title>" + BASE + "search/?q=a&amp;b</title>" in escaped
     assert print_pages.qr_svg(BASE + "search/?q=a&b", previous=escaped) is escaped
+
+
+def test_pdfs_printed_in_several_tabs_are_the_bytes_of_one_tab(site, tmp_path):
+    """``--pdf`` prints a few notices at once (``pdf.default_tabs``): a notice's PDF must
+    not depend on what else Chromium was printing, or two builds would differ."""
+    chromium = require_tool("chromium")
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("*.pdf", "search", "downloads"))
+    pages = printing.print_pages(copy)[:6]
+    stamp, origin = b"20200101000000", BASE
+
+    def printed(tabs: int) -> dict[str, bytes]:
+        asyncio.run(printing._print_pages(copy, pages, chromium, stamp, None, origin, tabs=tabs))
+        return {p.parent.name: (p.parent / f"{p.parent.name}.pdf").read_bytes() for p in pages}
+
+    one = printed(1)
+    assert len(one) == 6 and all(data.startswith(b"%PDF") for data in one.values())
+    assert printed(3) == one

@@ -9,13 +9,14 @@ links to a PDF it does not hold.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import re
 import shutil
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -92,27 +93,30 @@ def make_pdfs(
     cache: Path | None = None,
     base_url: str = "",
     progress: Progress = SILENT,
+    tabs: int | None = None,
 ) -> int:
     """Print every built print page to an A4 PDF beside it with ``chromium`` (from
     ``available``); returns how many there are.
 
     ``epoch`` (SOURCE_DATE_EPOCH) replaces the time Chromium stamps into each file, so two
     builds of the same data give the same bytes. Printing takes about a second a page, so
-    PDFs of unchanged pages are copied from ``cache``. A browser that fails raises
+    PDFs of unchanged pages are copied from ``cache``, and the others are printed ``tabs``
+    (``default_tabs``) at a time. A browser that fails raises
     ``BuildError`` (nothing is published)."""
     pages = print_pages(site_dir)
     if not pages:
         return 0
     t0 = time.perf_counter()
     stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime(epoch)).encode() if epoch else None
-    # Playwright's sync API refuses to start inside a running asyncio loop (a caller that
-    # uses Playwright itself, e.g. the browser tests): print from a thread of our own.
+    # Printed from a thread of our own, with its own asyncio loop: a caller may be running
+    # one already (the browser tests use Playwright themselves).
     errors: list[BaseException] = []
     origin = _origin(base_url)
+    tabs = tabs or default_tabs()
     with progress.task("打印 PDF 公告", total=len(pages), unit="个") as task:
         worker = threading.Thread(
             target=_print_all,
-            args=(site_dir, pages, chromium, stamp, cache, origin, errors, task.advance),
+            args=(site_dir, pages, chromium, stamp, cache, origin, errors, task.advance, tabs),
         )
         worker.start()
         worker.join()
@@ -146,19 +150,29 @@ def _print_all(
     origin: str,
     errors: list[BaseException],
     done: Callable[[], object] = lambda: None,
+    tabs: int = 1,
 ) -> None:
     try:
-        _print_pages(site_dir, pages, chromium, stamp, cache, origin, done)
+        asyncio.run(_print_pages(site_dir, pages, chromium, stamp, cache, origin, done, tabs))
     except BaseException as exc:  # handed to the calling thread
         errors.append(exc)
 
 
-def _serve_from(site_dir: Path, origin: str) -> Callable[[Any], None]:
+def default_tabs() -> int:
+    """How many pages Chromium prints at once: ``GONGSHI_PDF_TABS``, else one more than
+    the cores (each tab's renderer waits on the browser process part of the time)."""
+    given = os.environ.get("GONGSHI_PDF_TABS", "").strip()
+    if given.isdigit() and int(given) > 0:
+        return int(given)
+    return (os.cpu_count() or 1) + 1
+
+
+def _serve_from(site_dir: Path, origin: str) -> Callable[[Any], Awaitable[None]]:
     """A Playwright route handler answering requests under ``origin`` from ``site_dir``
     (nothing goes to the network; anything else is refused)."""
     prefix = urlsplit(origin).path
 
-    def handle(route: Any) -> None:
+    async def handle(route: Any) -> None:
         url = route.request.url.split("#", 1)[0].split("?", 1)[0]
         if url.startswith(origin):
             rel = unquote(urlsplit(url).path)[len(prefix) :]
@@ -166,14 +180,14 @@ def _serve_from(site_dir: Path, origin: str) -> Callable[[Any], None]:
             if path.is_dir():
                 path = path / "index.html"
             if path.is_file() and site_dir.resolve() in path.resolve().parents:
-                route.fulfill(path=str(path))
+                await route.fulfill(path=str(path))
                 return
-        route.abort()
+        await route.abort()
 
     return handle
 
 
-def _print_pages(
+async def _print_pages(
     site_dir: Path,
     pages: list[Path],
     chromium: str,
@@ -181,38 +195,55 @@ def _print_pages(
     cache: Path | None,
     origin: str,
     done: Callable[[], object] = lambda: None,
+    tabs: int = 1,
 ) -> None:
-    from playwright.sync_api import sync_playwright
+    """Reuse the cached PDF of each unchanged page; print the others in ``tabs`` pages of
+    one browser, each taking the next page when it is free. A PDF is the same bytes
+    however many tabs print (each page is printed alone, its date replaced)."""
+    from playwright.async_api import async_playwright
 
     used = set()
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=_ARGS, headless=True)
-        try:
-            context = browser.new_context(java_script_enabled=False, locale="zh-CN")
-            page = context.new_page()
-            page.route("**/*", _serve_from(site_dir, origin))
-            for html in pages:
-                out = html.parent / f"{html.parent.name}.pdf"
-                key = _cache_key(html, chromium, stamp, origin)
-                cached = cache / f"{key}.pdf" if cache else None
-                used.add(key)
-                if cached and cached.is_file():
-                    shutil.copyfile(cached, out)
-                    done()  # progress: a reused PDF counts too
-                    continue
-                page.goto(origin + html.relative_to(site_dir).as_posix(), wait_until="load")
-                data = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
-                if stamp:
-                    data = _PDF_DATE.sub(
-                        lambda m: b"/" + m.group(1) + b" (D:" + stamp + b"+00'00')", data
-                    )
-                out.write_bytes(data)
-                if cached:
-                    cached.parent.mkdir(parents=True, exist_ok=True)
-                    cached.write_bytes(data)
-                done()
-        finally:
-            browser.close()
+    todo: list[tuple[Path, Path, Path | None]] = []
+    for html in pages:
+        out = html.parent / f"{html.parent.name}.pdf"
+        key = _cache_key(html, chromium, stamp, origin)
+        cached = cache / f"{key}.pdf" if cache else None
+        used.add(key)
+        if cached and cached.is_file():
+            shutil.copyfile(cached, out)
+            done()  # progress: a reused PDF counts too
+        else:
+            todo.append((html, out, cached))
+    if todo:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=chromium, args=_ARGS, headless=True)
+            try:
+                context = await browser.new_context(java_script_enabled=False, locale="zh-CN")
+                await context.route("**/*", _serve_from(site_dir, origin))
+                queue = iter(todo)
+
+                async def tab() -> None:
+                    page = await context.new_page()
+                    for html, out, cached in queue:  # shared: each tab takes the next
+                        await page.goto(
+                            origin + html.relative_to(site_dir).as_posix(), wait_until="load"
+                        )
+                        data = await page.pdf(
+                            format="A4", print_background=True, prefer_css_page_size=True
+                        )
+                        if stamp:
+                            data = _PDF_DATE.sub(
+                                lambda m: b"/" + m.group(1) + b" (D:" + stamp + b"+00'00')", data
+                            )
+                        out.write_bytes(data)
+                        if cached:
+                            cached.parent.mkdir(parents=True, exist_ok=True)
+                            cached.write_bytes(data)
+                        done()
+
+                await asyncio.gather(*(tab() for _ in range(max(1, min(tabs, len(todo))))))
+            finally:
+                await browser.close()
     for old in cache.glob("*.pdf") if cache and cache.is_dir() else ():
         if old.stem not in used:  # pages that are gone or changed
             old.unlink()
