@@ -21,7 +21,7 @@ from generator.errors import TemplateError
 from generator.pipeline import check
 from generator.render import RenderResult, render
 from generator.render.contexts import BY_TEMPLATE, PAGE_TYPES, SiteContext, field_names
-from generator.render.templates import BUILTIN_TEMPLATES, environment
+from generator.render.templates import BUILTIN_TEMPLATES, COMPILED_DIR, environment
 
 CONTRACT = TEST_DATA / "contract_county"
 TINY = TEST_DATA / "tiny"
@@ -172,6 +172,43 @@ def test_a_broken_override_is_a_template_error_with_its_file_and_line(
     assert raised.value.file == name
     assert raised.value.line == line
     assert str(raised.value).startswith(f"模板错误：{name} 第 {line} 行：")
+
+
+def test_compiled_templates_are_kept_and_an_edit_of_the_same_size_is_seen(tmp_path):
+    """Templates are compiled once and kept in ``.gongshi/jinja/`` (issue 20: compiling
+    was half of each render ``gongshi serve`` does); an edit must still show at once,
+    even one that keeps the file's size and time."""
+    project = make_project(tmp_path / "county", TINY)
+    text = (
+        '{% extends "default:project.md.j2" %}\n'
+        "{% block funding %}\n## 资金来源\n\n第一版\n{% endblock %}\n"
+    )
+    name = override(project, "project.md.j2", text)
+    render_data(project)
+    compiled = list((project / ".gongshi" / COMPILED_DIR).rglob("*.cache"))
+    assert len(compiled) > 10  # the built-in pages and the county's override
+    page = project / "content" / "projects" / "TY2020-001.md"
+    assert "第一版" in page.read_text("utf-8")
+    source = project / name
+    stat = source.stat()
+    source.write_text(text.replace("第一版", "第二版"), "utf-8")
+    os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    render_data(project)
+    assert "第二版" in page.read_text("utf-8") and "第一版" not in page.read_text("utf-8")
+
+
+def test_an_error_in_a_template_compiled_by_an_earlier_render_names_its_line(tmp_path):
+    project = make_project(tmp_path / "county", TINY)
+    text = (
+        '{% extends "default:project.md.j2" %}\n'
+        "{% block funding %}\n\n{{ p.no_such_name + 1 }}\n{% endblock %}\n"
+    )
+    name = override(project, "project.md.j2", text)
+    for _ in range(2):  # compiled, then read back from .gongshi/jinja/
+        with pytest.raises(TemplateError) as raised:
+            render_data(project)
+        assert (raised.value.file, raised.value.line) == (name, 4)
+    assert list((project / ".gongshi" / COMPILED_DIR).rglob("*.cache"))
 
 
 def test_an_override_that_extends_its_own_name_says_to_use_default(tmp_path):

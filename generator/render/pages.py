@@ -66,7 +66,7 @@ from generator.render.contexts import (
     context_for,
     field_names,
 )
-from generator.render.templates import environment
+from generator.render.templates import compiled_cache, environment
 from generator.render.views import (
     Views,
     benefit_programs,
@@ -258,7 +258,7 @@ def _render(
     result = RenderResult()
     written_memo = Memo(project.work / WRITTEN_MEMO, str(project.docs_dir))
     out = _Writer(project.docs_dir, result, done, written_memo.get(("stamps",)))
-    env = environment(project.templates)
+    env = environment(project.templates, compiled_cache(project.work))
     v = Views(ds)
     od = opendata.OpenData(ds, history or History())
     rf = risk.compute(ds)
