@@ -1,10 +1,10 @@
 """``cores``: the forked child that shares a build's work never outlives the build.
 
-The CI failure of stop 23: a county template error stopped the parent while its forked
-render child was still writing downloads. The child went on to take print pages from a
-shared counter whose memory the next build in the same process (the next test; a
-``gongshi serve`` after the template is fixed) got for its own counter, and that build
-published without its print pages, in strict mode a failed MkDocs build."""
+A failure that came and went in CI (2026-12-01): a county template error stopped the
+parent while its forked render child was still writing downloads. The child went on to
+take print pages from a shared counter whose memory the next build in the same process
+(the next test; a ``gongshi serve`` after the template is fixed) got for its own counter,
+and that build published without its print pages, in strict mode a failed MkDocs build."""
 
 from __future__ import annotations
 
