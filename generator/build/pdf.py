@@ -187,6 +187,15 @@ def _serve_from(site_dir: Path, origin: str) -> Callable[[Any], Awaitable[None]]
     return handle
 
 
+async def _printed(page: Any, url: str, stamp: bytes | None) -> bytes:
+    """The A4 PDF of the page at ``url``, with ``stamp`` as the time it was made."""
+    await page.goto(url, wait_until="load")
+    data: bytes = await page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+    if stamp:
+        data = _PDF_DATE.sub(lambda m: b"/" + m.group(1) + b" (D:" + stamp + b"+00'00')", data)
+    return data
+
+
 async def _print_pages(
     site_dir: Path,
     pages: list[Path],
@@ -225,16 +234,8 @@ async def _print_pages(
                 async def tab() -> None:
                     page = await context.new_page()
                     for html, out, cached in queue:  # shared: each tab takes the next
-                        await page.goto(
-                            origin + html.relative_to(site_dir).as_posix(), wait_until="load"
-                        )
-                        data = await page.pdf(
-                            format="A4", print_background=True, prefer_css_page_size=True
-                        )
-                        if stamp:
-                            data = _PDF_DATE.sub(
-                                lambda m: b"/" + m.group(1) + b" (D:" + stamp + b"+00'00')", data
-                            )
+                        url = origin + html.relative_to(site_dir).as_posix()
+                        data = await _printed(page, url, stamp)
                         out.write_bytes(data)
                         if cached:
                             cached.parent.mkdir(parents=True, exist_ok=True)
