@@ -324,6 +324,7 @@ def _build(
                 project.generated_config, project.docs_dir, project.custom_dir, epoch
             )
             cache = pagecache.plan(project.work, project.docs_dir, key)
+        timings["plan_s"] = time.perf_counter() - t0  # of mkdocs_s: hashing every page
         jobs = shards.default_jobs() if jobs is None else jobs
         n = shards.shard_count(project.docs_dir, jobs, cache.to_write if cache else None)
         if n > 1 and keep:
@@ -340,7 +341,9 @@ def _build(
         digests = Digests()  # the pages copied from the page cache, by the hash of their bytes
         if cache is not None:
             plan_file = pagecache.write_plan(cache, project.work)
+            t1 = time.perf_counter()
             result.pages_kept = pagecache.restore(cache, tmp, digests)
+            timings["restore_s"] = time.perf_counter() - t1  # of mkdocs_s: copying kept pages
             result.pages_converted = cache.to_write
             log(
                 f"MkDocs 生成网站（{n} 个进程；重用上次生成的 {result.pages_kept} 个页面，"
@@ -375,6 +378,7 @@ def _build(
         t0 = time.perf_counter()
         if cache is not None:
             pagecache.finish(cache, tmp, project.root, entries)
+            timings["finish_s"] = time.perf_counter() - t0  # of after_mkdocs_s: index, manifest
             entries = []
         reproducible.compact_search_index(tmp, entries)
         theme_js.patch_bundle(tmp)  # the theme's unpkg.com scripts → local files; tooltips: text

@@ -174,3 +174,40 @@ def test_a_page_is_kept_only_with_its_own_key(tmp_path):
     (docs / "b.md").write_text("# B, changed\n", "utf-8")
     assert set(pagecache.plan(tmp_path, docs, "surroundings-1").kept) == {"a.md"}
     assert not pagecache.plan(tmp_path, docs, "surroundings-2").kept  # new surroundings
+
+
+def test_a_kept_page_is_cut_again_only_where_the_dictionary_change_can_show(tmp_path):
+    """After a rename, a kept page's search entries are cut into words again only if the old
+    or the new name occurs in them: for every other text, jieba with the new dictionary
+    cuts exactly as with the old one (checked here with jieba itself, on texts that hold
+    parts of both names). A word added changes jieba's total: every page is cut again."""
+    names = ["上下屯村", "金岭镇农业科技有限公司", "松洞村乡村旅游扶贫二期项目", "兴隆建筑安装有限公司"]
+    renamed = [*names[:2], "松洞村乡村旅游扶贫二期工程", *names[3:]]
+
+    def dictionary(words: list[str], name: str) -> dict[str, str]:
+        (tmp_path / name).write_text("".join(f"{w} 1000\n" for w in words), "utf-8")
+        return pagecache.dictionary({"user": name}, tmp_path)
+
+    before, after = dictionary(names, "old.txt"), dictionary(renamed, "new.txt")
+    needed = pagecache.recut_needed(before, after)
+    assert needed is not None
+    cut_before = pagecache._cutter({"user": "old.txt"}, tmp_path)
+    cut_after = pagecache._cutter({"user": "new.txt"}, tmp_path)
+    texts = [
+        "上下屯村的松洞村乡村旅游扶贫项目由金岭镇农业科技有限公司承建",
+        "松洞村乡村旅游扶贫二期的资金已拨付，二期项目验收合格",  # parts of both names
+        "兴隆建筑安装有限公司中标松洞村道路硬化工程，工程款按进度支付",
+        "2019年到户产业补助 1,200.00 元，发放到上下屯",
+    ]
+    for text in texts:
+        assert not needed([{"title": "", "text": text}]), text
+        assert cut_after(text) == cut_before(text), text
+    moved = "本村松洞村乡村旅游扶贫二期工程已完工"  # the new name: its cut changes
+    assert needed([{"title": moved, "text": ""}])
+    assert cut_after(moved) != cut_before(moved)
+    assert needed([{"title": "", "text": "松洞村乡村旅游扶贫二期项目"}])  # the old name
+
+    added = dictionary([*names, "黄山乡石梨屯村"], "more.txt")
+    assert pagecache.recut_needed(before, added) is None  # jieba's total changed
+    other = pagecache.dictionary({"user": "new.txt", "dict": "old.txt"}, tmp_path)
+    assert pagecache.recut_needed(before, other) is None  # another main dictionary

@@ -17,6 +17,7 @@ from pathlib import Path
 import rules_county as rc
 from conftest import DEMO_DATA, TEST_DATA, build_project, make_project
 
+from generator.memo import Memo
 from generator.pipeline import check
 from generator.scan.figures import figures_of, verify
 
@@ -109,6 +110,51 @@ def test_verify_fails_when_a_download_row_was_changed(contract, tmp_path: Path) 
     assert sum("相差 -100.00" in m for m in project_page) == 3, project_page
     assert sum("中的一行" in m and "对应的行是" in m for m in project_page) == 1, project_page
     assert gongshi("verify", str(site), cwd=tmp_path).returncode == 1
+
+
+def _rewrite_csv(path: Path, column: str, change) -> None:
+    """Change ``column`` of the first row of a download."""
+    rows = list(csv.reader(io.StringIO(path.read_text("utf-8-sig"))))
+    head, first = rows[0], rows[1]
+    first[head.index(column)] = change(first[head.index(column)])
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    path.write_text("\ufeff" + buf.getvalue(), "utf-8")
+
+
+def test_a_figure_is_computed_again_whenever_a_column_it_reads_changed(
+    contract, tmp_path: Path
+) -> None:
+    """Each figure's value is kept between builds by the columns it reads (issue 20): a
+    build after an amount changed finds exactly what a check without memory finds, and a
+    change to a column no figure reads (a project's name) reuses every value."""
+    site = _copy_site(contract, tmp_path)
+    kept = tmp_path / "pages.memo"
+    values_kept: list[int] = []  # values in the memo after each check
+
+    def remembered() -> tuple[list, int]:
+        memo = Memo(kept, "")
+        found = verify(site, memo)[1]
+        memo.save()
+        values_kept.append(sum(1 for key in memo.entries() if key[0] == "value"))
+        return [(f.file, f.row, f.message) for f in found], memo.hits
+
+    assert remembered() == ([], 0)
+    assert values_kept[0] > 50
+    nothing_changed = remembered()
+    assert nothing_changed[0] == [] and nothing_changed[1] > values_kept[0]
+
+    _rewrite_csv(site / "downloads/projects.csv", "项目名称", lambda v: v + "（更正）")
+    assert remembered() == nothing_changed  # every value and every page's figures reused
+
+    _rewrite_csv(
+        site / "downloads/project_funding.csv", "金额(元)", lambda v: f"{float(v) + 100:.2f}"
+    )
+    wrong, hits = remembered()
+    fresh = [(f.file, f.row, f.message) for f in verify(site)[1]]
+    assert wrong == fresh and wrong  # the same findings as with nothing remembered
+    assert any(page == "index.html" for page, _, _ in wrong)  # the county total
+    assert hits < nothing_changed[1]  # the figures that read that column: computed again
 
 
 def test_verify_refuses_a_folder_without_figures(tmp_path: Path) -> None:

@@ -29,6 +29,16 @@ of the dictionary that cut them). A kept page whose dictionary has changed is cu
 here, with the same jieba, the same dictionaries and Material's own function; its HTML is
 still copied.
 
+Most kept pages need no new cut, and are not cut again (``Recut``). jieba cuts a run of Han
+characters by the words of its dictionary found *in that run* (a word's frequency, or
+none) and by the dictionary's total frequency; nothing else of the dictionary enters. So
+when the base dictionary is the same, the total is the same (gongshi gives every user word
+the same frequency, and a rename keeps the number of words) and no word whose frequency
+changed (the old name, the new one) occurs in a page's text, its cut is the one the new
+dictionary makes. The manifest keeps the last user dictionary to tell what changed; any
+other change (a word added, another jieba) cuts every kept page again. A test checks the
+claim against jieba itself.
+
 The index is then written here in MkDocs' page order, as Material writes it
 (``SearchIndex.generate_search_index``: the plugin's config and the entries, compact JSON),
 and ``reproducible.compact_search_index`` rewrites it as UTF-8 as before. A test builds the
@@ -82,6 +92,7 @@ class Plan:
     keys: dict[str, str]  # src_uri → page key, for every Markdown file of docs_dir
     kept: dict[str, dict[str, Any]]  # src_uri → manifest entry, for the pages copied
     pages: dict[str, dict[str, Any]] = field(default_factory=dict)  # the old manifest
+    jieba: dict[str, Any] = field(default_factory=dict)  # the old manifest's dictionary
 
     @property
     def to_write(self) -> int:
@@ -167,7 +178,7 @@ def plan(work: Path, docs_dir: Path, key: str) -> Plan:
     pages = old.get("pages", {})
     keys: dict[str, str] = {}
     kept: dict[str, dict[str, Any]] = {}
-    result = Plan(folder, key, keys, kept, pages)
+    result = Plan(folder, key, keys, kept, pages, old.get("jieba") or {})
     for path in docs_dir.rglob("*.md"):
         src = path.relative_to(docs_dir).as_posix()
         keys[src] = page_key = _sha(key, src, path.read_bytes())
@@ -197,15 +208,67 @@ def restore(p: Plan, out_dir: Path, digests: Digests | None = None) -> int:
     return len(p.kept)
 
 
-def _dictionary_key(jieba_files: dict[str, str | None], project_dir: Path) -> str:
-    parts: list[bytes | str] = [_version("jieba")]
+def dictionary(jieba_files: dict[str, str | None], project_dir: Path) -> dict[str, str]:
+    """What the search plugin's jieba was given: ``key`` names it all (jieba's version and
+    both dictionaries' bytes), ``base`` the version and the main dictionary, ``user`` the
+    text of the user dictionary (kept in the manifest, so the next build sees what
+    changed)."""
+    read: dict[str, bytes] = {}
     for name in ("dict", "user"):
         given = jieba_files.get(name)
-        parts.append(name)
         if given:
             with contextlib.suppress(OSError):
-                parts.append((project_dir / given).read_bytes())
-    return _sha(*parts)
+                read[name] = (project_dir / given).read_bytes()
+    parts: list[bytes | str] = [_version("jieba")]
+    for name in ("dict", "user"):
+        parts.append(name)
+        if name in read:
+            parts.append(read[name])
+    base = _sha(_version("jieba"), "dict", read.get("dict", b""), str("dict" in read))
+    user = read.get("user", b"").decode("utf-8", errors="replace")
+    return {"key": _sha(*parts), "base": base, "user": user}
+
+
+def _user_words(text: str) -> tuple[dict[str, int], int] | None:
+    """A user dictionary as jieba reads it (``Tokenizer.load_userdict``): each word's
+    frequency (the last line of a word wins) and the sum of every line's frequency, which
+    jieba adds to its total. ``None`` when a line has no frequency (jieba then computes one
+    from the dictionary, so nothing can be said without it)."""
+    import jieba
+
+    words: dict[str, int] = {}
+    total = 0
+    for line in text.lstrip("\ufeff").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        found = jieba.re_userdict.match(line)
+        if found is None or found.group(2) is None:
+            return None
+        word, freq = found.group(1), int(found.group(2))
+        words[word] = freq
+        total += freq
+    return words, total
+
+
+def recut_needed(old: dict[str, str], new: dict[str, str]) -> Callable[[list[dict]], bool] | None:
+    """Which pages cut with dictionary ``old`` must be cut again under ``new``: a function
+    of a page's raw search entries, or ``None`` when all must be (see "Search entries").
+
+    A page needs a new cut only if one of the words whose frequency changed occurs in its
+    title or text; that holds when the base dictionary is the same and the total frequency
+    is the same, since a cut depends on nothing else of the dictionary."""
+    if not old or old.get("base") != new.get("base"):
+        return None
+    before, after = _user_words(old.get("user", "")), _user_words(new.get("user", ""))
+    if before is None or after is None or before[1] != after[1]:
+        return None
+    changed = [w for w in before[0].keys() | after[0].keys() if before[0].get(w) != after[0].get(w)]
+
+    def needed(raw: list[dict]) -> bool:
+        return any(w in e["title"] or w in e["text"] for e in raw for w in changed)
+
+    return needed
 
 
 def _cutter(jieba_files: dict[str, str | None], project_dir: Path) -> Callable[[str], str]:
@@ -257,7 +320,9 @@ def finish(p: Plan, out_dir: Path, project_dir: Path, sides: list[dict[str, Any]
             order, dest = side["order"], side["dest"]
             search_config = side.get("search")
             jieba_files = side.get("jieba") or {}
-    dictionary = _dictionary_key(jieba_files, project_dir)
+    jieba_dict = dictionary(jieba_files, project_dir)
+    key_now = jieba_dict["key"]
+    needed = recut_needed(p.jieba, jieba_dict) if p.jieba.get("key") != key_now else None
     cut: Callable[[str], str] | None = None
     recut = 0
     pages: dict[str, dict[str, Any]] = {}
@@ -266,7 +331,7 @@ def finish(p: Plan, out_dir: Path, project_dir: Path, sides: list[dict[str, Any]
         key = p.keys.get(src)
         if src in written:
             raw, done = written[src]
-            entry = {"key": key, "dest": dest[src], "raw": raw, "cut": done, "dict": dictionary}
+            entry = {"key": key, "dest": dest[src], "raw": raw, "cut": done, "dict": key_now}
             if key is not None:
                 target = p.html(key)
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -275,7 +340,13 @@ def finish(p: Plan, out_dir: Path, project_dir: Path, sides: list[dict[str, Any]
                 entry["sha"] = digest(html)
         elif src in p.kept:
             entry = p.kept[src]
-            if entry["dict"] != dictionary:
+            if (
+                entry["dict"] == p.jieba.get("key")
+                and needed is not None
+                and not needed(entry["raw"])
+            ):
+                entry = {**entry, "dict": key_now}  # no changed word in it: the same cut
+            elif entry["dict"] != key_now:
                 if cut is None:
                     cut = _cutter(jieba_files, project_dir)
                 entry = {
@@ -284,7 +355,7 @@ def finish(p: Plan, out_dir: Path, project_dir: Path, sides: list[dict[str, Any]
                         {**e, "title": cut(e["title"]), "text": cut(e["text"])}
                         for e in entry["raw"]
                     ],
-                    "dict": dictionary,
+                    "dict": key_now,
                 }
                 recut += 1
         else:  # neither written nor kept: not a page of this build
@@ -297,15 +368,17 @@ def finish(p: Plan, out_dir: Path, project_dir: Path, sides: list[dict[str, Any]
         index.parent.mkdir(parents=True, exist_ok=True)
         data = {"config": search_config, "docs": docs}  # as Material writes it
         index.write_bytes(json.dumps(data, separators=(",", ":"), default=str).encode("utf-8"))
-    _save(p, pages)
+    _save(p, pages, jieba_dict)
     return recut
 
 
-def _save(p: Plan, pages: dict[str, dict[str, Any]]) -> None:
+def _save(
+    p: Plan, pages: dict[str, dict[str, Any]], jieba_dict: dict[str, str] | None = None
+) -> None:
     """The new manifest (written whole, then moved into place) and the pages no longer
     needed removed."""
     p.folder.mkdir(parents=True, exist_ok=True)
-    doc = {"version": VERSION, "surroundings": p.surroundings, "pages": pages}
+    doc = {"version": VERSION, "surroundings": p.surroundings, "pages": pages, "jieba": jieba_dict}
     tmp = p.folder / (MANIFEST + ".new")
     tmp.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
     os.replace(tmp, p.folder / MANIFEST)

@@ -129,6 +129,7 @@ def figures_of(html_text: str, page: str) -> list[Figure]:
     to the end of the page."""
     out: list[Figure] = []
     done = 0
+    counted, lines = 0, 0  # lines before ``counted``: each stretch of the page counted once
     for m in _RECIPE.finditer(html_text):
         start = html_text.rfind("<", 0, m.start())
         if start < done or start < 0:
@@ -138,9 +139,11 @@ def figures_of(html_text: str, page: str) -> list[Figure]:
             continue
         close = html_text.find(f"</{name.group(1)}", m.end())
         end = html_text.find(">", close) + 1 if close >= 0 else len(html_text)
-        found = _parse(html_text[start:end], page, html_text.count("\n", 0, start))
+        lines += html_text.count("\n", counted, start)
+        counted = start
+        found = _parse(html_text[start:end], page, lines)
         if not found:  # not closed within the fragment: nested tags
-            found = _parse(html_text[start:], page, html_text.count("\n", 0, start))[:1]
+            found = _parse(html_text[start:], page, lines)[:1]
         out.extend(found)
         done = end
     return out
@@ -167,6 +170,7 @@ class _Tables:
         # not reused): a where is tested on every candidate row, and writing the recipe
         # out as JSON for each row took most of a county's figure check (issue 20)
         self.join_of: dict[int, tuple[dict, set[str]]] = {}
+        self._digests: dict[tuple[str, str], str] = {}
 
     def candidates(self, rel: str, where: dict) -> list[dict[str, str]] | None:
         """The rows that can match ``where`` (each still tested against all of it):
@@ -244,6 +248,22 @@ class _Tables:
         index = self._entries[(rel, key)]
         found = (r for v in values if isinstance(v, str) for r in index.get(v, []))
         return list({id(r): r for r in found}.values())
+
+    def column_digest(self, rel: str, column: str) -> str | None:
+        """The hash of one column's cells in row order (``""``: of the number of rows);
+        ``None`` when the file or the column is not there."""
+        if (rel, column) not in self._digests:
+            rows = self.rows(rel)
+            if rows is None or (column and rows and column not in rows[0]):
+                return None
+            h = hashlib.blake2b(str(len(rows)).encode(), digest_size=20)
+            if column:
+                for r in rows:
+                    cell = r[column].encode("utf-8")
+                    h.update(len(cell).to_bytes(4, "little"))
+                    h.update(cell)
+            self._digests[(rel, column)] = h.hexdigest()
+        return self._digests[(rel, column)]
 
     def rows(self, rel: str) -> list[dict[str, str]] | None:
         if rel not in self._cache:
@@ -357,6 +377,70 @@ def _sum(source: str, where_text: str, tables: _Tables) -> Decimal:
     return sum((_number(r[column]) for r in matched), Decimal(0))
 
 
+def _reads(file: str, where: object, out: set[tuple[str, str]]) -> bool:
+    """Add to ``out`` every (file, column) a where reads, joins included; False for a
+    where that is not well formed (it is then not remembered, and reported as it fails)."""
+    if not isinstance(where, dict):
+        return False
+    for key, cond in where.items():
+        if key == "$or":
+            if not isinstance(cond, list) or not all(_reads(file, w, out) for w in cond):
+                return False
+        elif key == "$not":
+            if not _reads(file, cond, out):
+                return False
+        else:
+            out.add((file, key))
+            if not _cond_reads(cond, out):
+                return False
+    return True
+
+
+def _cond_reads(cond: object, out: set[tuple[str, str]]) -> bool:
+    if not isinstance(cond, dict):
+        return True
+    if "in" in cond:
+        joined = cond["in"]
+        if not isinstance(joined, str):
+            return False
+        out |= {(joined, ""), (joined, str(cond.get("column", "")))}
+        if not _reads(joined, cond.get("where", {}), out):
+            return False
+    return _cond_reads(cond["not"], out) if "not" in cond else True
+
+
+def inputs(fig: Figure, tables: _Tables) -> tuple[str, ...] | None:
+    """What a figure's value is computed from: each file it reads, with the hash of its
+    number of rows and of every column its recipe names (summed, counted, compared,
+    joined). The same inputs give the same value, so a figure whose columns did not change
+    since the last build need not be computed again (issue 20: renaming a project changes
+    the projects file, but none of the figures that read only its amounts). ``None`` when
+    the recipe cannot be followed: it is computed, and fails as it should."""
+    read: set[tuple[str, str]] = set()
+    try:
+        sources = [
+            (fig.sum or fig.cell or fig.count, fig.where),
+            (fig.minus, fig.minus_where),
+            (fig.per, fig.per_where),
+        ]
+        for source, where_text in sources:
+            if not source:
+                continue
+            path, _, column = source.partition(":")
+            read |= {(path, ""), (path, column)}
+            if not _reads(path, json.loads(where_text) if where_text else {}, read):
+                return None
+    except json.JSONDecodeError:
+        return None
+    out: list[str] = []
+    for path, column in sorted(read):
+        hashed = tables.column_digest(path, column)
+        if hashed is None:
+            return None
+        out += [path, column, hashed]
+    return tuple(out)
+
+
 def expected(fig: Figure, tables: _Tables) -> Decimal | set[Decimal]:
     """The figure recomputed from the downloads, in its printed unit (for ``data-cell``:
     the values of the matching rows)."""
@@ -405,8 +489,9 @@ def verify(
 ) -> tuple[int, list[F.Finding]]:
     """(figures checked, S010 findings) for every ``*.html`` page of ``site``.
 
-    ``memo``: the figures of a page by its path and bytes, kept between builds (reading a
-    page's figures is the slow part; every figure is still recomputed from the downloads).
+    ``memo``: the figures of a page by its path and bytes, and each figure's value by its
+    recipe and ``inputs`` (the columns it reads), kept between builds: a figure is
+    computed again from the downloads whenever one of the columns it reads changed.
     Any object with ``get(key)`` and ``put(key, value)`` (``generator.memo.Memo``); and
     ``digests``, any object whose ``of(path, rel)`` gives the hash of a file's bytes when
     it is known without reading (``generator.memo.Digests``: the pages the page cache
@@ -437,7 +522,7 @@ def verify(
                     fig.per_where,
                 )
                 if recipe not in wanted:  # the same figure is on several pages
-                    wanted[recipe] = expected(fig, tables)
+                    wanted[recipe] = _value(fig, recipe, tables, memo)
                 want = wanted[recipe]
                 shown = _number(fig.text.removesuffix("%") if fig.unit == "%" else fig.text)
             except (Bad, json.JSONDecodeError) as e:
@@ -450,6 +535,20 @@ def verify(
             elif shown != want:
                 out.append(_finding(fig, f"按下载数据应为 {want:,}，相差 {shown - want:,}"))
     return checked, out
+
+
+def _value(
+    fig: Figure, recipe: tuple[str, ...], tables: _Tables, memo: Any
+) -> Decimal | set[Decimal]:
+    """``expected``, or what it was the last time its inputs were the same (``memo``)."""
+    if memo is None:
+        return expected(fig, tables)
+    read = inputs(fig, tables)
+    if read is None:
+        return expected(fig, tables)
+    key = ("value", *recipe, *read)
+    found = memo.get(key)
+    return found if found is not None else memo.put(key, expected(fig, tables))
 
 
 def _figures(path: Path, page: str, memo: Any, digests: Any = None) -> list[Figure]:
