@@ -124,6 +124,14 @@ class Digests:
     def __init__(self) -> None:
         self._known: dict[str, tuple[Signature, str]] = {}
 
+    @classmethod
+    def stamped(cls, stamps: dict[str, tuple[Signature, str]]) -> Digests:
+        """The digests of files whose signature and hash a writer kept as it wrote them
+        (render's stamps), by their relative path."""
+        known = cls()
+        known._known = dict(stamps)
+        return known
+
     def record(self, path: Path, rel: str, hashed: str) -> None:
         sig = signature(path)
         if sig is not None:

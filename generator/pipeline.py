@@ -323,7 +323,8 @@ def _build(
             key = pagecache.surroundings(
                 project.generated_config, project.docs_dir, project.custom_dir, epoch
             )
-            cache = pagecache.plan(project.work, project.docs_dir, key)
+            sources = Digests.stamped(r.stamps)  # render's hash of each page it wrote
+            cache = pagecache.plan(project.work, project.docs_dir, key, sources)
         timings["plan_s"] = time.perf_counter() - t0  # of mkdocs_s: hashing every page
         jobs = shards.default_jobs() if jobs is None else jobs
         n = shards.shard_count(project.docs_dir, jobs, cache.to_write if cache else None)

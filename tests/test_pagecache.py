@@ -181,7 +181,12 @@ def test_a_kept_page_is_cut_again_only_where_the_dictionary_change_can_show(tmp_
     or the new name occurs in them: for every other text, jieba with the new dictionary
     cuts exactly as with the old one (checked here with jieba itself, on texts that hold
     parts of both names). A word added changes jieba's total: every page is cut again."""
-    names = ["上下屯村", "金岭镇农业科技有限公司", "松洞村乡村旅游扶贫二期项目", "兴隆建筑安装有限公司"]
+    names = [
+        "上下屯村",
+        "金岭镇农业科技有限公司",
+        "松洞村乡村旅游扶贫二期项目",
+        "兴隆建筑安装有限公司",
+    ]
     renamed = [*names[:2], "松洞村乡村旅游扶贫二期工程", *names[3:]]
 
     def dictionary(words: list[str], name: str) -> dict[str, str]:
@@ -211,3 +216,27 @@ def test_a_kept_page_is_cut_again_only_where_the_dictionary_change_can_show(tmp_
     assert pagecache.recut_needed(before, added) is None  # jieba's total changed
     other = pagecache.dictionary({"user": "new.txt", "dict": "old.txt"}, tmp_path)
     assert pagecache.recut_needed(before, other) is None  # another main dictionary
+
+
+def test_render_s_hashes_name_the_pages_only_while_the_files_are_as_render_left_them(
+    tmp_path,
+):
+    """The plan takes a page's hash from render's stamps instead of reading the page, and
+    reads it again when the file moved since (edited by hand, even to the same size)."""
+    from generator.memo import Digests, digest, signature
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    a, b = docs / "a.md", docs / "b.md"
+    a.write_text("# A\n", "utf-8")
+    b.write_text("# B\n", "utf-8")
+    read = pagecache.plan(tmp_path, docs, "s")
+    stamps = {p.name: (signature(p), digest(p.read_bytes())) for p in (a, b)}
+    assert pagecache.plan(tmp_path, docs, "s", Digests.stamped(stamps)).keys == read.keys
+    b.write_text("# C\n", "utf-8")  # same size, after render stamped it
+    os.utime(b, ns=(b.stat().st_atime_ns, b.stat().st_mtime_ns + 1_000_000))
+    moved = pagecache.plan(tmp_path, docs, "s", Digests.stamped(stamps))
+    assert moved.keys["a.md"] == read.keys["a.md"]
+    assert (
+        moved.keys["b.md"] == pagecache.plan(tmp_path, docs, "s").keys["b.md"] != read.keys["b.md"]
+    )

@@ -16,7 +16,8 @@ but search (``shards.unsplittable``), a page's HTML is a function of:
   ``SOURCE_DATE_EPOCH``, and the Markdown of every nav page the nav does not give a title
   (MkDocs then takes the title from that page, and every page shows it).
 
-A page's key is the hash of the surroundings, its path and its Markdown. A change of any
+A page's key is the hash of the surroundings, its path and its Markdown's hash (render's,
+when it wrote or checked the file, else read here). A change of any
 surrounding makes every page's key new: the next build is a cold one (tested).
 
 Search entries
@@ -72,9 +73,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from generator.memo import Digests, digest
+from generator.memo import Digests, digest, digest_of
 
-VERSION = "pagecache-2"
+VERSION = "pagecache-3"
 CACHE_DIR = "pages"  # under the project's .gongshi/
 MANIFEST = "manifest.json"
 HTML_DIR = "html"
@@ -167,8 +168,12 @@ def surroundings(config_file: Path, docs_dir: Path, custom_dir: Path | None, epo
     return _sha(*parts)
 
 
-def plan(work: Path, docs_dir: Path, key: str) -> Plan:
-    """Hash every Markdown file of ``docs_dir`` and find the pages kept from last time."""
+def plan(work: Path, docs_dir: Path, key: str, sources: Digests | None = None) -> Plan:
+    """Hash every Markdown file of ``docs_dir`` and find the pages kept from last time.
+
+    ``sources``: the hashes of the files render wrote or found unchanged, by their path
+    under ``docs_dir`` (``Digests.stamped``), trusted while a file's size, time and inode
+    are as render left them; any other file (a county's own page) is read."""
     folder = work / CACHE_DIR
     old: dict[str, Any] = {}
     with contextlib.suppress(OSError, ValueError):
@@ -181,7 +186,7 @@ def plan(work: Path, docs_dir: Path, key: str) -> Plan:
     result = Plan(folder, key, keys, kept, pages, old.get("jieba") or {})
     for path in docs_dir.rglob("*.md"):
         src = path.relative_to(docs_dir).as_posix()
-        keys[src] = page_key = _sha(key, src, path.read_bytes())
+        keys[src] = page_key = _sha(key, src, digest_of(path, src, sources)[0])
         entry = pages.get(src)
         if entry and entry.get("key") == page_key and result.html(page_key).is_file():
             kept[src] = entry

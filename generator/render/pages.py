@@ -127,6 +127,9 @@ class RenderResult:
     written: list[Path] = field(default_factory=list)
     unchanged: int = 0
     removed: list[Path] = field(default_factory=list)
+    # each generated file's signature and hash as render left it, by its path under
+    # docs_dir: the page cache knows a page's bytes from it without reading the page
+    stamps: dict[str, tuple[Signature, str]] = field(default_factory=dict)
 
 
 Stamp = tuple[Signature, str]  # a written file's size, time and inode, and its bytes' hash
@@ -407,6 +410,7 @@ def _render(
         write_print_pages()
     out.remove_stale()
     written_memo.put(("stamps",), out.stamps)
+    result.stamps = out.stamps
     with contextlib.suppress(OSError):  # a read-only work folder: files are read next time
         written_memo.save()
     write_config(ds, project)
