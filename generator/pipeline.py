@@ -325,7 +325,7 @@ def _build(
             )
             sources = Digests.stamped(r.stamps)  # render's hash of each page it wrote
             cache = pagecache.plan(project.work, project.docs_dir, key, sources)
-        timings["plan_s"] = time.perf_counter() - t0  # of mkdocs_s: hashing every page
+        timings["plan_s"] = time.perf_counter() - t0  # of mkdocs_s: finding the kept pages
         jobs = shards.default_jobs() if jobs is None else jobs
         n = shards.shard_count(project.docs_dir, jobs, cache.to_write if cache else None)
         if n > 1 and keep:

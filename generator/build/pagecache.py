@@ -17,8 +17,8 @@ but search (``shards.unsplittable``), a page's HTML is a function of:
   (MkDocs then takes the title from that page, and every page shows it).
 
 A page's key is the hash of the surroundings, its path and its Markdown's hash (render's,
-when it wrote or checked the file, else read here). A change of any
-surrounding makes every page's key new: the next build is a cold one (tested).
+when it wrote or checked the file, else read here). A change of any surrounding makes
+every page's key new: the next build is a cold one (tested).
 
 Search entries
 --------------
@@ -30,7 +30,7 @@ of the dictionary that cut them). A kept page whose dictionary has changed is cu
 here, with the same jieba, the same dictionaries and Material's own function; its HTML is
 still copied.
 
-Most kept pages need no new cut, and are not cut again (``Recut``). jieba cuts a run of Han
+Most kept pages need no new cut, and are not cut again (``recut_needed``). jieba cuts a run of Han
 characters by the words of its dictionary found *in that run* (a word's frequency, or
 none) and by the dictionary's total frequency; nothing else of the dictionary enters. So
 when the base dictionary is the same, the total is the same (gongshi gives every user word
@@ -239,8 +239,10 @@ def _user_words(text: str) -> tuple[dict[str, int], int] | None:
     frequency (the last line of a word wins) and the sum of every line's frequency, which
     jieba adds to its total. ``None`` when a line has no frequency (jieba then computes one
     from the dictionary, so nothing can be said without it)."""
-    import jieba
-
+    try:
+        import jieba
+    except ImportError:  # Material's search then cuts nothing: every page is "cut" again
+        return None
     words: dict[str, int] = {}
     total = 0
     for line in text.lstrip("\ufeff").splitlines():
