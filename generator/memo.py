@@ -100,6 +100,7 @@ class Memo:
 
 
 Signature = tuple[int, int, int]  # a file's size, modification time (ns) and inode
+Stamp = tuple[Signature, str]  # a file's signature when its bytes had this digest
 
 
 def signature(path: str | os.PathLike[str]) -> Signature | None:
@@ -122,10 +123,10 @@ class Digests:
     digest was recorded; a file changed since, in any way, is read and hashed again."""
 
     def __init__(self) -> None:
-        self._known: dict[str, tuple[Signature, str]] = {}
+        self._known: dict[str, Stamp] = {}
 
     @classmethod
-    def stamped(cls, stamps: dict[str, tuple[Signature, str]]) -> Digests:
+    def stamped(cls, stamps: dict[str, Stamp]) -> Digests:
         """The digests of files whose signature and hash a writer kept as it wrote them
         (render's stamps), by their relative path."""
         known = cls()

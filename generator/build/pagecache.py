@@ -224,14 +224,10 @@ def dictionary(jieba_files: dict[str, str | None], project_dir: Path) -> dict[st
         if given:
             with contextlib.suppress(OSError):
                 read[name] = (project_dir / given).read_bytes()
-    parts: list[bytes | str] = [_version("jieba")]
-    for name in ("dict", "user"):
-        parts.append(name)
-        if name in read:
-            parts.append(read[name])
     base = _sha(_version("jieba"), "dict", read.get("dict", b""), str("dict" in read))
-    user = read.get("user", b"").decode("utf-8", errors="replace")
-    return {"key": _sha(*parts), "base": base, "user": user}
+    user = read.get("user", b"")
+    key = _sha(base, "user", user, str("user" in read))
+    return {"key": key, "base": base, "user": user.decode("utf-8", errors="replace")}
 
 
 def _user_words(text: str) -> tuple[dict[str, int], int] | None:

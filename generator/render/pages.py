@@ -25,7 +25,7 @@ import jinja2
 from generator import cores
 from generator.errors import TemplateError
 from generator.findings import CODES, Report
-from generator.memo import Memo, Signature, digest, signature
+from generator.memo import Memo, Stamp, digest, signature
 from generator.model import Dataset, totals
 from generator.model.history import History
 from generator.progress import SILENT, Progress
@@ -129,10 +129,7 @@ class RenderResult:
     removed: list[Path] = field(default_factory=list)
     # each generated file's signature and hash as render left it, by its path under
     # docs_dir: the page cache knows a page's bytes from it without reading the page
-    stamps: dict[str, tuple[Signature, str]] = field(default_factory=dict)
-
-
-Stamp = tuple[Signature, str]  # a written file's size, time and inode, and its bytes' hash
+    stamps: dict[str, Stamp] = field(default_factory=dict)
 
 
 class _Writer:
