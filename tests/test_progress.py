@@ -134,6 +134,19 @@ def test_lines_say_count_share_and_time_and_stay_silent_for_short_steps():
     assert quiet == []  # a step shorter than the interval: the stage's own log line says it
 
 
+def test_time_left_is_not_guessed_from_a_first_burst_of_counts():
+    """MkDocs' processes report their pages in bursts: the first count the build saw was 66
+    of 9,939 pages, after 44 s of start-up, and the log said 约还需 0 秒 at 0%."""
+    written: list[str] = []
+    lines = P.Lines(written.append, every=0)
+    with lines.task("MkDocs 写出页面", total=9939, unit="页") as task:
+        task.set(66)
+        assert "约还需" not in written[-1]  # one count seen: no rate yet
+        task.first = (task.first[0] - 10.0, task.first[1])  # 10 s later …
+        task.set(166)  # … 100 more pages: 10 pages a second
+        left = task.remaining()
+        assert left is not None and 970 < left < 980  # (9939 - 166) / 10
+
 def test_a_forked_child_counts_too():
     if not cores.can_fork():
         pytest.skip("needs fork and a second core")
