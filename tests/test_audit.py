@@ -8,6 +8,7 @@ hand-written page keeps the old site online.
 from __future__ import annotations
 
 import base64
+import json
 import os
 import random
 import re
@@ -147,6 +148,24 @@ def test_a_search_index_over_two_megabytes_fails(site: Path) -> None:
     assert not [f for f in audit(site, updated(site)) if f.code == "A008"]
     index.write_bytes(os.urandom(2_200_000))
     assert [f.code for f in audit(site, updated(site)) if f.code == "A008"] == ["A008"]
+
+
+def test_a_search_entry_that_grew_with_the_records_is_named(site: Path) -> None:
+    """A list of every problem of a county was one 60 KB search entry (Zensical stops at
+    32 KB); jieba's zero-width spaces between words do not count."""
+    index = site / "search" / "search_index.json"
+    data = json.loads(index.read_text("utf-8"))
+    assert data["docs"] and not [f for f in audit(site, updated(site)) if f.code == "A009"]
+    words = "\u200b".join(["村级光伏电站未按期完工"] * 900)  # 29,700 bytes without the spaces
+    data["docs"].append({"location": "townships/%E9%87%91/#_3", "title": "问题整改", "text": words})
+    index.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    assert not [f for f in audit(site, updated(site)) if f.code == "A009"]
+    data["docs"][-1]["text"] = words + "\u200b" + "扶贫项目" * 400  # 34,500 bytes
+    index.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    found = [f for f in audit(site, updated(site)) if f.code == "A009"]
+    assert [(f.file, f.severity) for f in found] == [("townships/金/index.html", "warning")]
+    assert "townships/金/#_3" in found[0].message and "问题整改" in found[0].message
+    assert "约 34 KB" in found[0].message
 
 
 def test_the_command_reports_in_chinese_and_exits_one(site: Path) -> None:

@@ -719,6 +719,38 @@ def test_demo_cases_page_lists_every_case(demo_site):
     assert len(list((demo_site / "cases").glob("*/index.html"))) == 17
 
 
+def test_demo_rectifications_have_their_own_pages_and_the_lists_link_to_them(demo_site):
+    rects = demo_table("rectifications")
+    assert len(rects) == 15
+    listed = Page.of(demo_site, "rectifications/")
+    for r in rects:
+        rid, problem = get(r, "id", "问题编号"), get(r, "problem", "问题")
+        page = Page.of(demo_site, f"rectifications/{rid}/")
+        assert ("h1", problem) in page.headings
+        assert page.table_with("内容").rows[0] == ["问题编号", rid]
+        assert (f"../rectifications/{rid}/", problem) in listed.links  # the county's list links to it
+    town = Page.of(demo_site, "townships/金岭镇/")
+    village = Page.of(demo_site, "villages/371324108211/")  # 杨庄村: ZG2018-11
+    for p in (town, village):
+        assert any(h.endswith("/rectifications/ZG2018-11/") for h, _ in p.links), p.links
+    late = Page.of(demo_site, "rectifications/ZG2018-11/")
+    assert "整改中，已逾期 120 天" in late.article  # to the data's date, 2019-04-30
+
+
+def test_no_search_entry_grows_with_the_records(demo_site):
+    """Each record is searched on its own page and lists are left out of the index: one
+    list of every problem was a 60 KB search entry on the synthetic county, over Zensical's
+    32 KB, and a hit on it lands at the top of 150 problems. The demo's largest entry is
+    a record page's (a project's 基本情况 or a village's households, a few KB)."""
+    docs = json.loads((demo_site / "search" / "search_index.json").read_text("utf-8"))["docs"]
+    by_location = {d["location"]: len(d["text"].replace("\u200b", "").encode()) for d in docs}
+    assert max(by_location.values()) < 3 * 1024, sorted(by_location.items(), key=lambda x: -x[1])[:5]
+    for listed in ("rectifications/", "cases/", "projects/", "notices/"):
+        assert listed not in by_location
+    town = [loc for loc in by_location if loc.startswith("townships/%E9%87%91%E5%B2%AD%E9%95%87/")]
+    assert town and all(by_location[loc] < 1024 for loc in town), [(t, by_location[t]) for t in town]
+
+
 def test_demo_report_page_shows_every_phone(demo_site):
     page = Page.of(demo_site, "report/")
     assert "12317" in page.article

@@ -306,6 +306,15 @@ class RectificationsIndexPage(PageContext):
 
 
 @dataclass(frozen=True)
+class RectificationPage(PageContext):
+    TEMPLATE: ClassVar[str] = "rectification.md.j2"
+    r: Rectification
+    """The problem and its rectification. Each has its own page, so that a search finds it
+    there and the lists that name it are left out of the search index: a list of every
+    problem was one search entry that grew with the county (60 KB, over Zensical's 32 KB)."""
+
+
+@dataclass(frozen=True)
 class CasesIndexPage(PageContext):
     TEMPLATE: ClassVar[str] = "cases_index.md.j2"
     cases: list[Case]
@@ -523,6 +532,7 @@ PAGE_TYPES: tuple[type[PageContext], ...] = (
     DistributionPage,
     NoticesIndexPage,
     RectificationsIndexPage,
+    RectificationPage,
     CasesIndexPage,
     CasePage,
     ReportPage,

@@ -32,7 +32,13 @@ from generator.render.views import home_stats
 Page = Callable[..., None]
 # Tables whose withdrawn records keep a page of their own (the others are listed in the
 # year archive): table → the kind of record page (``urls.record``).
-PAGES = {"projects": "project", "funds": "fund", "cases": "case", "distributions": "distribution"}
+PAGES = {
+    "projects": "project",
+    "funds": "fund",
+    "cases": "case",
+    "distributions": "distribution",
+    "rectifications": "rectification",
+}
 # Fields a withdrawn record's page leaves out: a withdrawn project's supervision phone is no
 # longer a public line (the page lists the current phones), and the scan would flag it.
 NOT_KEPT = frozenset({"监督电话"})

@@ -55,6 +55,7 @@ from generator.render.contexts import (
     ProjectPage,
     ProjectsByPage,
     ProjectsIndexPage,
+    RectificationPage,
     RectificationsIndexPage,
     ReportPage,
     RulesPage,
@@ -90,6 +91,7 @@ NOT_SEARCHED = (
     "notices/index.md",
     "plans/index.md",
     "cases/index.md",
+    "rectifications/index.md",
     "compliance/",
     "flags/",
     "townships/index.md",
@@ -367,6 +369,8 @@ def _render(
         page("notices/index.md", NoticesIndexPage(notices=notices))
         rect = sorted(ds.rectifications, key=lambda r: (r.found_on or date.min, r.id), reverse=True)
         page("rectifications/index.md", RectificationsIndexPage(items=rect))
+        for r in rect:
+            page(urls.rectification(r.id), RectificationPage(r=r), {"pub_date": _iso(r.found_on)})
         cases = sorted(ds.cases, key=lambda c: (c.published_on or date.min, c.id), reverse=True)
         page("cases/index.md", CasesIndexPage(cases=cases))
         for c in cases:

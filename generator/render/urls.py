@@ -26,6 +26,7 @@ FOLDERS = {
     "village": "villages",
     "distribution": "distributions",
     "case": "cases",
+    "rectification": "rectifications",
     "benefit": "benefits",
     "plan": "plans",
 }
@@ -57,6 +58,10 @@ def distribution(did: str) -> str:
 
 def case(cid: str) -> str:
     return record("case", cid)
+
+
+def rectification(rid: str) -> str:
+    return record("rectification", rid)
 
 
 def plan_year(year: int | str) -> str:

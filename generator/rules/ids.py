@@ -57,6 +57,7 @@ _PAGED = (
     ("资金编号", "funds", lambda r: slug(r.id), "id"),
     ("分配编号", "distributions", lambda r: slug(r.id), "id"),
     ("案件编号", "cases", lambda r: slug(r.id), "id"),
+    ("问题编号", "rectifications", lambda r: slug(r.id), "id"),
     ("村", "villages", village_slug, "code"),
 )
 _FOLDER = {
@@ -64,6 +65,7 @@ _FOLDER = {
     "funds": "funds",
     "distributions": "distributions",
     "cases": "cases",
+    "rectifications": "rectifications",
     "villages": "villages",
     "benefits": "benefits",
 }

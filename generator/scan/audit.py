@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gzip
+import json
 import os
 import posixpath
 from collections.abc import Callable
@@ -32,6 +33,10 @@ HOME_DAYS = 14  # 首页两周未更新 is a single-veto item
 SECTION_DAYS = 180  # 通知公告、政策文件类栏目六个月未更新
 PAGE_KB = 150  # a record page on a phone: ≤ 150 KB transferred (docs/design.md budgets)
 SEARCH_KB = 2048  # the county's search index: ≤ 2 MB compressed
+# One search entry (a page's section): a hit lands at the section's top, and Zensical stops
+# at a text field over 32 KB ("exceeds the search index limit"). Every record has a page of
+# its own and lists are left out of the index, so no entry grows with the data.
+SEARCH_ENTRY_KB = 32
 
 # The identifiers the footer must show, each with the text that proves it is there.
 FOOTER_ITEMS = (
@@ -113,6 +118,15 @@ F.declare(
     "搜索索引 {index} 压缩后约 {kb} KB，超过 {limit} KB",
     "第一次搜索时要下载整个索引。请检查是否有很长的页面（如全县名单）被整页收入搜索。",
 )
+F.declare(
+    "A009",
+    "warning",
+    "搜索条目太长",
+    "页面 {page} 的“{title}”一节在搜索索引中有约 {kb} KB 文字，超过 {limit} KB",
+    "搜到这一节的人要在一长段里自己找，Zensical 也不接受这样的索引。"
+    "名单应只链接到各条记录自己的页面，并在模板中用 data-search-exclude 排除出搜索"
+    "（见 docs/templates.md）。",
+)
 
 _NOT_PAGES = ("404.html",)
 BLOCKING = ("A005",)  # the build keeps the old site on these; the rest it reports
@@ -133,6 +147,7 @@ class Limits:
     section_days: int = SECTION_DAYS
     page_kb: int = PAGE_KB
     search_kb: int = SEARCH_KB
+    search_entry_kb: int = SEARCH_ENTRY_KB
 
 
 @dataclass
@@ -379,10 +394,12 @@ def _search(site: Path, limits: Limits) -> list[F.Finding]:
     index = site / "search" / "search_index.json"
     if not index.is_file():
         return []
-    kb = len(gzip.compress(index.read_bytes(), 6, mtime=0)) / 1024
+    data = index.read_bytes()
+    found = _search_entries(data, limits)
+    kb = len(gzip.compress(data, 6, mtime=0)) / 1024
     if kb <= limits.search_kb:
-        return []
-    return [
+        return found
+    return found + [
         F.make(
             "A008",
             file="search/search_index.json",
@@ -391,3 +408,31 @@ def _search(site: Path, limits: Limits) -> list[F.Finding]:
             limit=limits.search_kb,
         )
     ]
+
+
+def _search_entries(data: bytes, limits: Limits) -> list[F.Finding]:
+    """A009 for each entry of Material's index whose text is over the limit. The zero-width
+    spaces jieba's segmentation puts between words are not counted: other indexes (Zensical)
+    do not hold them."""
+    try:
+        docs = json.loads(data)["docs"]
+    except (ValueError, KeyError, TypeError):
+        return []  # not Material's index: nothing to measure
+    found = []
+    for d in docs:
+        size = len(str(d.get("text", "")).replace("\u200b", "").encode("utf-8")) / 1024
+        if size > limits.search_entry_kb:
+            page = unquote(str(d.get("location", "")))
+            title = str(d.get("title", "")).replace("\u200b", "")
+            folder = page.split("#")[0]  # Material's locations are folder URLs
+            found.append(
+                F.make(
+                    "A009",
+                    file=folder + "index.html",
+                    page=page or "/",
+                    title=title,
+                    kb=round(size),
+                    limit=limits.search_entry_kb,
+                )
+            )
+    return found
