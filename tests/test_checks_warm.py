@@ -150,3 +150,42 @@ def test_the_scan_after_mkdocs_shares_the_files_with_a_second_process(
     monkeypatch.setattr(cores, "can_fork", lambda: False)
     alone = SiteScan(site, ScanRules()).findings()
     assert [f.message for f in alone] == [f.message for f in shared]
+
+
+def test_a_workbooks_unchanged_sheets_are_not_read_again(tmp_path: Path) -> None:
+    """county.xlsx changes with every record edit, but in one sheet: the others' findings
+    come from the scan memo by the sheet's XML (masked, as every kept hit), and the
+    findings are those of a scan without memo, in the same order."""
+    from generator.render import xlsx
+
+    def book(name: str) -> bytes:
+        projects = xlsx.Sheet("项目", ["项目名称"], [[name]], ["text"], [20])
+        benefits = xlsx.Sheet(
+            "补助",
+            ["姓名", "电话"],
+            [[f"户{i}", MOBILE if i == 7 else ""] for i in range(300)],
+            ["text", "text"],
+            [10, 14],
+        )
+        return xlsx.workbook([projects, benefits])
+
+    site = tmp_path / "site"
+    (site / "downloads").mkdir(parents=True)
+    path = site / "downloads" / "county.xlsx"
+    kept = tmp_path / "scan.memo"
+    runs = []
+    for name in ("村道硬化", "村道硬化（更正）"):
+        path.write_bytes(book(name))
+        memo = Memo(kept, "rules")
+        found = SiteScan(site, ScanRules(), memo).findings()
+        memo.save()
+        runs.append((found, memo.hits))
+        fresh = SiteScan(site, ScanRules()).findings()
+        assert [(f.file, f.row, f.column, f.message) for f in found] == [
+            (f.file, f.row, f.column, f.message) for f in fresh
+        ]
+    (first, hits_before), (second, hits_after) = runs
+    assert [f.column for f in second] == ["工作表 补助!B9"] and second[0].code == "S001"
+    assert second[0].file == "downloads/county.xlsx"
+    assert hits_after > hits_before  # the 补助 sheet's findings came from the memo
+    assert MOBILE.encode() not in kept.read_bytes()

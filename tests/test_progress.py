@@ -147,6 +147,7 @@ def test_time_left_is_not_guessed_from_a_first_burst_of_counts():
         left = task.remaining()
         assert left is not None and 970 < left < 980  # (9939 - 166) / 10
 
+
 def test_a_forked_child_counts_too():
     if not cores.can_fork():
         pytest.skip("needs fork and a second core")
