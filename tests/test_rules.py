@@ -199,6 +199,7 @@ CASES: dict[str, Case] = {
     "R010": Case(appending("cases", ["aj/01", *_CASE_ROW[1:]]), CS, 3, "A列（案件编号）", ""),
     "R011": Case(appending("cases", ["案" * 50, *_CASE_ROW[1:]]), CS, 3, "A列（案件编号）", ""),
     "R012": Case(setting("cases", 2, 通报日期="1948-05-01"), CS, 2, "B列（通报日期）", ""),
+    "R013": Case(appending("cases", ["Index", *_CASE_ROW[1:]]), CS, 3, "A列（案件编号）", ""),
     # --- notices ---
     "N001": Case(
         setting("projects", 3, 中标单位=""), P, 3, "V列（中标单位）", "project:JL2018-002"

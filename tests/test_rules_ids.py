@@ -52,6 +52,15 @@ def test_ids_that_differ_only_by_case_collide_on_windows_and_macos(tmp_path):
     assert (found.file, found.row) == ("data/projects/extra.csv", 3)
 
 
+def test_an_id_named_like_the_list_page_would_replace_it(tmp_path):
+    """``projects/index.md`` is the list of every project: a project ``INDEX`` would be
+    written over it (``index.md`` on a case-insensitive disk), silently."""
+    (found,) = codes(check(data_with(tmp_path, ["INDEX", "A-1"])), "R013")
+    assert (found.file, found.row, found.severity) == ("data/projects/extra.csv", 2, "error")
+    assert "“INDEX”" in found.message and "项目公示的列表页" in found.message
+    assert "projects/INDEX/" in found.message
+
+
 def test_distinct_ids_have_no_collision(tmp_path):
     assert codes(check(data_with(tmp_path, ["A-1", "A-2", "A-10"])), "R010") == []
 

@@ -43,6 +43,15 @@ F.declare(
     source="文件系统：一个文件名最长 255 字节（每个记录的页面以编号命名）",
 )
 F.declare(
+    "R013",
+    "error",
+    "编号与列表页同名",
+    "{what}“{value}”的页面会是 {page}，那是{section}的列表页：这条记录会把列表页盖掉，"
+    "或者没有自己的页面",
+    "index 是每个栏目列表页的名字（不分大小写），不能用作编号。请把编号改成如 JL2018-001 的样子。",
+    source="数据质量（每条记录都须有自己的公开页面）",
+)
+F.declare(
     "R012",
     "error",
     "日期不合理",
@@ -82,7 +91,19 @@ def _label(record, key: str) -> str:
     return str(getattr(record, key))
 
 
-@rule("R010", "R011", tags=("integrity",))
+# A folder's list page: a record whose page name folds to it would take its place.
+_LIST_PAGE = "index"
+_SECTION = {
+    "projects": "项目公示",
+    "funds": "资金公告",
+    "distributions": "收益分配",
+    "cases": "执纪通报",
+    "rectifications": "问题整改",
+    "villages": "村级公开",
+}
+
+
+@rule("R010", "R011", "R013", tags=("integrity",))
 def ids_have_their_own_page(ds: Dataset) -> Iterator[F.Finding]:
     for what, table, name_of, key in _PAGED:
         first: dict[str, tuple[str, object]] = {}
@@ -91,6 +112,16 @@ def ids_have_their_own_page(ds: Dataset) -> Iterator[F.Finding]:
                 continue
             name = name_of(record)
             yield from _too_long(what, record, key, name)
+            if _fold(name) == _LIST_PAGE:
+                yield F.make(
+                    "R013",
+                    **at(record, key),
+                    what=what,
+                    value=_label(record, key),
+                    page=f"{_FOLDER[table]}/{name}/",
+                    section=_SECTION[table],
+                )
+                continue
             yield from _collision(what, table, record, key, name, first)
     # benefit pages: one per programme and year
     first = {}
