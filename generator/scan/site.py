@@ -276,11 +276,13 @@ def _xlsx_findings(rel: str, data: bytes, rules: ScanRules) -> list[F.Finding]:
         return []
     known: list[F.Finding] = []
     shapes: list[F.Finding] = []
+    # the shared strings are the workbook's, the same list for every sheet: hashed once
+    # (no NUL can be in XML text, so it separates the parts unambiguously)
+    shared_key = digest("\0".join(sheets[0][2]).encode("utf-8", "surrogatepass")) if sheets else ""
     for title, xml, shared in sheets:
         key = None
         if rules.memo is not None:
-            parts = [title.encode("utf-8", "surrogatepass"), xml]
-            parts += [t.encode("utf-8", "surrogatepass") for t in shared]
+            parts = [title.encode("utf-8", "surrogatepass"), xml, shared_key.encode()]
             key = ("xlsx-sheet", digest(b"\0".join(parts)))
             kept = rules.memo.get(key)
             if kept is not None:
