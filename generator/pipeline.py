@@ -29,7 +29,16 @@ from urllib.parse import urlsplit
 from generator import cores, watch
 from generator import findings as F
 from generator.build import lock as build_lock
-from generator.build import pagecache, reproducible, shards, stylesheets, swap, theme_js, written
+from generator.build import (
+    pagecache,
+    reproducible,
+    shards,
+    statics,
+    stylesheets,
+    swap,
+    theme_js,
+    written,
+)
 from generator.build import pdf as pdf_stage
 from generator.build import serve as preview
 from generator.dates import parse_date
@@ -349,8 +358,13 @@ def _build(
         result.mkdocs_processes = n
         plan_file = None
         digests = Digests()  # the pages copied from the page cache, by the hash of their bytes
+        store = project.work / statics.STORE
+        static: dict[str, list] = {}
         if cache is not None:
-            plan_file = pagecache.write_plan(cache, project.work)
+            # the generated downloads and QR codes: linked from .gongshi/static/ by shard 0
+            static = statics.plan(project.docs_dir, Digests.stamped(r.stamps), list(r.stamps))
+            statics.expect(store, static, digests)
+            plan_file = pagecache.write_plan(cache, project.work, static, store)
             result.pages_converted = cache.to_write
             log(
                 f"MkDocs 生成网站（{n} 个进程；重用上次生成的 {len(cache.kept)} 个页面，"
@@ -392,6 +406,7 @@ def _build(
         t0 = time.perf_counter()
         if cache is not None:
             pagecache.finish(cache, tmp, project.root, entries)
+            statics.prune(store, {sha for sha, *_ in static.values()})
             timings["finish_s"] = time.perf_counter() - t0  # of after_mkdocs_s: index, manifest
             entries = []
         reproducible.compact_search_index(tmp, entries)

@@ -240,3 +240,22 @@ def test_render_s_hashes_name_the_pages_only_while_the_files_are_as_render_left_
     assert (
         moved.keys["b.md"] == pagecache.plan(tmp_path, docs, "s").keys["b.md"] != read.keys["b.md"]
     )
+
+
+def test_a_warm_build_links_what_it_keeps_and_keeps_nothing_unused(warm_and_cold):
+    """The kept pages and the unchanged downloads and QR codes of the warm build are hard
+    links to the files of ``.gongshi/`` (``build.statics``), not copies; every file the
+    cache keeps is in the site (the previous version of a changed download is gone)."""
+    warm, _, cold, _ = warm_and_cold
+    site = warm / "site"
+    links = {p.stat().st_ino for p in (warm / ".gongshi").rglob("*") if p.is_file()}
+    published = [p for p in site.rglob("*") if p.is_file()]
+    linked = [p for p in published if p.stat().st_ino in links]
+    assert len(linked) > 0.8 * len(published)
+    assert {".html", ".xlsx", ".csv", ".json", ".svg"} <= {p.suffix for p in linked}
+    # a page's file is that page's alone; a kept download may be the bytes of several
+    for folder, links in (("pages/html", {2}), ("static", set(range(2, 100)))):
+        kept = [p for p in (warm / ".gongshi" / folder).rglob("*") if p.is_file()]
+        assert kept and {p.stat().st_nlink for p in kept} <= links, folder
+    # a build from nothing links too: its first build fills the cache
+    assert any(p.stat().st_nlink == 2 for p in (cold / "site" / "downloads").rglob("*.xlsx"))

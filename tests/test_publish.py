@@ -396,3 +396,37 @@ def test_the_scan_flags_an_unpkg_url_in_any_js_file(project):
     assert any(f.endswith(original.name) for f, _ in found), found
     assert "https://unpkg.com/resize-observer-polyfill" in text
     assert "cdn.jsdelivr.net" in text and "https://unpkg.com/lodash@4" in text
+
+
+def test_a_build_writes_nothing_into_the_published_site_through_a_link(project, built, tmp_path):
+    """A warm build puts the unchanged downloads, QR codes and pages into the new site as
+    hard links to ``.gongshi/`` (``build.statics``), so the published site shares their
+    bytes: while a build of changed data stands checked beside it, before the switch,
+    every byte of the published site is still the one published."""
+    assert run_cli(project)[0] == 0  # this copy's own warm build: its site links the cache
+    site = project / "site"
+    linked = {p.suffix for p in site.rglob("*") if p.is_file() and p.stat().st_nlink > 1}
+    assert {".html", ".xlsx", ".json", ".svg"} <= linked
+    before = files(site)
+    data = project / "data/projects/tiny.yaml"
+    text = data.read_text("utf-8")
+    data.write_text(text.replace("青山村道路硬化项目", "青山村道路硬化工程"), "utf-8")
+    paused = tmp_path / "paused"
+    proc = cli(project, env={swap.PAUSE_AT: "checked", swap.PAUSE_FILE: str(paused)})
+    try:
+        wait_for(paused.exists)
+        new = files(next(project.glob(".site.new-*")))
+        changed = {Path(rel).suffix for rel, data in new.items() if before.get(rel) != data}
+        assert {".html", ".xlsx", ".json"} <= changed  # the rename reached pages and downloads
+        assert files(site) == before
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    code, out = run_cli(project)
+    assert code == 0, out
+    assert "青山村道路硬化工程" in (site / "index.html").read_text("utf-8") or any(
+        "青山村道路硬化工程" in p.read_text("utf-8") for p in site.rglob("index.html")
+    )
+    store = project / ".gongshi" / "static"
+    kept = [p for p in store.rglob("*") if p.is_file()]
+    assert kept and all(p.stat().st_nlink > 1 for p in kept)  # each one is in the site

@@ -65,7 +65,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import types
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -73,6 +72,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from generator.build import statics
 from generator.memo import Digests, digest, digest_of
 
 VERSION = "pagecache-3"
@@ -193,21 +193,27 @@ def plan(work: Path, docs_dir: Path, key: str, sources: Digests | None = None) -
     return result
 
 
-def write_plan(p: Plan, where: Path) -> Path:
-    """The file the shards read (``--plan``): the pages they need not write."""
+def write_plan(
+    p: Plan, where: Path, static: dict[str, list] | None = None, store: Path | None = None
+) -> Path:
+    """The file the shards read (``--plan``): the pages they need not write, and the
+    generated files to link from ``store`` instead of copying (``statics``)."""
+    doc: dict[str, Any] = {"kept": sorted(p.kept)}
+    if static and store is not None:
+        doc |= {"static": static, "store": str(store.resolve())}
     path = where / PLAN
-    path.write_text(json.dumps({"kept": sorted(p.kept)}, ensure_ascii=False), "utf-8")
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
     return path
 
 
 def restore(p: Plan, out_dir: Path, digests: Digests | None = None) -> int:
-    """Copy the kept pages into ``out_dir`` (before MkDocs runs, so that the scan beside it
-    sees them too). Returns how many. ``digests`` learns the hash of each copy's bytes, so
-    that the checks after MkDocs find a kept page's results without reading it."""
+    """Put the kept pages into ``out_dir``, as hard links to the cache's files (a copy
+    where a link cannot be made; nothing writes into them, see ``statics``). Returns how
+    many. ``digests`` learns the hash of each one's bytes, so that the checks after MkDocs
+    find a kept page's results without reading it."""
     for entry in p.kept.values():
         dest = out_dir / entry["dest"]
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(p.html(entry["key"]), dest)
+        statics.place(p.html(entry["key"]), dest)
         if digests is not None and entry.get("sha"):
             digests.record(dest, entry["dest"], entry["sha"])
     return len(p.kept)
@@ -336,11 +342,11 @@ def finish(p: Plan, out_dir: Path, project_dir: Path, sides: list[dict[str, Any]
             raw, done = written[src]
             entry = {"key": key, "dest": dest[src], "raw": raw, "cut": done, "dict": key_now}
             if key is not None:
-                target = p.html(key)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                html = (out_dir / dest[src]).read_bytes()
-                target.write_bytes(html)
-                entry["sha"] = digest(html)
+                # kept as a link to the page MkDocs wrote: nothing writes into a page of
+                # the site after MkDocs (``statics``), so the two stay the same bytes
+                page = out_dir / dest[src]
+                entry["sha"] = digest(page.read_bytes())
+                statics.place(page, p.html(key))
         elif src in p.kept:
             entry = p.kept[src]
             if (

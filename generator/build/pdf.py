@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from generator.build import statics
 from generator.errors import BuildError
 from generator.progress import SILENT, Progress
 from generator.render.urls import PRINT_DIR
@@ -219,7 +220,7 @@ async def _print_pages(
         cached = cache / f"{key}.pdf" if cache else None
         used.add(key)
         if cached and cached.is_file():
-            shutil.copyfile(cached, out)
+            statics.place(cached, out)
             done()  # progress: a reused PDF counts too
         else:
             todo.append((html, out, cached))
@@ -236,10 +237,10 @@ async def _print_pages(
                     for html, out, cached in queue:  # shared: each tab takes the next
                         url = origin + html.relative_to(site_dir).as_posix()
                         data = await _printed(page, url, stamp)
-                        out.write_bytes(data)
+                        statics.rewrite(out, data)
                         if cached:
                             cached.parent.mkdir(parents=True, exist_ok=True)
-                            cached.write_bytes(data)
+                            statics.rewrite(cached, data)  # a site links to it
                         done()
 
                 await asyncio.gather(*(tab() for _ in range(max(1, min(tabs, len(todo))))))

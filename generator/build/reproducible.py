@@ -23,6 +23,8 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
+from generator.build import statics
+
 FALLBACK_EPOCH = 946684800  # 2000-01-01T00:00:00Z
 SEARCH_INDEX = Path("search") / "search_index.json"
 
@@ -98,5 +100,5 @@ def compact_search_index(site_dir: Path, more: Iterable[list] = ()) -> tuple[int
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     new = text.encode("utf-8")
     if new != raw:
-        path.write_bytes(new)
+        statics.rewrite(path, new)  # never into the file: it may be a link
     return len(raw), len(new)

@@ -68,7 +68,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.build import rawhtml
+from generator.build import rawhtml, statics
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -242,12 +242,21 @@ def run(
 # --- a shard ------------------------------------------------------------------------
 
 
-def _plugin(k: int, n: int, side: Path, kept: frozenset[str] | None = None) -> BasePlugin:
+def _plugin(
+    k: int,
+    n: int,
+    side: Path,
+    kept: frozenset[str] | None = None,
+    static: dict[str, list] | None = None,
+    store: Path | None = None,
+) -> BasePlugin:
     """The MkDocs plugin that makes this process shard ``k`` of ``n``.
 
     ``kept`` (page cache, ``pagecache``): pages copied from the cache, which no shard
     writes; the blocks are cut from the other pages. Then every shard hands in its pages'
-    search entries page by page, before and after the word cut (see ``pagecache``)."""
+    search entries page by page, before and after the word cut (see ``pagecache``).
+    ``static``: generated files that shard 0 links from ``store`` instead of copying them
+    (``statics``)."""
     from mkdocs.plugins import BasePlugin, event_priority
 
     cached = kept is not None
@@ -283,6 +292,7 @@ def _plugin(k: int, n: int, side: Path, kept: frozenset[str] | None = None) -> B
             mine = {pages[i].src_uri for i in block}
             if k == 0:
                 mine.update(f.src_uri for f in files if not f.is_documentation_page())
+                mine -= _linked(files, static or {}, store)
             # MkDocs' dirty mode converts, writes and copies a file only if it "is
             # modified" (see the module docstring): here that means "mine"
             for f in files:
@@ -333,6 +343,22 @@ def _plugin(k: int, n: int, side: Path, kept: frozenset[str] | None = None) -> B
             side.write_text(json.dumps(entries, ensure_ascii=False), "utf-8")
 
     return Shard()
+
+
+def _linked(files: Files, static: dict[str, list], store: Path | None) -> set[str]:
+    """Link the files of ``static`` that MkDocs would copy (not a page, included, from
+    ``docs_dir``) into the site from ``store`` (``statics``); the ones linked, which MkDocs
+    then skips."""
+    done: set[str] = set()
+    if store is None:
+        return done
+    for f in files:
+        entry = static.get(f.src_uri)
+        if entry is None or f.is_documentation_page() or not f.inclusion.is_included():
+            continue
+        if f.abs_src_path and statics.link(f.abs_src_path, f.abs_dest_path, store, entry):
+            done.add(f.src_uri)
+    return done
 
 
 def _searches(config: MkDocsConfig) -> list[Any]:
@@ -395,12 +421,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         config = load_config(config_file=args.config_file, site_dir=args.site_dir, strict=True)
-        kept = None
+        kept, static, store = None, None, None
         if args.plan is not None:
-            kept = frozenset(json.loads(args.plan.read_text("utf-8"))["kept"])
+            plan = json.loads(args.plan.read_text("utf-8"))
+            kept, static = frozenset(plan["kept"]), plan.get("static")
+            store = Path(plan["store"]) if plan.get("store") else None
         dirty = n > 1 or kept is not None
         if dirty:
-            config.plugins["gongshi/shard"] = _plugin(k, n, args.side, kept)
+            config.plugins["gongshi/shard"] = _plugin(k, n, args.side, kept, static, store)
         if not unsplittable(Path(args.config_file)):  # no plugin that reads the Markdown
             config.plugins["gongshi/ready-html"] = rawhtml.plugin()
         config.plugins.on_startup(command="build", dirty=dirty)

@@ -16,6 +16,8 @@ from pathlib import Path
 import tinycss2
 from tinycss2.ast import Node, WhitespaceToken
 
+from generator.build import statics
+
 CSS_DIR = "assets/stylesheets"
 OWN = "gongshi*.css"
 
@@ -57,6 +59,6 @@ def compact_site(site: Path) -> int:
         before = path.read_text("utf-8")
         after = compact(before) + "\n"
         if after != before:
-            path.write_text(after, "utf-8")
+            statics.rewrite(path, after.encode("utf-8"))
             saved += len(before.encode("utf-8")) - len(after.encode("utf-8"))
     return saved

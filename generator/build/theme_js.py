@@ -32,6 +32,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from generator.build import statics
+
 JS_DIR = "assets/javascripts"
 POLYFILL = "resize-observer.js"
 # the outside scripts of Material 9.x's bundle → the local file name that replaces each
@@ -128,9 +130,9 @@ def patch_bundle(site: Path) -> tuple[list[str], int]:
         text, n = text_tooltips(_LITERAL.sub(_local, before))
         tooltips += n
         if text != before:
-            bundle.write_text(text, "utf-8")
+            statics.rewrite(bundle, text.encode("utf-8"))
     if folder.is_dir():
         path = folder / POLYFILL
         if not path.exists() or path.read_text("utf-8") != RESIZE_OBSERVER_JS:
-            path.write_text(RESIZE_OBSERVER_JS, "utf-8")
+            statics.rewrite(path, RESIZE_OBSERVER_JS.encode("utf-8"))
     return replaced, tooltips
