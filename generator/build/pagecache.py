@@ -54,8 +54,9 @@ every link of the built site (A005, which blocks publishing), so the outcome is 
 The cache is ``.gongshi/pages/``: ``manifest.json`` (the surroundings' key and, per page,
 its key, output path, search entries and the hash of its HTML, which lets the checks
 after MkDocs find a kept page's results without reading it) and ``html/`` (the pages,
-named by key). Nothing in it is trusted without its key: restoring an old ``.gongshi/``
-from a CI cache is safe.
+named by key). A page of ``html/`` and the same page of the site are one file, hard-linked
+both ways (``statics``: nothing writes into a page after MkDocs). Nothing in it is
+trusted without its key: restoring an old ``.gongshi/`` from a CI cache is safe.
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ same nav, same links) that converts and writes only its own block of pages:
   block 0, then block 1, … come out in exactly the order one process would write them;
 - a page of another block is neither converted nor written (MkDocs' ``dirty`` mode skips
   a file whose ``is_modified()`` is false, and here that means "not mine");
-- shard 0 alone copies the theme and static files and writes ``404.html`` and the sitemap;
+- shard 0 alone copies the theme and static files (the generated ones it links from the
+  page cache's store instead, ``statics``) and writes ``404.html`` and the sitemap;
 - the other shards hand their search entries to the parent in a side file instead of
   writing ``search/search_index.json``, and the parent appends them to shard 0's index.
 
@@ -38,6 +39,9 @@ any MkDocs other than 1.6.x, and ``tests/test_shards.py`` fails on one. In MkDoc
 - ``mkdocs/structure/files.py``, ``Files.copy_static_files()`` → ``File.copy_file(dirty)``:
   ``if dirty and not self.is_modified(): return``: shard 0 alone copies the theme and
   static files.
+- ``mkdocs/structure/files.py``, ``Files.copy_static_files()``: copies a file that is not
+  a page and whose ``inclusion.is_included()``, from ``abs_src_path`` to
+  ``abs_dest_path``: the same test and paths ``_linked`` uses for the files it links.
 - ``mkdocs/structure/files.py``, ``File.is_modified()``: the method the shard replaces, on
   each ``File`` of the collection (an instance attribute, never the class): mtimes mean
   nothing here, the folder is new.
