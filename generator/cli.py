@@ -14,7 +14,7 @@ import click
 from rich.console import Console
 
 from generator.errors import GongshiError, InputError
-from generator.findings import CODES, SEVERITY_ZH, Report
+from generator.findings import CODES, SEVERITY_ZH, Finding, Report
 from generator.progress import Progress, for_console
 
 console = Console(stderr=True, soft_wrap=True)  # a log line is never broken inside a word
@@ -318,15 +318,35 @@ def serve(data_dir: str, port: int) -> None:
     from generator.pipeline import serve as run_serve
 
     first = True
+    before: set[tuple] = set()  # the findings of the last render
 
     def rendered(checked, result) -> None:
-        nonlocal first
-        print_report(checked.report, limit=50 if first else 20)
-        if result is not None and not first:
-            console.print(f"数据已改动，重新生成页面：改写 {len(result.written)} 个")
+        """The whole report once; after each save only what the save changed (a county's
+        864 warnings printed again after every edit hid the one line that was new)."""
+        nonlocal first, before
+        now = {_identity(f) for f in checked.report.findings}
+        if first:
+            print_report(checked.report, limit=50)
+        else:
+            if result is not None:
+                console.print(f"数据已改动，重新生成页面：改写 {len(result.written)} 个")
+            new = [f for f in checked.report.findings if _identity(f) not in before]
+            if new:
+                print_report(Report(findings=new), limit=20)
+            console.print(
+                f"与上次相比：新发现 {len(now - before)} 条，已改正 {len(before - now)} 条，"
+                f"其余 {len(now & before)} 条同上次（全部问题：gongshi check）"
+            )
+        before = now
         first = False
 
     sys.exit(run_serve(Path.cwd(), Path(data_dir), port, rendered))
+
+
+def _identity(f: Finding) -> tuple:
+    """A finding as ``serve`` compares it between two renders: the same rule, place and
+    message is the same finding."""
+    return (f.code, f.severity, f.file, f.row, f.column, f.message)
 
 
 @main.command()

@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import unquote
@@ -430,3 +431,20 @@ def test_a_build_writes_nothing_into_the_published_site_through_a_link(project, 
     store = project / ".gongshi" / "static"
     kept = [p for p in store.rglob("*") if p.is_file()]
     assert kept and all(p.stat().st_nlink > 1 for p in kept)  # each one is in the site
+
+
+def test_a_site_on_another_file_system_gets_copies_not_links(project, built):
+    """``--site`` on another file system than the project (a web root on its own disk;
+    here /dev/shm, a tmpfs): a hard link cannot cross it, so each kept page and download
+    is copied, and the site is the same bytes."""
+    shm = Path("/dev/shm")
+    assert shm.is_dir() and shm.stat().st_dev != project.stat().st_dev, "needs a second fs"
+    webroot = Path(tempfile.mkdtemp(prefix="gongshi-web-", dir=shm))
+    try:
+        for _ in range(2):  # the first fills nothing new; the second is warm
+            code, out = run_cli(project, "--site", str(webroot / "html"))
+            assert code == 0, out
+        assert_complete(webroot / "html", built[1])
+        assert all(p.stat().st_nlink == 1 for p in (webroot / "html").rglob("*") if p.is_file())
+    finally:
+        shutil.rmtree(webroot, ignore_errors=True)

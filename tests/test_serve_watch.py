@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -136,6 +137,17 @@ def test_serve_shows_an_edited_cell_after_exactly_one_rebuild(tmp_path):
         assert log_text.count("Building documentation") == 2, log_text
         assert log_text.count("Documentation built") == 2, log_text
         assert "Cleaning site directory" not in log_text.split("Serving on")[1]  # not a full one
+        # after a save, only what it changed: a finding that names the renamed project is
+        # new (and its old wording fixed); the others are counted, not printed again
+        before_save, after = log_text.split("数据已改动")
+        first_lines = [x for x in before_save.splitlines() if "第" in x and "：" in x]
+        same = [x for x in first_lines if "青山村道路硬化项目" not in x]
+        assert same, log_text  # the tiny data has warnings: the first render shows them
+        assert not any(line in after for line in same), after
+        counted = r"与上次相比：新发现 (\d+) 条，已改正 (\d+) 条，其余 (\d+) 条同上次"
+        summary = re.search(counted, after)
+        assert summary, after
+        assert int(summary[3]) >= len(same) and summary[1] == summary[2], summary[0]
         assert other.stat().st_mtime_ns == other_mtime  # render left the other pages alone
 
         # the dirty rebuild kept the whole search index: every page once, the edit in it
