@@ -359,10 +359,12 @@ def _build(
         plan_file = None
         digests = Digests()  # the pages copied from the page cache, by the hash of their bytes
         store = project.work / statics.STORE
-        static: dict[str, list] = {}
+        static: dict[str, dict] = {}
         if cache is not None:
             # the generated downloads and QR codes: linked from .gongshi/static/ by shard 0
-            static = statics.plan(project.docs_dir, Digests.stamped(r.stamps), list(r.stamps))
+            static = statics.plan(
+                project.docs_dir, Digests.stamped(r.stamps), list(r.stamps), store
+            )
             statics.expect(store, static, digests)
             plan_file = pagecache.write_plan(cache, project.work, static, store)
             result.pages_converted = cache.to_write
@@ -406,7 +408,7 @@ def _build(
         t0 = time.perf_counter()
         if cache is not None:
             pagecache.finish(cache, tmp, project.root, entries)
-            statics.prune(store, {sha for sha, *_ in static.values()})
+            statics.prune(store, static)
             timings["finish_s"] = time.perf_counter() - t0  # of after_mkdocs_s: index, manifest
             entries = []
         reproducible.compact_search_index(tmp, entries)

@@ -429,7 +429,7 @@ def test_a_build_writes_nothing_into_the_published_site_through_a_link(project, 
         "青山村道路硬化工程" in p.read_text("utf-8") for p in site.rglob("index.html")
     )
     store = project / ".gongshi" / "static"
-    kept = [p for p in store.rglob("*") if p.is_file()]
+    kept = [p for p in store.glob("*/*") if p.is_file()]  # not its signatures.json
     assert kept and all(p.stat().st_nlink > 1 for p in kept)  # each one is in the site
 
 
@@ -448,3 +448,22 @@ def test_a_site_on_another_file_system_gets_copies_not_links(project, built):
         assert all(p.stat().st_nlink == 1 for p in (webroot / "html").rglob("*") if p.is_file())
     finally:
         shutil.rmtree(webroot, ignore_errors=True)
+
+
+def test_a_site_file_edited_in_place_is_made_again_by_the_next_build(project, built):
+    """The published site shares its files with ``.gongshi/`` (hard links), so a webmaster
+    who edits ``site/`` in place on the build machine edits the cached copy too: the next
+    build must not publish that edit (unscanned, and not what the data says) but make the
+    page and the download again."""
+    assert run_cli(project)[0] == 0  # this copy's own warm build: its site links the cache
+    site = project / "site"
+    page = site / "projects/TY2020-001/index.html"
+    download = next(p for p in (site / "downloads").rglob("*.csv") if p.stat().st_nlink > 1)
+    for path in (page, download):
+        assert path.stat().st_nlink > 1
+        with open(path, "r+b") as f:  # in place, as `vim` or `echo >>` write
+            f.seek(0, os.SEEK_END)
+            f.write("身份证号 110101199003071234\n".encode())
+    code, out = run_cli(project)
+    assert code == 0, out
+    assert_complete(site, built[1])  # every byte as the data gives it

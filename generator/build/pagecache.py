@@ -55,8 +55,10 @@ The cache is ``.gongshi/pages/``: ``manifest.json`` (the surroundings' key and, 
 its key, output path, search entries and the hash of its HTML, which lets the checks
 after MkDocs find a kept page's results without reading it) and ``html/`` (the pages,
 named by key). A page of ``html/`` and the same page of the site are one file, hard-linked
-both ways (``statics``: nothing writes into a page after MkDocs). Nothing in it is
-trusted without its key: restoring an old ``.gongshi/`` from a CI cache is safe.
+both ways (``statics``: nothing writes into a page after MkDocs), so the manifest keeps
+each file's size, time and inode too, and a page edited in place in the published site
+(an edit of the cached file) is converted again. Nothing in it is trusted without its
+key: restoring an old ``.gongshi/`` from a CI cache is safe.
 """
 
 from __future__ import annotations
@@ -74,9 +76,9 @@ from pathlib import Path
 from typing import Any
 
 from generator.build import statics
-from generator.memo import Digests, digest, digest_of
+from generator.memo import Digests, digest, digest_of, signature
 
-VERSION = "pagecache-3"
+VERSION = "pagecache-4"
 CACHE_DIR = "pages"  # under the project's .gongshi/
 MANIFEST = "manifest.json"
 HTML_DIR = "html"
@@ -189,13 +191,17 @@ def plan(work: Path, docs_dir: Path, key: str, sources: Digests | None = None) -
         src = path.relative_to(docs_dir).as_posix()
         keys[src] = page_key = _sha(key, src, digest_of(path, src, sources)[0])
         entry = pages.get(src)
-        if entry and entry.get("key") == page_key and result.html(page_key).is_file():
+        # the cached page as the build that wrote it left it: a page of the published
+        # site edited in place is the cached file edited too (they are one, ``statics``)
+        if not entry or entry.get("key") != page_key:
+            continue
+        if statics.unchanged(result.html(page_key), entry.get("sig") or None):
             kept[src] = entry
     return result
 
 
 def write_plan(
-    p: Plan, where: Path, static: dict[str, list] | None = None, store: Path | None = None
+    p: Plan, where: Path, static: dict[str, dict] | None = None, store: Path | None = None
 ) -> Path:
     """The file the shards read (``--plan``): the pages they need not write, and the
     generated files to link from ``store`` instead of copying (``statics``)."""
@@ -348,8 +354,10 @@ def finish(p: Plan, out_dir: Path, project_dir: Path, sides: list[dict[str, Any]
                 page = out_dir / dest[src]
                 entry["sha"] = digest(page.read_bytes())
                 statics.place(page, p.html(key))
+                entry["sig"] = list(signature(p.html(key)) or ())  # a copy, across disks
         elif src in p.kept:
-            entry = p.kept[src]
+            # as it is now (the plan found it unchanged; a copy has another inode)
+            entry = {**p.kept[src], "sig": list(signature(p.html(p.kept[src]["key"])) or ())}
             if (
                 entry["dict"] == p.jieba.get("key")
                 and needed is not None

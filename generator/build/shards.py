@@ -251,7 +251,7 @@ def _plugin(
     n: int,
     side: Path,
     kept: frozenset[str] | None = None,
-    static: dict[str, list] | None = None,
+    static: dict[str, dict] | None = None,
     store: Path | None = None,
 ) -> BasePlugin:
     """The MkDocs plugin that makes this process shard ``k`` of ``n``.
@@ -349,18 +349,20 @@ def _plugin(
     return Shard()
 
 
-def _linked(files: Files, static: dict[str, list], store: Path | None) -> set[str]:
+def _linked(files: Files, static: dict[str, dict], store: Path | None) -> set[str]:
     """Link the files of ``static`` that MkDocs would copy (not a page, included, from
     ``docs_dir``) into the site from ``store`` (``statics``); the ones linked, which MkDocs
     then skips."""
     done: set[str] = set()
+    added: set[str] = set()
     if store is None:
         return done
     for f in files:
         entry = static.get(f.src_uri)
         if entry is None or f.is_documentation_page() or not f.inclusion.is_included():
             continue
-        if f.abs_src_path and statics.link(f.abs_src_path, f.abs_dest_path, store, entry):
+        src = f.abs_src_path
+        if src and statics.link(src, f.abs_dest_path, store, entry, added):
             done.add(f.src_uri)
     return done
 
