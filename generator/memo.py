@@ -140,10 +140,16 @@ class Digests:
 
     def of(self, path: str | os.PathLike[str], rel: str) -> str | None:
         """The digest of ``path`` if it is known and the file is as it was, else ``None``."""
+        known = self.stamp(path, rel)
+        return known[1] if known is not None else None
+
+    def stamp(self, path: str | os.PathLike[str], rel: str) -> Stamp | None:
+        """The signature and digest of ``path`` if they are known and the file is as it
+        was (its signature now is the one returned), else ``None``."""
         known = self._known.get(rel)
         if known is None or signature(path) != known[0]:
             return None
-        return known[1]
+        return known
 
 
 def digest_of(path: Path, rel: str, digests: Digests | None) -> tuple[str, bytes | None]:

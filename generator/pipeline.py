@@ -337,11 +337,11 @@ def _build(
         keep = shards.unsplittable(project.generated_config)
         untested = shards.untested_mkdocs()  # shards and the page cache rely on MkDocs 1.6
         cache = None
+        sources = Digests.stamped(r.stamps)  # render's hash of each file it wrote
         if not keep and not untested:
             key = pagecache.surroundings(
                 project.generated_config, project.docs_dir, project.custom_dir, epoch
             )
-            sources = Digests.stamped(r.stamps)  # render's hash of each page it wrote
             cache = pagecache.plan(project.work, project.docs_dir, key, sources)
         timings["plan_s"] = time.perf_counter() - t0  # of mkdocs_s: finding the kept pages
         jobs = shards.default_jobs() if jobs is None else jobs
@@ -362,9 +362,7 @@ def _build(
         static: dict[str, dict] = {}
         if cache is not None:
             # the generated downloads and QR codes: linked from .gongshi/static/ by shard 0
-            static = statics.plan(
-                project.docs_dir, Digests.stamped(r.stamps), list(r.stamps), store
-            )
+            static = statics.plan(project.docs_dir, sources, list(r.stamps), store)
             statics.expect(store, static, digests)
             plan_file = pagecache.write_plan(cache, project.work, static, store)
             result.pages_converted = cache.to_write

@@ -64,10 +64,9 @@ def plan(docs_dir: Path, sources: Digests, rels: list[str], store: Path) -> dict
     for rel in rels:
         if rel.endswith(".md") or rel.split("/", 1)[0] not in GENERATED_DIRS:
             continue
-        path = docs_dir / rel
-        sha = sources.of(path, rel)
-        sig = signature(path) if sha else None
-        if sha and sig:
+        stamp = sources.stamp(docs_dir / rel, rel)
+        if stamp is not None:
+            sig, sha = stamp
             ok = unchanged(kept(store, sha), signatures.get(sha))
             found[rel] = {"sha": sha, "sig": list(sig), "kept": ok}
     return found
